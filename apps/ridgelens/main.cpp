@@ -1,0 +1,78 @@
+// ridgelens: the geometry of L2 regularization, from the command line.
+
+#include <boost/program_options/errors.hpp>
+#include <cstring>
+#include <iostream>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "ridgelens/error.hpp"
+#include "ridgelens/version.hpp"
+
+namespace {
+
+using namespace ridgelens::cli;
+
+void print_usage(std::ostream& out) {
+    out << "ridgelens " << ridgelens::version_string
+        << " — how L2 regularization moves a model's minimizer\n\n"
+           "usage: ridgelens <command> [options]\n\n"
+           "commands:\n"
+           "  analyze   top-k eigenpairs of a Hessian H, the decay factor σ/(σ+λ) of each\n"
+           "            direction and the exact ridge transform (H+λI)⁻¹Hθ̂; with no options,\n"
+           "            least squares on Fashion-MNIST\n\n"
+           "Run 'ridgelens <command> --help' for the options of a command.\n"
+           "Exit codes: 0 success, 1 usage error, 2 input error, 3 numerical failure,\n"
+           "            4 not enough memory.\n";
+}
+
+int dispatch(int argc, char** argv) {
+    std::vector<std::string> arguments(argv + 1, argv + argc);
+    if (arguments.empty()) {
+        print_usage(std::cerr);
+        return exit_usage;
+    }
+    const std::string command = arguments.front();
+    arguments.erase(arguments.begin());
+    if (command == "--help" || command == "-h" || command == "help") {
+        print_usage(std::cout);
+        return exit_success;
+    }
+    if (command == "--version") {
+        std::cout << "ridgelens " << ridgelens::version_string << "\n";
+        return exit_success;
+    }
+    if (command == "analyze") return run_analyze(arguments);
+    std::cerr << "ridgelens: unknown command '" << command << "'\n\n";
+    print_usage(std::cerr);
+    return exit_usage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return dispatch(argc, argv);
+    } catch (const boost::program_options::error& error) {
+        std::cerr << "ridgelens: usage error: " << error.what() << " (see --help)\n";
+        return exit_usage;
+    } catch (const ridgelens::UsageError& error) {
+        std::cerr << "ridgelens: usage error: " << error.what() << "\n";
+        return exit_usage;
+    } catch (const ridgelens::ResourceError& error) {
+        std::cerr << "ridgelens: not enough resources: " << error.what() << "\n";
+        return exit_resources;
+    } catch (const ridgelens::Error& error) {
+        std::cerr << "ridgelens: error: " << error.what() << "\n";
+        return exit_input;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "ridgelens: out of memory\n";
+        return exit_resources;
+    } catch (const std::exception& error) {
+        std::cerr << "ridgelens: internal error: " << error.what() << "\n";
+        return exit_numerical_failure;
+    }
+}

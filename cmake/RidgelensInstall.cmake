@@ -1,0 +1,24 @@
+# Installs the library, its public headers and a relocatable CMake package
+# (ridgelensConfig.cmake + version file) exporting ridgelens::ridgelens.
+include(CMakePackageConfigHelpers)
+
+set(RIDGELENS_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/ridgelens")
+
+install(TARGETS ridgelens EXPORT ridgelensTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/ridgelens"
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp")
+install(FILES "${PROJECT_BINARY_DIR}/include/ridgelens/version.hpp"
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ridgelens)
+install(EXPORT ridgelensTargets NAMESPACE ridgelens:: DESTINATION ${RIDGELENS_CMAKE_DIR})
+
+configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/ridgelensConfig.cmake.in"
+  "${PROJECT_BINARY_DIR}/ridgelensConfig.cmake" INSTALL_DESTINATION ${RIDGELENS_CMAKE_DIR})
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/ridgelensConfigVersion.cmake"
+  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+install(FILES "${PROJECT_BINARY_DIR}/ridgelensConfig.cmake"
+              "${PROJECT_BINARY_DIR}/ridgelensConfigVersion.cmake"
+        DESTINATION ${RIDGELENS_CMAKE_DIR})

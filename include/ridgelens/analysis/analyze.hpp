@@ -1,0 +1,82 @@
+#pragma once
+/// @file analyze.hpp
+/// The whole decay analysis of one Hessian for one or several λ: top-k
+/// eigenpairs, PSD check, exact ridge solves, per-direction decay table.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ridgelens/geometry/decay_analysis.hpp"
+#include "ridgelens/solve/conjugate_gradient.hpp"
+#include "ridgelens/solve/solve_result.hpp"
+#include "ridgelens/spectrum/top_eigenpairs.hpp"
+
+namespace ridgelens {
+
+/// A Hessian H at the analysis point θ̂, given as an operator, and where
+/// known as an explicit sparse matrix (which enables CHOLMOD).
+struct HessianProblem {
+    OperatorRef hessian;                       ///< y = H·x
+    const SparseMatrix* matrix = nullptr;      ///< H itself (both triangles), if explicit
+    std::optional<Vector> diagonal;            ///< diag(H) for Jacobi-preconditioned CG
+    Vector theta;                              ///< θ̂
+    Vector gradient;                           ///< g = ∇R(θ̂); empty means 0
+    std::string source;                        ///< where H came from (for the report)
+    std::string theta_source;                  ///< how θ̂ was obtained (for the report)
+    std::int64_t nonzeros = 0;                 ///< stored nonzeros of H (0 if matrix-free)
+};
+
+/// Which solver computes θ̂_ridge.
+enum class SolverChoice {
+    automatic,  ///< CHOLMOD for an explicit matrix whose factor fits in memory, else CG
+    cholmod,    ///< sparse Cholesky (needs an explicit matrix)
+    cg,         ///< Jacobi-preconditioned conjugate gradient
+};
+
+/// Parses "auto", "cholmod" or "cg". @throws UsageError otherwise.
+SolverChoice parse_solver_choice(const std::string& text);
+const char* to_string(SolverChoice choice);
+
+/// Settings of `analyze`.
+struct AnalyzeOptions {
+    std::vector<double> lambdas;               ///< λ ≥ 0, at least one
+    EigenOptions eigen;                        ///< top-k Lanczos settings
+    SolverChoice solver = SolverChoice::automatic;
+    CgOptions cg;                              ///< CG settings (tolerance also for the PSD check)
+    double psd_tolerance = 1e-8;               ///< indefinite if σ_min < −psd_tolerance·σ_1
+    DecayOptions decay;
+    std::uint64_t seed = 1;                    ///< Lanczos start vector seed
+    /// Receives one-line progress messages (e.g. to print on stderr); may be empty.
+    std::function<void(const std::string&)> progress;
+};
+
+/// The result for one λ.
+struct LambdaResult {
+    double lambda = 0;
+    DecayAnalysis decay;
+    SolveResult ridge;                         ///< θ̂_ridge in ridge.x, with its evidence
+    double ridge_norm = 0;                     ///< ‖θ̂_ridge‖
+};
+
+/// Everything `analyze` computed, with the evidence.
+struct AnalysisResult {
+    Eigenpairs eigen;
+    SmallestEigenvalue smallest;
+    std::vector<LambdaResult> lambdas;
+    std::string solver;                        ///< "cholmod" or "cg": what ran
+    std::string solver_reason;                 ///< why that solver
+    double eigen_seconds = 0;
+    double analyze_seconds = 0;                ///< solves + decay analysis
+    std::vector<std::string> checks;           ///< what was verified, in words
+    std::vector<std::string> warnings;         ///< what did not hold
+    bool ok = true;                            ///< false if any numerical step failed
+};
+
+/// Runs the analysis. Numerical failures are recorded in the result (`ok`,
+/// statuses, warnings); misuse throws UsageError (negative λ, k ≥ n, wrong
+/// vector length, CHOLMOD requested without a matrix).
+AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& options);
+
+}  // namespace ridgelens

@@ -1,0 +1,40 @@
+#pragma once
+/// @file error.hpp
+/// Exceptions thrown by ridgelens for misuse and bad input.
+///
+/// Numerical outcomes (not converged, not positive definite) are never thrown:
+/// they are a status with a message inside the result of the computation.
+
+#include <stdexcept>
+#include <string>
+
+namespace ridgelens {
+
+/// Base class of every exception ridgelens throws. The message names the
+/// file, line, field or argument at fault.
+class Error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A caller passed arguments that cannot be used (wrong sizes, k >= n, λ < 0, …).
+class UsageError : public Error {
+public:
+    using Error::Error;
+};
+
+/// An input file or stream is malformed or unreadable. The message names the
+/// file and, where there is one, the line.
+class InputError : public Error {
+public:
+    using Error::Error;
+};
+
+/// A computation would need more memory than the machine has (checked before
+/// large allocations).
+class ResourceError : public Error {
+public:
+    using Error::Error;
+};
+
+}  // namespace ridgelens

@@ -1,0 +1,73 @@
+#pragma once
+/// @file decay_analysis.hpp
+/// The per-direction decay analysis of geometry.md §2–§3: components,
+/// decay factors, the self-check against an exact solve, and the tail bound.
+
+#include <vector>
+
+#include "ridgelens/spectrum/top_eigenpairs.hpp"
+
+namespace ridgelens {
+
+/// Classification of a computed eigenvalue relative to the largest one.
+enum class CurvatureKind {
+    positive,  ///< σ_j > null threshold: f_j = σ_j/(σ_j+λ)
+    null,      ///< |σ_j| ≤ null threshold: treated as σ_j = 0, so f_j = 0
+    negative,  ///< σ_j < −null threshold: no minimum along q_j; flagged, never silently used
+};
+
+/// Returns "positive", "null" or "negative".
+const char* to_string(CurvatureKind kind);
+
+/// The decay factor f(σ) = σ/(σ+λ); 0 for σ = 0 (so also for λ = 0, σ = 0).
+double decay_factor(double sigma, double lambda);
+
+/// One eigen-direction q_j and what the ridge transform does to θ̂ along it.
+struct DirectionDecay {
+    Index j = 0;             ///< 1-based rank of σ_j among the computed pairs
+    double sigma = 0;        ///< σ_j
+    double component = 0;    ///< c_j = q_jᵀθ̂
+    double factor = 0;       ///< f_j = σ_j/(σ_j+λ) (0 on null directions)
+    double shrunk = 0;       ///< predicted q_jᵀθ̂_ridge = (σ_j c_j − q_jᵀg)/(σ_j+λ) (= f_j c_j when g = 0)
+    double solved = 0;       ///< q_jᵀθ̂_ridge from the exact solve
+    CurvatureKind kind = CurvatureKind::positive;
+};
+
+/// The part of θ̂ outside span(Q_k) and the bound on what survives of it.
+struct TailAnalysis {
+    double theta_tail_norm = 0;  ///< ‖r‖, r = θ̂ − Q_k Q_kᵀ θ̂
+    double ridge_tail_norm = 0;  ///< ‖P⊥ θ̂_ridge‖
+    double bound = 0;            ///< σ_k/(σ_k+λ)·‖r‖ (valid for PSD H, g = 0, exact top-k)
+    bool bound_applies = false;  ///< PSD H, g = 0 and all k pairs converged
+    bool bound_holds = false;    ///< ridge_tail_norm ≤ bound (up to rounding), when it applies
+};
+
+/// The decay analysis for one λ.
+struct DecayAnalysis {
+    double lambda = 0;
+    std::vector<DirectionDecay> directions;
+    TailAnalysis tail;
+    double self_check_max_abs_error = 0;  ///< max_j |q_jᵀθ̂_ridge − shrunk_j|
+    double self_check_relative = 0;       ///< the same over max(‖θ̂_ridge‖, tiny)
+};
+
+/// Settings of the decay analysis.
+struct DecayOptions {
+    /// |σ_j| ≤ null_tolerance·σ_1 counts as a null direction (σ = 0 ⇒ f = 0).
+    double null_tolerance = 1e-12;
+};
+
+/// Computes the decay table, the tail and the self-check for one λ.
+///
+/// @param pairs       converged top-k eigenpairs of H
+/// @param theta       θ̂
+/// @param gradient    g = ∇R(θ̂); an empty vector means g = 0
+/// @param lambda      the penalty strength λ ≥ 0
+/// @param theta_ridge θ̂_ridge from an exact solve of (H+λI)x = Hθ̂ − g
+/// @param h_is_psd    whether the PSD check passed (the tail bound needs it)
+/// @throws UsageError on mismatched sizes.
+DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const Vector& gradient,
+                            double lambda, const Vector& theta_ridge, bool h_is_psd,
+                            const DecayOptions& options = {});
+
+}  // namespace ridgelens

@@ -1,0 +1,30 @@
+#pragma once
+/// @file json_report.hpp
+/// The JSON report of an analysis. Its field names are a contract other
+/// tools read (see README "The JSON report"); fields may be added, never
+/// renamed.
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "ridgelens/analysis/analyze.hpp"
+
+namespace ridgelens {
+
+/// Wall-clock seconds of the phases of a run.
+struct ReportTimings {
+    double read_seconds = 0;     ///< reading / building the problem
+    double eigen_seconds = 0;    ///< eigenpairs and PSD check
+    double analyze_seconds = 0;  ///< solves and decay analysis
+};
+
+/// Builds the report: "ridgelens_version", "problem", "eigen", "lambdas",
+/// "timings", plus "status", "checks" and "warnings".
+nlohmann::json make_analysis_report(const HessianProblem& problem, const AnalysisResult& result,
+                                    const ReportTimings& timings);
+
+/// Writes `report` (pretty-printed) to `path` atomically: a temporary file,
+/// then rename. @throws Error if the file cannot be written.
+void write_json_report(const std::string& path, const nlohmann::json& report);
+
+}  // namespace ridgelens

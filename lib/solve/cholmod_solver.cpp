@@ -1,0 +1,106 @@
+#include "ridgelens/solve/cholmod_solver.hpp"
+
+#include <Eigen/CholmodSupport>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "ridgelens/error.hpp"
+#include "ridgelens/operator/sparse_symmetric_operator.hpp"
+
+namespace ridgelens {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+struct CholmodSolver::Impl {
+    explicit Impl(const SparseMatrix& m) : matrix(m), op(m) {}
+
+    const SparseMatrix& matrix;
+    SparseSymmetricOperator op;
+    Eigen::CholmodSupernodalLLT<SparseMatrix, Eigen::Lower> factorization;
+    double analysis_seconds = 0;
+    double factorization_seconds = 0;
+};
+
+CholmodSolver::CholmodSolver(const SparseMatrix& matrix) {
+    if (matrix.rows() != matrix.cols())
+        throw UsageError("CHOLMOD: matrix is not square");
+    impl_ = std::make_unique<Impl>(matrix);
+    cholmod_common& common = impl_->factorization.cholmod();
+    common.print = 0;                        // failures become statuses, not stderr noise
+    common.quick_return_if_not_posdef = 1;  // stop at the first non-positive pivot
+    const auto start = Clock::now();
+    impl_->factorization.analyzePattern(matrix);
+    impl_->analysis_seconds = seconds_since(start);
+}
+
+CholmodSolver::~CholmodSolver() = default;
+
+SolveResult CholmodSolver::solve(double shift, const Vector& b) {
+    const Index n = impl_->matrix.rows();
+    if (b.size() != n)
+        throw UsageError("CHOLMOD: right-hand side has length " + std::to_string(b.size()) +
+                         ", matrix has dimension " + std::to_string(n));
+    if (!std::isfinite(shift)) throw UsageError("CHOLMOD: shift is not finite");
+
+    SolveResult result;
+    result.solver = "cholmod";
+    const auto start = Clock::now();
+    impl_->factorization.setShift(shift);
+    impl_->factorization.factorize(impl_->matrix);
+    impl_->factorization_seconds = seconds_since(start);
+    const cholmod_common& common = impl_->factorization.cholmod();
+    if (impl_->factorization.info() != Eigen::Success) {
+        result.status = SolveStatus::not_positive_definite;
+        std::ostringstream message;
+        message << "CHOLMOD factorization of H + " << shift
+                << "·I failed (status " << common.status
+                << "): the matrix is not positive definite (non-positive pivot in the leading "
+                   "block); use a larger λ or the conjugate-gradient solver to diagnose";
+        result.message = message.str();
+        result.x = Vector::Zero(n);
+        result.relative_residual = std::nan("");
+        result.seconds = seconds_since(start);
+        return result;
+    }
+    result.x = impl_->factorization.solve(b);
+    result.relative_residual = relative_residual(impl_->op, shift, result.x, b);
+    // Iterative refinement with the same factor: cheap next to the
+    // factorization, and it recovers the last digits on ill-conditioned H.
+    for (int step = 0; step < 2 && result.relative_residual > 1e-14; ++step) {
+        Vector residual(n);
+        impl_->op.perform_op(result.x.data(), residual.data());
+        residual = b - residual - shift * result.x;
+        const Vector refined = result.x + impl_->factorization.solve(residual);
+        const double refined_residual = relative_residual(impl_->op, shift, refined, b);
+        if (!(refined_residual < result.relative_residual)) break;
+        result.x = refined;
+        result.relative_residual = refined_residual;
+        ++result.iterations;  // refinement steps
+    }
+    result.seconds = seconds_since(start);
+    if (!std::isfinite(result.relative_residual)) {
+        result.status = SolveStatus::non_finite;
+        result.message = "CHOLMOD solve produced non-finite values";
+    } else {
+        result.status = SolveStatus::converged;
+        std::ostringstream message;
+        message << "direct solve; factor has " << common.lnz << " nonzeros";
+        result.message = message.str();
+    }
+    return result;
+}
+
+double CholmodSolver::analysis_seconds() const { return impl_->analysis_seconds; }
+double CholmodSolver::last_factorization_seconds() const { return impl_->factorization_seconds; }
+double CholmodSolver::factor_nonzeros() const {
+    return impl_->factorization.cholmod().lnz;
+}
+
+}  // namespace ridgelens
