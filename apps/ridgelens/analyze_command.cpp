@@ -49,51 +49,47 @@ struct AnalyzeArguments {
 
 po::options_description analyze_options(AnalyzeArguments& a) {
     po::options_description options(
-        "ridgelens analyze [--hessian H.mtx [--theta t.mtx]] --lambda L [--lambda L2 …] [options]\n\n"
+        "ridgelens analyze [--hessian H.mtx [--theta t.mtx]] --lambda L [--lambda L2 …] "
+        "[options]\n\n"
         "Top-k eigenpairs of H, the decay factor f_j = σ_j/(σ_j+λ) of each eigen-direction,\n"
         "the components c_j = q_jᵀθ̂, and the exact transform θ̂_ridge = (H+λI)⁻¹Hθ̂.\n"
         "Without --hessian: least squares on Fashion-MNIST (class --class against the rest),\n"
         "H = XᵀX/n, θ̂ the minimum-norm minimizer, λ = 0.01 and 1 unless given.\n\nOptions");
-    options.add_options()
-        ("help,h", "show this help")
-        ("hessian", po::value(&a.hessian_path)->value_name("H.mtx"),
-         "Hessian as a Matrix Market coordinate file (real, symmetric or general)")
-        ("theta", po::value(&a.theta_path)->value_name("t.mtx"),
-         "θ̂ as a Matrix Market array or one number per line "
-         "(default: a seeded random vector)")
-        ("lambda", po::value(&a.lambdas)->composing()->value_name("L"),
-         "penalty strength λ >= 0; repeat for several (eigenpairs and CHOLMOD's analysis "
-         "are reused)")
-        ("k", po::value(&a.k)->default_value(10), "number of top eigenpairs")
-        ("subspace", po::value(&a.subspace)->default_value(0),
-         "Lanczos subspace size (0: max(2k+1, k+20))")
-        ("eigen-tol", po::value(&a.eigen_tolerance)->default_value(1e-10, "1e-10"),
-         "relative tolerance of each eigenpair")
-        ("max-restarts", po::value(&a.max_restarts)->default_value(1000),
-         "cap on Lanczos restarts")
-        ("solver", po::value(&a.solver)->default_value("auto"),
-         "auto | cholmod | cg: how (H+λI)x = Hθ̂ is solved (auto: CHOLMOD when the "
-         "factor fits in memory)")
-        ("tol", po::value(&a.tolerance)->default_value(1e-10, "1e-10"),
-         "relative residual tolerance of CG")
-        ("max-cg-iterations", po::value(&a.max_cg_iterations)->default_value(0),
-         "cap on CG iterations (0: 10·n, at most 100000)")
-        ("symmetry-tol", po::value(&a.symmetry_tolerance)->default_value(1e-10, "1e-10"),
-         "a general matrix is symmetrized if max|a_ij − a_ji| <= this · max|a_ij|, "
-         "else refused")
-        ("psd-tol", po::value(&a.psd_tolerance)->default_value(1e-8, "1e-8"),
-         "H is reported indefinite if σ_min < −psd-tol · σ_1")
-        ("out", po::value(&a.out_path)->value_name("report.json"),
-         "write the JSON report here (atomically)")
-        ("theta-ridge-out", po::value(&a.theta_ridge_out)->value_name("x.mtx"),
-         "write θ̂_ridge of the first λ as a Matrix Market array")
-        ("class", po::value(&a.fashion_class)->default_value(0),
-         "Fashion-MNIST default: the class labelled +1 (0..9)")
-        ("fashion-dir", po::value(&a.fashion_directory),
-         "Fashion-MNIST directory (default /usr/share/datasets/fashion-mnist)")
-        ("seed", po::value(&a.seed)->default_value(1), "seed of the Lanczos start vector and "
-         "of the random θ̂")
-        ("quiet,q", po::bool_switch(&a.quiet), "no progress messages on stderr");
+    options.add_options()("help,h", "show this help")(
+        "hessian", po::value(&a.hessian_path)->value_name("H.mtx"),
+        "Hessian as a Matrix Market coordinate file (real, symmetric or general)")(
+        "theta", po::value(&a.theta_path)->value_name("t.mtx"),
+        "θ̂ as a Matrix Market array or one number per line "
+        "(default: a seeded random vector)")(
+        "lambda", po::value(&a.lambdas)->composing()->value_name("L"),
+        "penalty strength λ >= 0; repeat for several (eigenpairs and CHOLMOD's analysis "
+        "are reused)")("k", po::value(&a.k)->default_value(10), "number of top eigenpairs")(
+        "subspace", po::value(&a.subspace)->default_value(0),
+        "Lanczos subspace size (0: max(2k+1, k+20))")(
+        "eigen-tol", po::value(&a.eigen_tolerance)->default_value(1e-10, "1e-10"),
+        "relative tolerance of each eigenpair")(
+        "max-restarts", po::value(&a.max_restarts)->default_value(1000), "cap on Lanczos restarts")(
+        "solver", po::value(&a.solver)->default_value("auto"),
+        "auto | cholmod | cg: how (H+λI)x = Hθ̂ is solved (auto: CHOLMOD when the "
+        "factor fits in memory)")("tol", po::value(&a.tolerance)->default_value(1e-10, "1e-10"),
+                                  "relative residual tolerance of CG")(
+        "max-cg-iterations", po::value(&a.max_cg_iterations)->default_value(0),
+        "cap on CG iterations (0: 10·n, at most 100000)")(
+        "symmetry-tol", po::value(&a.symmetry_tolerance)->default_value(1e-10, "1e-10"),
+        "a general matrix is symmetrized if max|a_ij − a_ji| <= this · max|a_ij|, "
+        "else refused")("psd-tol", po::value(&a.psd_tolerance)->default_value(1e-8, "1e-8"),
+                        "H is reported indefinite if σ_min < −psd-tol · σ_1")(
+        "out", po::value(&a.out_path)->value_name("report.json"),
+        "write the JSON report here (atomically)")(
+        "theta-ridge-out", po::value(&a.theta_ridge_out)->value_name("x.mtx"),
+        "write θ̂_ridge of the first λ as a Matrix Market array")(
+        "class", po::value(&a.fashion_class)->default_value(0),
+        "Fashion-MNIST default: the class labelled +1 (0..9)")(
+        "fashion-dir", po::value(&a.fashion_directory),
+        "Fashion-MNIST directory (default /usr/share/datasets/fashion-mnist)")(
+        "seed", po::value(&a.seed)->default_value(1),
+        "seed of the Lanczos start vector and "
+        "of the random θ̂")("quiet,q", po::bool_switch(&a.quiet), "no progress messages on stderr");
     return options;
 }
 
@@ -129,7 +125,8 @@ std::unique_ptr<LoadedProblem> load_matrix_problem(const AnalyzeArguments& a,
     std::ostringstream source;
     source << a.hessian_path << " (Matrix Market " << file.field << " " << file.symmetry << ", "
            << file.stored_entries << " stored entries";
-    if (file.duplicates_summed > 0) source << ", " << file.duplicates_summed << " duplicates summed";
+    if (file.duplicates_summed > 0)
+        source << ", " << file.duplicates_summed << " duplicates summed";
     if (file.symmetry == "general")
         source << ", symmetrized: max relative asymmetry " << file.max_relative_asymmetry;
     source << ")";
@@ -154,7 +151,8 @@ std::unique_ptr<LoadedProblem> load_fashion_problem(const AnalyzeArguments& a,
     auto loaded = std::make_unique<LoadedProblem>();
     progress("building the Fashion-MNIST least-squares problem (class " +
              std::to_string(a.fashion_class) + " against the rest)");
-    FashionMnistLeastSquares fashion = fashion_mnist_least_squares(a.fashion_class, a.fashion_directory);
+    FashionMnistLeastSquares fashion =
+        fashion_mnist_least_squares(a.fashion_class, a.fashion_directory);
     loaded->matrix = std::move(fashion.hessian);
     loaded->op = std::make_unique<SparseSymmetricOperator>(loaded->matrix);
     HessianProblem& problem = loaded->problem.emplace(HessianProblem{*loaded->op});
@@ -163,6 +161,7 @@ std::unique_ptr<LoadedProblem> load_fashion_problem(const AnalyzeArguments& a,
     problem.nonzeros = loaded->matrix.nonZeros();
     problem.source = fashion.description;
     problem.theta = std::move(fashion.fit.theta);
+    problem.psd_by_construction = true;  // H = XᵀX/n
     problem.theta_source = fashion.fit.method;
     return loaded;
 }
@@ -191,8 +190,7 @@ int run_analyze(const std::vector<std::string>& arguments) {
     const auto read_start = Clock::now();
     std::unique_ptr<LoadedProblem> loaded =
         fashion_default ? load_fashion_problem(a, progress) : load_matrix_problem(a, progress);
-    const double read_seconds =
-        std::chrono::duration<double>(Clock::now() - read_start).count();
+    const double read_seconds = std::chrono::duration<double>(Clock::now() - read_start).count();
 
     AnalyzeOptions analyze_options;
     analyze_options.lambdas = a.lambdas;
@@ -203,7 +201,7 @@ int run_analyze(const std::vector<std::string>& arguments) {
     analyze_options.solver = parse_solver_choice(a.solver);
     analyze_options.cg.tolerance = a.tolerance;
     analyze_options.cg.max_iterations = a.max_cg_iterations;
-    analyze_options.psd_tolerance = a.psd_tolerance;
+    analyze_options.psd.tolerance = a.psd_tolerance;
     analyze_options.seed = a.seed;
     analyze_options.progress = progress;
 

@@ -8,7 +8,7 @@
 namespace ridgelens::cli {
 
 class Progress {
-public:
+  public:
     explicit Progress(bool enabled) : enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
     void operator()(const std::string& message) const {
         if (!enabled_) return;
@@ -18,7 +18,7 @@ public:
         std::fflush(stderr);
     }
 
-private:
+  private:
     bool enabled_;
     std::chrono::steady_clock::time_point start_;
 };

@@ -19,13 +19,16 @@ void print_summary_table(std::ostream& out, const HessianProblem& problem,
     out << "H: " << problem.source << "\n   n = " << problem.hessian.rows();
     if (problem.nonzeros > 0) out << ", nnz = " << problem.nonzeros;
     out << "\nθ̂: " << problem.theta_source << "\n";
-    out << "eigenpairs: " << result.eigen.message << "; " << result.eigen.matvecs + result.smallest.matvecs
-        << " products with H\n";
-    out << "PSD check: " << result.smallest.message << "\n";
+    out << "eigenpairs: " << result.eigen.message << "; "
+        << result.eigen.matvecs + result.smallest.matvecs << " products with H\n";
+    out << "PSD check: "
+        << (result.psd ? (result.psd_certified ? "PSD (certified)" : "no negative eigenvalue found")
+                       : "INDEFINITE")
+        << " — " << result.psd_evidence << "\n";
     out << "solver: " << result.solver << " (" << result.solver_reason << ")\n";
     for (const LambdaResult& entry : result.lambdas) {
-        out << "\nλ = " << format("%.6g", entry.lambda) << "   ‖θ̂_ridge‖ = "
-            << format("%.6g", entry.ridge_norm) << "   relative residual "
+        out << "\nλ = " << format("%.6g", entry.lambda)
+            << "   ‖θ̂_ridge‖ = " << format("%.6g", entry.ridge_norm) << "   relative residual "
             << format("%.2e", entry.ridge.relative_residual) << " (" << entry.ridge.solver;
         if (entry.ridge.solver == "cg") out << ", " << entry.ridge.iterations << " iterations";
         out << ")\n";
@@ -42,8 +45,8 @@ void print_summary_table(std::ostream& out, const HessianProblem& problem,
         out << "   self-check max_j |q_jᵀθ̂_ridge − f_j c_j| = "
             << format("%.2e", entry.decay.self_check_max_abs_error) << "\n";
         out << "   tail: ‖r‖ = " << format("%.4g", tail.theta_tail_norm)
-            << ", ‖P⊥θ̂_ridge‖ = " << format("%.4g", tail.ridge_tail_norm)
-            << " ≤ bound " << format("%.4g", tail.bound)
+            << ", ‖P⊥θ̂_ridge‖ = " << format("%.4g", tail.ridge_tail_norm) << " ≤ bound "
+            << format("%.4g", tail.bound)
             << (tail.bound_applies ? (tail.bound_holds ? " (holds)" : " (VIOLATED)")
                                    : " (bound not applicable)")
             << "\n";

@@ -13,27 +13,27 @@ namespace ridgelens {
 /// Base class of every exception ridgelens throws. The message names the
 /// file, line, field or argument at fault.
 class Error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 /// A caller passed arguments that cannot be used (wrong sizes, k >= n, λ < 0, …).
 class UsageError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 /// An input file or stream is malformed or unreadable. The message names the
 /// file and, where there is one, the line.
 class InputError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 /// A computation would need more memory than the machine has (checked before
 /// large allocations).
 class ResourceError : public Error {
-public:
+  public:
     using Error::Error;
 };
 

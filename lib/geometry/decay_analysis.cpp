@@ -10,9 +10,12 @@ namespace ridgelens {
 
 const char* to_string(CurvatureKind kind) {
     switch (kind) {
-        case CurvatureKind::positive: return "positive";
-        case CurvatureKind::null: return "null";
-        case CurvatureKind::negative: return "negative";
+        case CurvatureKind::positive:
+            return "positive";
+        case CurvatureKind::null:
+            return "null";
+        case CurvatureKind::negative:
+            return "negative";
     }
     return "unknown";
 }
@@ -38,12 +41,10 @@ DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const 
     const Index n = theta.size();
     const Index k = pairs.values.size();
     if (pairs.vectors.rows() != n || pairs.vectors.cols() != k)
-        throw UsageError("decay analysis: eigenvectors are " +
-                         std::to_string(pairs.vectors.rows()) + "x" +
-                         std::to_string(pairs.vectors.cols()) + ", θ̂ has length " +
-                         std::to_string(n));
-    if (theta_ridge.size() != n)
-        throw UsageError("decay analysis: θ̂_ridge length differs from θ̂");
+        throw UsageError(
+            "decay analysis: eigenvectors are " + std::to_string(pairs.vectors.rows()) + "x" +
+            std::to_string(pairs.vectors.cols()) + ", θ̂ has length " + std::to_string(n));
+    if (theta_ridge.size() != n) throw UsageError("decay analysis: θ̂_ridge length differs from θ̂");
     if (gradient.size() != 0 && gradient.size() != n)
         throw UsageError("decay analysis: gradient length differs from θ̂");
     if (!(lambda >= 0)) throw UsageError("decay analysis: λ must be >= 0");
@@ -75,24 +76,23 @@ DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const 
         analysis.directions.push_back(d);
     }
     const double ridge_norm = theta_ridge.norm();
-    analysis.self_check_relative =
-        analysis.self_check_max_abs_error / std::max(ridge_norm, std::numeric_limits<double>::min());
+    analysis.self_check_relative = analysis.self_check_max_abs_error /
+                                   std::max(ridge_norm, std::numeric_limits<double>::min());
 
     TailAnalysis& tail = analysis.tail;
     tail.theta_tail_norm = (theta - pairs.vectors * components).norm();
     tail.ridge_tail_norm = (theta_ridge - pairs.vectors * ridge_components).norm();
     const bool no_gradient = gradient.size() == 0 || gradient.norm() == 0;
-    tail.bound_applies =
-        h_is_psd && no_gradient && k > 0 && pairs.status == EigenStatus::converged;
+    tail.bound_applies = h_is_psd && no_gradient && k > 0 && pairs.status == EigenStatus::converged;
     if (k > 0) {
         const double sigma_k = std::max(pairs.values[k - 1], 0.0);
         tail.bound = decay_factor(sigma_k, lambda) * tail.theta_tail_norm;
     }
     // Rounding slack: the solve and the eigenvectors are accurate to about
     // the self-check error, times √k for the projection.
-    const double slack = 1e-12 * theta.norm() +
-                         std::sqrt(static_cast<double>(std::max<Index>(k, 1))) *
-                             analysis.self_check_max_abs_error;
+    const double slack =
+        1e-12 * theta.norm() +
+        std::sqrt(static_cast<double>(std::max<Index>(k, 1))) * analysis.self_check_max_abs_error;
     tail.bound_holds = tail.bound_applies && tail.ridge_tail_norm <= tail.bound + slack;
     return analysis;
 }

@@ -5,7 +5,9 @@
 
 namespace ridgelens {
 
-std::string default_fashion_mnist_directory() { return "/usr/share/datasets/fashion-mnist"; }
+std::string default_fashion_mnist_directory() {
+    return "/usr/share/datasets/fashion-mnist";
+}
 
 ImageDataset load_fashion_mnist(const std::string& directory, const std::string& split) {
     if (split != "train" && split != "t10k")

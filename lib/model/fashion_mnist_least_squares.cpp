@@ -24,9 +24,10 @@ FashionMnistLeastSquares fashion_mnist_least_squares(int positive_class,
     problem.fit = fit_dense_least_squares(with_intercept_column(data.pixels), targets);
     problem.hessian = dense_symmetric_to_sparse(problem.fit.hessian);
     problem.description = "least squares on Fashion-MNIST train (" +
-                          std::to_string(problem.fit.samples) + " images, pixels/255 + intercept; "
-                          "y = +1 for class " + std::to_string(positive_class) +
-                          ", -1 otherwise): H = XᵀX/n";
+                          std::to_string(problem.fit.samples) +
+                          " images, pixels/255 + intercept; "
+                          "y = +1 for class " +
+                          std::to_string(positive_class) + ", -1 otherwise): H = XᵀX/n";
     return problem;
 }
 

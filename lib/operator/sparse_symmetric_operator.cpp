@@ -27,6 +27,8 @@ void SparseSymmetricOperator::perform_op(const double* x, double* y) const {
     }
 }
 
-Vector SparseSymmetricOperator::diagonal() const { return matrix_->diagonal(); }
+Vector SparseSymmetricOperator::diagonal() const {
+    return matrix_->diagonal();
+}
 
 }  // namespace ridgelens

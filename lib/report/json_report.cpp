@@ -11,7 +11,9 @@ namespace {
 using nlohmann::json;
 
 // JSON has no NaN or Inf: such numbers become null (and the status says why).
-json number(double value) { return std::isfinite(value) ? json(value) : json(nullptr); }
+json number(double value) {
+    return std::isfinite(value) ? json(value) : json(nullptr);
+}
 
 json vector_to_json(const Vector& values) {
     json array = json::array();
@@ -19,7 +21,7 @@ json vector_to_json(const Vector& values) {
     return array;
 }
 
-json eigen_section(const AnalysisResult& result) {
+json eigen_section(const HessianProblem& problem, const AnalysisResult& result) {
     const Eigenpairs& eigen = result.eigen;
     const SmallestEigenvalue& smallest = result.smallest;
     return json{{"k_requested", eigen.requested},
@@ -29,11 +31,15 @@ json eigen_section(const AnalysisResult& result) {
                 {"values", vector_to_json(eigen.values)},
                 {"residuals", vector_to_json(eigen.residuals)},
                 {"min_eigenvalue", number(smallest.value)},
-                {"psd", smallest.converged && smallest.psd},
+                {"psd", result.psd},
+                {"psd_certified", result.psd_certified},
+                {"psd_evidence", result.psd_evidence},
+                {"psd_by_construction", problem.psd_by_construction},
                 {"status", to_string(eigen.status)},
                 {"message", eigen.message},
                 {"min_eigenvalue_residual", number(smallest.residual)},
                 {"min_eigenvalue_converged", smallest.converged},
+                {"min_eigenvalue_steps", smallest.steps},
                 {"min_eigenvalue_message", smallest.message}};
 }
 
@@ -49,7 +55,8 @@ json direction_to_json(const DirectionDecay& d) {
 
 json lambda_to_json(const LambdaResult& entry) {
     json directions = json::array();
-    for (const DirectionDecay& d : entry.decay.directions) directions.push_back(direction_to_json(d));
+    for (const DirectionDecay& d : entry.decay.directions)
+        directions.push_back(direction_to_json(d));
     const SolveResult& ridge = entry.ridge;
     const TailAnalysis& tail = entry.decay.tail;
     return json{{"lambda", entry.lambda},
@@ -79,26 +86,26 @@ json make_analysis_report(const HessianProblem& problem, const AnalysisResult& r
                           const ReportTimings& timings) {
     json lambdas = json::array();
     for (const LambdaResult& entry : result.lambdas) lambdas.push_back(lambda_to_json(entry));
-    return json{{"ridgelens_version", version_string},
-                {"status", result.ok ? "ok" : "numerical_failure"},
-                {"problem",
-                 {{"n", problem.hessian.rows()},
-                  {"nnz", problem.nonzeros},
-                  {"source", problem.source},
-                  {"theta_source", problem.theta_source},
-                  {"theta_norm", number(problem.theta.norm())},
-                  {"gradient_norm",
-                   number(problem.gradient.size() ? problem.gradient.norm() : 0.0)}}},
-                {"eigen", eigen_section(result)},
-                {"solver", result.solver},
-                {"solver_reason", result.solver_reason},
-                {"lambdas", lambdas},
-                {"checks", result.checks},
-                {"warnings", result.warnings},
-                {"timings",
-                 {{"read_s", timings.read_seconds},
-                  {"eigen_s", timings.eigen_seconds},
-                  {"analyze_s", timings.analyze_seconds}}}};
+    return json{
+        {"ridgelens_version", version_string},
+        {"status", result.ok ? "ok" : "numerical_failure"},
+        {"problem",
+         {{"n", problem.hessian.rows()},
+          {"nnz", problem.nonzeros},
+          {"source", problem.source},
+          {"theta_source", problem.theta_source},
+          {"theta_norm", number(problem.theta.norm())},
+          {"gradient_norm", number(problem.gradient.size() ? problem.gradient.norm() : 0.0)}}},
+        {"eigen", eigen_section(problem, result)},
+        {"solver", result.solver},
+        {"solver_reason", result.solver_reason},
+        {"lambdas", lambdas},
+        {"checks", result.checks},
+        {"warnings", result.warnings},
+        {"timings",
+         {{"read_s", timings.read_seconds},
+          {"eigen_s", timings.eigen_seconds},
+          {"analyze_s", timings.analyze_seconds}}}};
 }
 
 void write_json_report(const std::string& path, const json& report) {

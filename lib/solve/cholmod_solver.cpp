@@ -26,14 +26,15 @@ struct CholmodSolver::Impl {
     Eigen::CholmodSupernodalLLT<SparseMatrix, Eigen::Lower> factorization;
     double analysis_seconds = 0;
     double factorization_seconds = 0;
+    double factored_shift = 0;
+    bool factored = false;
 };
 
 CholmodSolver::CholmodSolver(const SparseMatrix& matrix) {
-    if (matrix.rows() != matrix.cols())
-        throw UsageError("CHOLMOD: matrix is not square");
+    if (matrix.rows() != matrix.cols()) throw UsageError("CHOLMOD: matrix is not square");
     impl_ = std::make_unique<Impl>(matrix);
     cholmod_common& common = impl_->factorization.cholmod();
-    common.print = 0;                        // failures become statuses, not stderr noise
+    common.print = 0;                       // failures become statuses, not stderr noise
     common.quick_return_if_not_posdef = 1;  // stop at the first non-positive pivot
     const auto start = Clock::now();
     impl_->factorization.analyzePattern(matrix);
@@ -41,6 +42,17 @@ CholmodSolver::CholmodSolver(const SparseMatrix& matrix) {
 }
 
 CholmodSolver::~CholmodSolver() = default;
+
+bool CholmodSolver::factorize(double shift) {
+    if (!std::isfinite(shift)) throw UsageError("CHOLMOD: shift is not finite");
+    const auto start = Clock::now();
+    impl_->factorization.setShift(shift);
+    impl_->factorization.factorize(impl_->matrix);
+    impl_->factorization_seconds = seconds_since(start);
+    impl_->factored_shift = shift;
+    impl_->factored = impl_->factorization.info() == Eigen::Success;
+    return impl_->factored;
+}
 
 SolveResult CholmodSolver::solve(double shift, const Vector& b) {
     const Index n = impl_->matrix.rows();
@@ -52,15 +64,12 @@ SolveResult CholmodSolver::solve(double shift, const Vector& b) {
     SolveResult result;
     result.solver = "cholmod";
     const auto start = Clock::now();
-    impl_->factorization.setShift(shift);
-    impl_->factorization.factorize(impl_->matrix);
-    impl_->factorization_seconds = seconds_since(start);
+    if (!(impl_->factored && impl_->factored_shift == shift)) factorize(shift);
     const cholmod_common& common = impl_->factorization.cholmod();
-    if (impl_->factorization.info() != Eigen::Success) {
+    if (!impl_->factored) {
         result.status = SolveStatus::not_positive_definite;
         std::ostringstream message;
-        message << "CHOLMOD factorization of H + " << shift
-                << "·I failed (status " << common.status
+        message << "CHOLMOD factorization of H + " << shift << "·I failed (status " << common.status
                 << "): the matrix is not positive definite (non-positive pivot in the leading "
                    "block); use a larger λ or the conjugate-gradient solver to diagnose";
         result.message = message.str();
@@ -97,8 +106,12 @@ SolveResult CholmodSolver::solve(double shift, const Vector& b) {
     return result;
 }
 
-double CholmodSolver::analysis_seconds() const { return impl_->analysis_seconds; }
-double CholmodSolver::last_factorization_seconds() const { return impl_->factorization_seconds; }
+double CholmodSolver::analysis_seconds() const {
+    return impl_->analysis_seconds;
+}
+double CholmodSolver::last_factorization_seconds() const {
+    return impl_->factorization_seconds;
+}
 double CholmodSolver::factor_nonzeros() const {
     return impl_->factorization.cholmod().lnz;
 }

@@ -4,10 +4,14 @@ namespace ridgelens {
 
 const char* to_string(SolveStatus status) {
     switch (status) {
-        case SolveStatus::converged: return "converged";
-        case SolveStatus::not_converged: return "not_converged";
-        case SolveStatus::not_positive_definite: return "not_positive_definite";
-        case SolveStatus::non_finite: return "non_finite";
+        case SolveStatus::converged:
+            return "converged";
+        case SolveStatus::not_converged:
+            return "not_converged";
+        case SolveStatus::not_positive_definite:
+            return "not_positive_definite";
+        case SolveStatus::non_finite:
+            return "non_finite";
     }
     return "unknown";
 }

@@ -2,13 +2,15 @@
 
 #include <Spectra/SymEigsSolver.h>
 
+#include <Eigen/Eigenvalues>
+
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <sstream>
 
 #include "ridgelens/error.hpp"
-#include "ridgelens/operator/shifted_operator.hpp"
 
 namespace ridgelens {
 namespace {
@@ -35,8 +37,7 @@ void validate(const EigenOptions& options, Index n, Index subspace) {
         throw UsageError("eigensolver: subspace size " + std::to_string(subspace) +
                          " must satisfy k < subspace <= n = " + std::to_string(n));
     if (!(options.tolerance > 0)) throw UsageError("eigensolver: tolerance must be positive");
-    if (options.max_iterations < 1)
-        throw UsageError("eigensolver: iteration cap must be positive");
+    if (options.max_iterations < 1) throw UsageError("eigensolver: iteration cap must be positive");
 }
 
 // Runs Spectra's restarted Lanczos on `op` for the extreme pairs `rule` picks.
@@ -47,8 +48,8 @@ struct LanczosRun {
     Spectra::CompInfo info = Spectra::CompInfo::NotComputed;
 };
 
-LanczosRun run_lanczos(CountingOperator& op, Index k, Index subspace,
-                       const EigenOptions& options, Spectra::SortRule rule, std::uint64_t seed) {
+LanczosRun run_lanczos(CountingOperator& op, Index k, Index subspace, const EigenOptions& options,
+                       Spectra::SortRule rule, std::uint64_t seed) {
     Spectra::SymEigsSolver<CountingOperator> solver(op, k, subspace);
     const Vector start = seeded_start_vector(op.rows(), seed);
     solver.init(start.data());
@@ -67,15 +68,17 @@ LanczosRun run_lanczos(CountingOperator& op, Index k, Index subspace,
 
 const char* to_string(EigenStatus status) {
     switch (status) {
-        case EigenStatus::converged: return "converged";
-        case EigenStatus::not_converged: return "not_converged";
-        case EigenStatus::numerical_issue: return "numerical_issue";
+        case EigenStatus::converged:
+            return "converged";
+        case EigenStatus::not_converged:
+            return "not_converged";
+        case EigenStatus::numerical_issue:
+            return "numerical_issue";
     }
     return "unknown";
 }
 
-Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options,
-                                  std::uint64_t seed) {
+Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options, std::uint64_t seed) {
     const Index n = op.rows();
     const Index subspace = choose_subspace(options, n);
     validate(options, n, subspace);
@@ -121,58 +124,93 @@ Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options,
 }
 
 SmallestEigenvalue compute_smallest_eigenvalue(OperatorRef op, double scale,
-                                               double psd_tolerance, const EigenOptions& options,
-                                               std::uint64_t seed) {
+                                               const PsdCheckOptions& options, std::uint64_t seed) {
     const Index n = op.rows();
     if (!(scale > 0) || !std::isfinite(scale))
-        throw UsageError("smallest eigenvalue: scale must be a positive bound on ||H||");
-    EigenOptions single = options;
-    single.k = 1;
-    single.subspace = std::min<Index>(n, options.subspace > 1 ? options.subspace : 30);
-    validate(single, n, single.subspace);
+        throw UsageError("PSD check: scale must be a positive bound on ||H||");
+    if (!(options.tolerance > 0)) throw UsageError("PSD check: tolerance must be positive");
+    const Index max_steps = std::min<Index>(std::max<Index>(options.max_steps, 1), n);
+    const double threshold = options.tolerance * scale;
 
-    // The smallest eigenvalue of H is the largest of s·I − H: Lanczos then
-    // tests convergence relative to s ≈ ‖H‖, not to σ_min (which may be 0).
-    // Residuals are shift-invariant.
-    ShiftedOperator shifted(op, -scale);
-    struct Negated {
-        using Scalar = double;
-        const ShiftedOperator* inner;
-        Index rows() const { return inner->rows(); }
-        Index cols() const { return inner->cols(); }
-        void perform_op(const double* x, double* y) const {
-            inner->perform_op(x, y);
-            for (Index i = 0; i < rows(); ++i) y[i] = -y[i];
-        }
-    } negated{&shifted};
-    CountingOperator counting(negated);
-    LanczosRun run =
-        run_lanczos(counting, 1, single.subspace, single, Spectra::SortRule::LargestAlge, seed);
-
+    // Lanczos: v_{j+1} β_j = H v_j − α_j v_j − β_{j−1} v_{j−1}, with full
+    // reorthogonalization while the basis fits in 512 MB (without it, lost
+    // orthogonality slows the convergence of the smallest Ritz pair; the Ritz
+    // values stay inside the spectrum either way).
+    const bool reorthogonalize =
+        static_cast<double>(n) * static_cast<double>(max_steps) * sizeof(double) <= 512e6;
+    DenseMatrix basis(reorthogonalize ? n : 0, reorthogonalize ? max_steps : 0);
+    Vector previous = Vector::Zero(n);
+    Vector current = seeded_start_vector(n, seed);
+    current.normalize();
+    Vector next(n);
+    std::vector<double> alpha, beta;
     SmallestEigenvalue result;
-    result.iterations = run.iterations;
+    double ritz = std::numeric_limits<double>::infinity();
+    double residual = std::numeric_limits<double>::infinity();
+    bool finite = true;
+    for (Index step = 0; step < max_steps; ++step) {
+        if (reorthogonalize) basis.col(step) = current;
+        op.perform_op(current.data(), next.data());
+        ++result.matvecs;
+        if (!next.allFinite()) {
+            finite = false;
+            break;
+        }
+        const double a = current.dot(next);
+        next -= a * current;
+        if (step > 0) next -= beta.back() * previous;
+        if (reorthogonalize) {
+            for (int pass = 0; pass < 2; ++pass) {
+                const auto kept = basis.leftCols(step + 1);
+                next -= kept * (kept.transpose() * next);
+            }
+        }
+        alpha.push_back(a);
+        const double b = next.norm();
+        result.steps = step + 1;
+        const bool invariant = b <= 1e-14 * scale;  // Krylov space exhausted: Ritz values exact
+        if (invariant || (step + 1) % 10 == 0 || step + 1 == max_steps) {
+            const Index m = static_cast<Index>(alpha.size());
+            DenseMatrix t = DenseMatrix::Zero(m, m);
+            for (Index i = 0; i < m; ++i) {
+                t(i, i) = alpha[static_cast<std::size_t>(i)];
+                if (i + 1 < m) t(i, i + 1) = t(i + 1, i) = beta[static_cast<std::size_t>(i)];
+            }
+            Eigen::SelfAdjointEigenSolver<DenseMatrix> tridiagonal(t);
+            ritz = tridiagonal.eigenvalues()[0];
+            residual = invariant ? 0.0 : b * std::abs(tridiagonal.eigenvectors()(m - 1, 0));
+            if (residual <= 0.1 * threshold || invariant) break;
+        }
+        beta.push_back(b);
+        previous.swap(current);
+        current = next / b;
+    }
+
     std::ostringstream message;
-    if (run.info == Spectra::CompInfo::NumericalIssue || run.values.size() == 0 ||
-        !run.values.allFinite()) {
-        result.converged = false;
+    if (!finite) {
         result.value = std::nan("");
         result.psd = false;
-        message << "smallest eigenvalue not found (Lanczos did not converge in "
-                << run.iterations << " restarts); positive semidefiniteness is unverified";
+        result.converged = false;
+        message << "PSD check failed: the operator produced NaN or Inf at Lanczos step "
+                << result.steps + 1;
     } else {
-        result.converged = true;
-        result.value = scale - run.values[0];
-        Vector product(n);
-        counting.perform_op(run.vectors.col(0).data(), product.data());
-        // product = (s·I − H)q; the residual of H is the same as that of s·I − H.
-        result.residual = (product - run.values[0] * run.vectors.col(0)).norm();
-        result.psd = result.value >= -psd_tolerance * scale;
-        message << "smallest eigenvalue " << result.value << " (residual " << result.residual
-                << ")";
-        if (!result.psd)
-            message << ": H is indefinite (below -" << psd_tolerance << "·" << scale << ")";
+        result.value = ritz;
+        result.residual = residual;
+        result.converged = residual <= 0.1 * threshold;
+        result.psd = ritz >= -threshold;
+        if (!result.psd) {
+            message << "H is indefinite: Lanczos found the eigenvalue " << ritz << " (below -"
+                    << options.tolerance << "·" << scale << ") in " << result.steps << " steps";
+        } else if (result.converged) {
+            message << "smallest eigenvalue " << ritz << " (residual " << residual
+                    << "): H is positive semidefinite to " << options.tolerance << "·σ_1";
+        } else {
+            message << "no eigenvalue below -" << options.tolerance << "·σ_1 found in "
+                    << result.steps << " Lanczos steps; smallest Ritz value " << ritz
+                    << " (an upper bound on σ_min) has not converged (residual bound " << residual
+                    << "), so H is probably but not provably PSD";
+        }
     }
-    result.matvecs = counting.applications();
     result.message = message.str();
     return result;
 }

@@ -6,6 +6,7 @@
 
 #include <Eigen/Dense>
 #include <random>
+#include <vector>
 
 #include "ridgelens/types.hpp"
 
@@ -51,10 +52,33 @@ inline Vector dense_ridge_transform(const DenseMatrix& h, const Vector& theta, d
     return eigen.eigenvectors() * factors.cwiseProduct(eigen.eigenvectors().transpose() * theta);
 }
 
-/// All eigenvalues, descending.
+}  // namespace ridgelens::testing
+
+// LAPACK's divide-and-conquer symmetric eigensolver (OpenBLAS, multithreaded):
+// the dense reference for matrices of a few thousand rows.
+extern "C" void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda,
+                        double* w, double* work, const int* lwork, int* iwork, const int* liwork,
+                        int* info, std::size_t jobz_length, std::size_t uplo_length);
+
+namespace ridgelens::testing {
+
+/// All eigenvalues, descending, by LAPACK dsyevd.
 inline Vector dense_eigenvalues_descending(const DenseMatrix& h) {
-    Eigen::SelfAdjointEigenSolver<DenseMatrix> eigen(h, Eigen::EigenvaluesOnly);
-    return eigen.eigenvalues().reverse();
+    DenseMatrix a = h;
+    const int n = static_cast<int>(h.rows());
+    Vector w(n);
+    int info = 0, lwork = -1, liwork = -1, iwork_query = 0;
+    double work_query = 0;
+    dsyevd_("N", "L", &n, a.data(), &n, w.data(), &work_query, &lwork, &iwork_query, &liwork, &info,
+            1, 1);
+    lwork = static_cast<int>(work_query);
+    liwork = iwork_query;
+    std::vector<double> work(static_cast<std::size_t>(lwork));
+    std::vector<int> iwork(static_cast<std::size_t>(liwork));
+    dsyevd_("N", "L", &n, a.data(), &n, w.data(), work.data(), &lwork, iwork.data(), &liwork, &info,
+            1, 1);
+    EXPECT_EQ(info, 0) << "LAPACK dsyevd failed";
+    return w.reverse();
 }
 
 }  // namespace ridgelens::testing

@@ -16,7 +16,9 @@ inline std::filesystem::path shared_data_dir() {
 }
 
 /// Small hand-written test inputs committed under tests/data.
-inline std::filesystem::path test_files_dir() { return RIDGELENS_TEST_FILES_DIR; }
+inline std::filesystem::path test_files_dir() {
+    return RIDGELENS_TEST_FILES_DIR;
+}
 
 /// Path of a shared data file (e.g. "matrices/bcsstk09.mtx"), or "" if absent.
 inline std::string shared_data_file(const std::string& relative) {
@@ -27,10 +29,10 @@ inline std::string shared_data_file(const std::string& relative) {
 }  // namespace ridgelens::testing
 
 /// Skips the current test with a message naming the missing file.
-#define RIDGELENS_REQUIRE_DATA(path_variable, relative)                                    \
-    const std::string path_variable = ::ridgelens::testing::shared_data_file(relative);    \
-    if (path_variable.empty()) {                                                           \
-        GTEST_SKIP() << "shared data file '" << (relative) << "' not found under "         \
-                     << ::ridgelens::testing::shared_data_dir()                            \
-                     << " (set RIDGELENS_DATA_DIR); skipping";                             \
+#define RIDGELENS_REQUIRE_DATA(path_variable, relative)                                 \
+    const std::string path_variable = ::ridgelens::testing::shared_data_file(relative); \
+    if (path_variable.empty()) {                                                        \
+        GTEST_SKIP() << "shared data file '" << (relative) << "' not found under "      \
+                     << ::ridgelens::testing::shared_data_dir()                         \
+                     << " (set RIDGELENS_DATA_DIR); skipping";                          \
     }

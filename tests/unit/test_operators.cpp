@@ -3,11 +3,11 @@
 #include <gtest/gtest.h>
 
 #include "reference.hpp"
+#include "ridgelens/error.hpp"
 #include "ridgelens/operator/linear_operator.hpp"
 #include "ridgelens/operator/matrix_free_operator.hpp"
 #include "ridgelens/operator/shifted_operator.hpp"
 #include "ridgelens/operator/sparse_symmetric_operator.hpp"
-#include "ridgelens/error.hpp"
 
 namespace ridgelens {
 namespace {
@@ -97,7 +97,8 @@ TEST(MatrixFreeOperator, WrapsACallableAndFeedsShiftAndCounting) {
     EXPECT_EQ(counting.applications(), 2);
     EXPECT_LT((y - (dense * x + 2.5 * x)).norm(), 1e-12 * y.norm());
     EXPECT_THROW(MatrixFreeOperator(0, [](const double*, double*) {}), UsageError);
-    EXPECT_THROW(MatrixFreeOperator(3, [](const double*, double*) {}, Vector::Ones(2)),
+    EXPECT_THROW(MatrixFreeOperator(
+                     3, [](const double*, double*) {}, Vector::Ones(2)),
                  UsageError);
 }
 

@@ -31,8 +31,7 @@ TEST(CholmodSolver, MatchesDenseForSeveralShiftsWithOneAnalysis) {
         EXPECT_EQ(result.solver, "cholmod");
         const Vector reference = dense_shifted_solve(h, lambda, b);
         EXPECT_LT((result.x - reference).norm(), 1e-9 * reference.norm()) << "λ = " << lambda;
-        const double residual =
-            (h * result.x + lambda * result.x - b).norm() / b.norm();
+        const double residual = (h * result.x + lambda * result.x - b).norm() / b.norm();
         EXPECT_NEAR(result.relative_residual, residual, 1e-13);
         EXPECT_LT(residual, 1e-12);
     }
@@ -81,8 +80,8 @@ TEST(ConjugateGradient, FlagsNonConvergenceIndefiniteAndNonFinite) {
 
     const SparseMatrix negative =
         testing::to_sparse(-testing::matrix_with_spectrum(Vector::LinSpaced(30, 1, 2), 1));
-    const SolveResult indefinite =
-        solve_conjugate_gradient(SparseSymmetricOperator(negative), 0.1, testing::random_vector(30, 1));
+    const SolveResult indefinite = solve_conjugate_gradient(SparseSymmetricOperator(negative), 0.1,
+                                                            testing::random_vector(30, 1));
     EXPECT_EQ(indefinite.status, SolveStatus::not_positive_definite);
 
     struct NanOperator {

@@ -18,14 +18,17 @@ namespace ridgelens {
 /// A Hessian H at the analysis point θ̂, given as an operator, and where
 /// known as an explicit sparse matrix (which enables CHOLMOD).
 struct HessianProblem {
-    OperatorRef hessian;                       ///< y = H·x
-    const SparseMatrix* matrix = nullptr;      ///< H itself (both triangles), if explicit
-    std::optional<Vector> diagonal;            ///< diag(H) for Jacobi-preconditioned CG
-    Vector theta;                              ///< θ̂
-    Vector gradient;                           ///< g = ∇R(θ̂); empty means 0
-    std::string source;                        ///< where H came from (for the report)
-    std::string theta_source;                  ///< how θ̂ was obtained (for the report)
-    std::int64_t nonzeros = 0;                 ///< stored nonzeros of H (0 if matrix-free)
+    OperatorRef hessian;                   ///< y = H·x
+    const SparseMatrix* matrix = nullptr;  ///< H itself (both triangles), if explicit
+    std::optional<Vector> diagonal;        ///< diag(H) for Jacobi-preconditioned CG
+    Vector theta;                          ///< θ̂
+    Vector gradient;                       ///< g = ∇R(θ̂); empty means 0
+    std::string source;                    ///< where H came from (for the report)
+    std::string theta_source;              ///< how θ̂ was obtained (for the report)
+    std::int64_t nonzeros = 0;             ///< stored nonzeros of H (0 if matrix-free)
+    /// H is PSD by construction (a Gram matrix XᵀX/n, a Gauss-Newton product);
+    /// the Lanczos check still runs, as evidence.
+    bool psd_by_construction = false;
 };
 
 /// Which solver computes θ̂_ridge.
@@ -41,13 +44,13 @@ const char* to_string(SolverChoice choice);
 
 /// Settings of `analyze`.
 struct AnalyzeOptions {
-    std::vector<double> lambdas;               ///< λ ≥ 0, at least one
-    EigenOptions eigen;                        ///< top-k Lanczos settings
+    std::vector<double> lambdas;  ///< λ ≥ 0, at least one
+    EigenOptions eigen;           ///< top-k Lanczos settings
     SolverChoice solver = SolverChoice::automatic;
-    CgOptions cg;                              ///< CG settings (tolerance also for the PSD check)
-    double psd_tolerance = 1e-8;               ///< indefinite if σ_min < −psd_tolerance·σ_1
+    CgOptions cg;         ///< CG settings (tolerance also for the PSD check)
+    PsdCheckOptions psd;  ///< the smallest-eigenvalue check
     DecayOptions decay;
-    std::uint64_t seed = 1;                    ///< Lanczos start vector seed
+    std::uint64_t seed = 1;  ///< Lanczos start vector seed
     /// Receives one-line progress messages (e.g. to print on stderr); may be empty.
     std::function<void(const std::string&)> progress;
 };
@@ -56,22 +59,28 @@ struct AnalyzeOptions {
 struct LambdaResult {
     double lambda = 0;
     DecayAnalysis decay;
-    SolveResult ridge;                         ///< θ̂_ridge in ridge.x, with its evidence
-    double ridge_norm = 0;                     ///< ‖θ̂_ridge‖
+    SolveResult ridge;      ///< θ̂_ridge in ridge.x, with its evidence
+    double ridge_norm = 0;  ///< ‖θ̂_ridge‖
 };
 
 /// Everything `analyze` computed, with the evidence.
 struct AnalysisResult {
     Eigenpairs eigen;
-    SmallestEigenvalue smallest;
+    SmallestEigenvalue smallest;  ///< Lanczos estimate of σ_min
+    /// Whether H is PSD to psd.tolerance·σ_1: proven by a Cholesky factorization of
+    /// H + τI (explicit H), by a converged smallest Ritz value, or assumed by
+    /// construction. `psd` is false only when indefiniteness is proven.
+    bool psd = true;
+    bool psd_certified = false;
+    std::string psd_evidence;  ///< how, in words
     std::vector<LambdaResult> lambdas;
-    std::string solver;                        ///< "cholmod" or "cg": what ran
-    std::string solver_reason;                 ///< why that solver
+    std::string solver;         ///< "cholmod" or "cg": what ran
+    std::string solver_reason;  ///< why that solver
     double eigen_seconds = 0;
-    double analyze_seconds = 0;                ///< solves + decay analysis
-    std::vector<std::string> checks;           ///< what was verified, in words
-    std::vector<std::string> warnings;         ///< what did not hold
-    bool ok = true;                            ///< false if any numerical step failed
+    double analyze_seconds = 0;         ///< solves + decay analysis
+    std::vector<std::string> checks;    ///< what was verified, in words
+    std::vector<std::string> warnings;  ///< what did not hold
+    bool ok = true;                     ///< false if any numerical step failed
 };
 
 /// Runs the analysis. Numerical failures are recorded in the result (`ok`,

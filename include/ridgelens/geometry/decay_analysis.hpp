@@ -24,12 +24,13 @@ double decay_factor(double sigma, double lambda);
 
 /// One eigen-direction q_j and what the ridge transform does to θ̂ along it.
 struct DirectionDecay {
-    Index j = 0;             ///< 1-based rank of σ_j among the computed pairs
-    double sigma = 0;        ///< σ_j
-    double component = 0;    ///< c_j = q_jᵀθ̂
-    double factor = 0;       ///< f_j = σ_j/(σ_j+λ) (0 on null directions)
-    double shrunk = 0;       ///< predicted q_jᵀθ̂_ridge = (σ_j c_j − q_jᵀg)/(σ_j+λ) (= f_j c_j when g = 0)
-    double solved = 0;       ///< q_jᵀθ̂_ridge from the exact solve
+    Index j = 0;           ///< 1-based rank of σ_j among the computed pairs
+    double sigma = 0;      ///< σ_j
+    double component = 0;  ///< c_j = q_jᵀθ̂
+    double factor = 0;     ///< f_j = σ_j/(σ_j+λ) (0 on null directions)
+    double shrunk =
+        0;  ///< predicted q_jᵀθ̂_ridge = (σ_j c_j − q_jᵀg)/(σ_j+λ) (= f_j c_j when g = 0)
+    double solved = 0;  ///< q_jᵀθ̂_ridge from the exact solve
     CurvatureKind kind = CurvatureKind::positive;
 };
 

@@ -11,17 +11,17 @@ namespace ridgelens {
 
 /// The least-squares problem at its minimum-norm minimizer.
 struct DenseLeastSquares {
-    DenseMatrix hessian;               ///< H = XᵀX/n (formed by BLAS syrk)
-    Vector moment;                     ///< Xᵀy/n (so that Hθ̂ = Xᵀy/n)
-    Vector theta;                      ///< minimum-norm minimizer θ̂ = H⁺Xᵀy/n
-    Vector spectrum;                   ///< all eigenvalues of H, descending
-    Index rank = 0;                    ///< eigenvalues above rank_threshold
-    double rank_threshold = 0;         ///< p·ε·σ_max
+    DenseMatrix hessian;                  ///< H = XᵀX/n (formed by BLAS syrk)
+    Vector moment;                        ///< Xᵀy/n (so that Hθ̂ = Xᵀy/n)
+    Vector theta;                         ///< minimum-norm minimizer θ̂ = H⁺Xᵀy/n
+    Vector spectrum;                      ///< all eigenvalues of H, descending
+    Index rank = 0;                       ///< eigenvalues above rank_threshold
+    double rank_threshold = 0;            ///< p·ε·σ_max
     double normal_equation_residual = 0;  ///< ‖Hθ̂ − Xᵀy/n‖/‖Xᵀy/n‖, recomputed
-    double null_space_component = 0;   ///< ‖P_null θ̂‖/‖θ̂‖ (0 for the minimum-norm θ̂)
+    double null_space_component = 0;  ///< ‖P_null θ̂‖/‖θ̂‖ (0 for the minimum-norm θ̂)
     Index samples = 0;
     Index parameters = 0;
-    std::string method;                ///< how θ̂ was obtained, in words
+    std::string method;  ///< how θ̂ was obtained, in words
 };
 
 /// Forms H = XᵀX/n and Xᵀy/n, and θ̂ = H⁺Xᵀy/n through the full symmetric

@@ -10,11 +10,11 @@ namespace ridgelens {
 
 /// Images as rows of pixel intensities in [0, 1], with their class labels.
 struct ImageDataset {
-    DenseMatrix pixels;       ///< samples × (rows·cols), pixel/255
-    Eigen::VectorXi labels;   ///< class of each sample
+    DenseMatrix pixels;      ///< samples × (rows·cols), pixel/255
+    Eigen::VectorXi labels;  ///< class of each sample
     Index image_rows = 0;
     Index image_cols = 0;
-    std::string source;       ///< the files read
+    std::string source;  ///< the files read
 };
 
 /// Where Debian installs the data set.

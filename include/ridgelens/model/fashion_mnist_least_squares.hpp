@@ -15,9 +15,9 @@ namespace ridgelens {
 /// least-squares minimizer.
 struct FashionMnistLeastSquares {
     DenseLeastSquares fit;
-    SparseMatrix hessian;        ///< H as a sparse matrix (both triangles, diagonal always stored)
+    SparseMatrix hessian;  ///< H as a sparse matrix (both triangles, diagonal always stored)
     int positive_class = 0;
-    std::string description;     ///< for the report's "source"
+    std::string description;  ///< for the report's "source"
 };
 
 /// Builds the default problem. @throws InputError if the data set is absent

@@ -28,12 +28,12 @@ concept LinearOperator = requires(const Op& op, const double* x, double* y) {
 /// library code takes, so that solvers are not templates in every caller.
 /// The referenced operator must outlive the reference.
 class OperatorRef {
-public:
+  public:
     using Scalar = double;
 
     template <LinearOperator Op>
-        requires(!std::same_as<std::remove_cvref_t<Op>, OperatorRef>)
-    OperatorRef(const Op& op)  // NOLINT(google-explicit-constructor): a view, like std::span
+    requires(!std::same_as<std::remove_cvref_t<Op>, OperatorRef>)
+        OperatorRef(const Op& op)  // NOLINT(google-explicit-constructor): a view, like std::span
         : object_(&op),
           size_(static_cast<Index>(op.rows())),
           apply_([](const void* object, const double* x, double* y) {
@@ -50,7 +50,7 @@ public:
         perform_op(x.data(), y.data());
     }
 
-private:
+  private:
     const void* object_;
     Index size_;
     void (*apply_)(const void*, const double*, double*);
@@ -59,7 +59,7 @@ private:
 /// Wraps an operator and counts how often it is applied (the "matvecs" of
 /// every report). Not thread-safe across concurrent applications.
 class CountingOperator {
-public:
+  public:
     using Scalar = double;
 
     explicit CountingOperator(OperatorRef op) : op_(op) {}
@@ -71,7 +71,7 @@ public:
     }
     std::int64_t applications() const { return count_; }
 
-private:
+  private:
     OperatorRef op_;
     mutable std::int64_t count_ = 0;
 };

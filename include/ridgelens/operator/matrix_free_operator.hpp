@@ -15,7 +15,7 @@ namespace ridgelens {
 /// The callable receives pointers to x and y (length n each) and must write
 /// all of y. An optional diagonal enables Jacobi preconditioning in CG.
 class MatrixFreeOperator {
-public:
+  public:
     using Scalar = double;
     using Product = std::function<void(const double* x, double* y)>;
 
@@ -34,7 +34,7 @@ public:
     /// The diagonal of H, when the caller supplied it.
     const std::optional<Vector>& diagonal() const { return diagonal_; }
 
-private:
+  private:
     Index n_;
     Product product_;
     std::optional<Vector> diagonal_;

@@ -8,7 +8,7 @@ namespace ridgelens {
 
 /// y = (H + shift·I)·x. Holds a reference: `base` must outlive it.
 class ShiftedOperator {
-public:
+  public:
     using Scalar = double;
 
     ShiftedOperator(OperatorRef base, double shift) : base_(base), shift_(shift) {}
@@ -23,7 +23,7 @@ public:
         }
     }
 
-private:
+  private:
     OperatorRef base_;
     double shift_;
 };

@@ -11,7 +11,7 @@ namespace ridgelens {
 /// are also its CSR arrays, so the product runs row-parallel with OpenMP and
 /// without atomics. Holds a reference: the matrix must outlive the operator.
 class SparseSymmetricOperator {
-public:
+  public:
     using Scalar = double;
 
     /// @throws UsageError if the matrix is not square or not compressed.
@@ -25,7 +25,7 @@ public:
     /// The diagonal of H (for Jacobi preconditioning).
     Vector diagonal() const;
 
-private:
+  private:
     const SparseMatrix* matrix_;
 };
 

@@ -15,7 +15,7 @@ namespace ridgelens {
 /// `solve` with a new λ repeats only the numeric factorization.
 /// Holds a reference to `matrix`, which must outlive the solver.
 class CholmodSolver {
-public:
+  public:
     /// @param matrix symmetric, both triangles stored (only the lower is read).
     /// @throws UsageError if the matrix is not square.
     explicit CholmodSolver(const SparseMatrix& matrix);
@@ -28,6 +28,12 @@ public:
     /// column where it failed; the residual is recomputed with a sparse product.
     SolveResult solve(double shift, const Vector& b);
 
+    /// Only the numeric factorization of H + shift·I: true when it succeeds,
+    /// which certifies that H + shift·I is positive definite (the PSD check
+    /// of an explicit H uses a tiny shift). The factor is kept for `solve`
+    /// with the same shift.
+    bool factorize(double shift);
+
     /// Seconds spent in the one-time symbolic analysis.
     double analysis_seconds() const;
     /// Seconds of the last numeric factorization alone.
@@ -36,7 +42,7 @@ public:
     /// CHOLMOD's estimate after analysis).
     double factor_nonzeros() const;
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -10,8 +10,8 @@ namespace ridgelens {
 
 /// Settings of conjugate gradient.
 struct CgOptions {
-    double tolerance = 1e-10;      ///< stop when ‖r‖/‖b‖ ≤ tolerance (recurrence), then verified
-    Index max_iterations = 0;      ///< 0 means 10·n, at most 100,000
+    double tolerance = 1e-10;  ///< stop when ‖r‖/‖b‖ ≤ tolerance (recurrence), then verified
+    Index max_iterations = 0;  ///< 0 means 10·n, at most 100,000
 };
 
 /// Solves (H + shift·I)x = b by CG, Jacobi-preconditioned when `diagonal`

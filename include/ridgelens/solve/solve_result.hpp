@@ -10,10 +10,10 @@ namespace ridgelens {
 
 /// Outcome of a solve. Numerical failures are a status, never an exception.
 enum class SolveStatus {
-    converged,               ///< residual at or below tolerance
-    not_converged,           ///< iteration cap reached; `x` is the last iterate
-    not_positive_definite,   ///< factorization or CG met a non-positive pivot/curvature
-    non_finite,              ///< NaN or Inf appeared (operator output or iterate)
+    converged,              ///< residual at or below tolerance
+    not_converged,          ///< iteration cap reached; `x` is the last iterate
+    not_positive_definite,  ///< factorization or CG met a non-positive pivot/curvature
+    non_finite,             ///< NaN or Inf appeared (operator output or iterate)
 };
 
 /// Returns "converged", "not_converged", "not_positive_definite" or "non_finite".
@@ -23,11 +23,11 @@ const char* to_string(SolveStatus status);
 struct SolveResult {
     Vector x;
     SolveStatus status = SolveStatus::not_converged;
-    std::string solver;              ///< "cholmod" or "cg"
-    double relative_residual = 0;    ///< ‖(H+λI)x − b‖/‖b‖, recomputed explicitly
-    Index iterations = 0;            ///< CG iterations (refinement steps for a direct solve)
-    double seconds = 0;              ///< wall time of this solve (factorization included)
-    std::string message;             ///< human-readable outcome
+    std::string solver;            ///< "cholmod" or "cg"
+    double relative_residual = 0;  ///< ‖(H+λI)x − b‖/‖b‖, recomputed explicitly
+    Index iterations = 0;          ///< CG iterations (refinement steps for a direct solve)
+    double seconds = 0;            ///< wall time of this solve (factorization included)
+    std::string message;           ///< human-readable outcome
 
     bool ok() const { return status == SolveStatus::converged; }
 };

@@ -11,10 +11,10 @@ namespace ridgelens {
 
 /// Settings of the Lanczos eigensolver.
 struct EigenOptions {
-    Index k = 10;                  ///< number of eigenpairs wanted (1 ≤ k < n)
-    Index subspace = 0;            ///< Lanczos basis size; 0 picks max(2k+1, k+20), capped at n
-    double tolerance = 1e-10;      ///< Spectra's relative tolerance on each Ritz pair
-    Index max_iterations = 1000;   ///< cap on restarts
+    Index k = 10;                 ///< number of eigenpairs wanted (1 ≤ k < n)
+    Index subspace = 0;           ///< Lanczos basis size; 0 picks max(2k+1, k+20), capped at n
+    double tolerance = 1e-10;     ///< Spectra's relative tolerance on each Ritz pair
+    Index max_iterations = 1000;  ///< cap on restarts
 };
 
 /// Outcome of an eigen computation. Never thrown: read `status`.
@@ -25,15 +25,15 @@ const char* to_string(EigenStatus status);
 
 /// The top-k eigenpairs H q_j = σ_j q_j, largest algebraic first.
 struct Eigenpairs {
-    Vector values;            ///< σ_1 ≥ σ_2 ≥ … (only the converged ones)
-    DenseMatrix vectors;      ///< n × converged, orthonormal columns q_j
-    Vector residuals;         ///< ‖H q_j − σ_j q_j‖, recomputed explicitly
-    Index requested = 0;      ///< k asked for
-    Index converged = 0;      ///< pairs that met the tolerance
-    Index iterations = 0;     ///< Lanczos restarts
-    std::int64_t matvecs = 0; ///< operator applications, including the residual check
+    Vector values;             ///< σ_1 ≥ σ_2 ≥ … (only the converged ones)
+    DenseMatrix vectors;       ///< n × converged, orthonormal columns q_j
+    Vector residuals;          ///< ‖H q_j − σ_j q_j‖, recomputed explicitly
+    Index requested = 0;       ///< k asked for
+    Index converged = 0;       ///< pairs that met the tolerance
+    Index iterations = 0;      ///< Lanczos restarts
+    std::int64_t matvecs = 0;  ///< operator applications, including the residual check
     EigenStatus status = EigenStatus::not_converged;
-    std::string message;      ///< human-readable outcome
+    std::string message;  ///< human-readable outcome
 };
 
 /// Top-k eigenpairs (largest algebraic) of the symmetric operator `op`.
@@ -42,24 +42,34 @@ struct Eigenpairs {
 Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options = {},
                                   std::uint64_t seed = 1);
 
+/// Settings of the positive-semidefiniteness check.
+struct PsdCheckOptions {
+    double tolerance = 1e-8;  ///< indefinite if σ_min < −tolerance·scale
+    Index max_steps = 300;    ///< cap on Lanczos steps (= products with H)
+};
+
 /// The smallest algebraic eigenvalue, as a positive-semidefiniteness check.
 struct SmallestEigenvalue {
-    double value = 0;          ///< σ_min (a Ritz value: an upper bound on the true σ_min)
-    double residual = 0;       ///< ‖H q − σ_min q‖
-    bool converged = false;
-    Index iterations = 0;
+    double value = 0;        ///< smallest Ritz value: an upper bound on the true σ_min
+    double residual = 0;     ///< Lanczos bound on ‖Hq − σq‖ for that Ritz pair
+    bool converged = false;  ///< residual ≤ 0.1·tolerance·scale: value is σ_min to that accuracy
+    Index steps = 0;         ///< Lanczos steps taken
     std::int64_t matvecs = 0;
-    bool psd = true;           ///< false when σ_min < −psd_tolerance·scale
+    bool psd = true;  ///< false when an eigenvalue below −tolerance·scale was found
     std::string message;
 };
 
-/// Computes σ_min of `op` by Lanczos on H − s·I with s = `scale` (pass σ_max,
-/// or any bound on ‖H‖), so that the convergence test is relative to ‖H‖
-/// rather than to σ_min, which may be zero. H is declared indefinite when
-/// σ_min < −psd_tolerance·scale.
+/// Looks for negative curvature by Lanczos (three-term recurrence, no restarts).
+///
+/// Every Ritz value lies in [σ_min, σ_max] (up to rounding of order ε‖H‖),
+/// so a smallest Ritz value below −tolerance·scale *proves* H indefinite. When
+/// none is found, `psd` is true and `converged` tells whether the smallest
+/// Ritz value has converged to σ_min (then H is PSD to that tolerance) or the
+/// step cap was reached first (clusters of tiny eigenvalues, common in the
+/// Hessians of real models, converge slowly: then PSD is likely, not proven).
+/// @param scale a bound on ‖H‖ (pass σ_1 from the top-k run)
 SmallestEigenvalue compute_smallest_eigenvalue(OperatorRef op, double scale,
-                                               double psd_tolerance = 1e-8,
-                                               const EigenOptions& options = {},
+                                               const PsdCheckOptions& options = {},
                                                std::uint64_t seed = 2);
 
 }  // namespace ridgelens
