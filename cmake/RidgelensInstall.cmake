@@ -22,3 +22,4 @@ write_basic_package_version_file("${PROJECT_BINARY_DIR}/ridgelensConfigVersion.c
 install(FILES "${PROJECT_BINARY_DIR}/ridgelensConfig.cmake"
               "${PROJECT_BINARY_DIR}/ridgelensConfigVersion.cmake"
         DESTINATION ${RIDGELENS_CMAKE_DIR})
+install(FILES "${PROJECT_SOURCE_DIR}/cmake/FindCHOLMOD.cmake" DESTINATION ${RIDGELENS_CMAKE_DIR})
