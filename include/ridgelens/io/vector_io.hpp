@@ -1,0 +1,31 @@
+#pragma once
+/// @file vector_io.hpp
+/// Reading and writing dense vectors (θ̂, θ̂_ridge).
+
+#include <istream>
+#include <string>
+
+#include "ridgelens/types.hpp"
+
+namespace ridgelens {
+
+/// Reads a vector either as a Matrix Market `array real general` file with one
+/// column (or one row), or as plain text with one number per line (blank
+/// lines and lines starting with `#` or `%` are skipped). A file whose first
+/// line starts with `%%MatrixMarket` is read as Matrix Market.
+/// @throws InputError naming the file and line of a malformed or non-finite
+/// entry, a line with two numbers, a Matrix Market shape other than n×1 or
+/// 1×n, a value count that disagrees with the size line, or an empty file.
+Vector read_vector(const std::string& path);
+
+/// Stream variant of `read_vector`; `name` is used in messages.
+Vector parse_vector(std::istream& in, const std::string& name);
+
+/// Writes `values` as a Matrix Market `array real general` n×1 file with 17
+/// significant digits (`%.17g`, so `read_vector` gives back the same doubles),
+/// atomically (temporary file, then rename; see write_file_atomically).
+/// @throws UsageError if `values` is empty or has a non-finite entry (the file
+/// could not be read back); Error naming `path` if the file cannot be written.
+void write_vector_matrix_market(const std::string& path, const Vector& values);
+
+}  // namespace ridgelens
