@@ -1,0 +1,13 @@
+# Tests of the ridgelens program as a user runs it: exit codes, messages,
+# outputs and the JSON report contract.
+if(TARGET ridgelens_cli)
+  add_executable(ridgelens_cli_tests "${CMAKE_CURRENT_LIST_DIR}/test_cli_analyze.cpp")
+  target_link_libraries(ridgelens_cli_tests PRIVATE ridgelens::ridgelens GTest::gtest_main)
+  target_include_directories(ridgelens_cli_tests PRIVATE "${CMAKE_CURRENT_LIST_DIR}/../unit")
+  target_compile_definitions(ridgelens_cli_tests PRIVATE
+    RIDGELENS_CLI="$<TARGET_FILE:ridgelens_cli>"
+    RIDGELENS_DEFAULT_DATA_DIR="${RIDGELENS_DEFAULT_DATA_DIR}"
+    RIDGELENS_TEST_FILES_DIR="${CMAKE_CURRENT_SOURCE_DIR}/data")
+  add_dependencies(ridgelens_cli_tests ridgelens_cli)
+  gtest_discover_tests(ridgelens_cli_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
+endif()
