@@ -36,7 +36,7 @@ void print_summary_table(std::ostream& out, const HessianProblem& problem,
         out << "    j          σ_j          c_j      f_j=σ/(σ+λ)      f_j·c_j\n";
         for (const DirectionDecay& d : entry.decay.directions) {
             out << format("%5.0f", static_cast<double>(d.j)) << format("  %11.5g", d.sigma)
-                << format("  %11.4g", d.component) << format("  %15.6f", d.factor)
+                << format("  %11.4g", d.component) << format("  %15.8f", d.factor)
                 << format("  %11.4g", d.shrunk);
             if (d.kind != CurvatureKind::positive) out << "  (" << to_string(d.kind) << ")";
             out << "\n";
