@@ -1,0 +1,128 @@
+#include "problem_source.hpp"
+
+#include <boost/program_options.hpp>
+#include <chrono>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+#include "ridgelens/error.hpp"
+#include "ridgelens/io/matrix_market.hpp"
+#include "ridgelens/io/vector_io.hpp"
+#include "ridgelens/model/fashion_mnist_least_squares.hpp"
+
+namespace ridgelens::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+Vector seeded_random_theta(Index n, std::uint64_t seed) {
+    std::mt19937_64 generator(seed);
+    std::normal_distribution<double> normal;
+    Vector theta(n);
+    for (Index i = 0; i < n; ++i) theta[i] = normal(generator);
+    return theta;
+}
+
+std::string describe_matrix_file(const std::string& path, const SymmetricMatrixFile& file) {
+    std::ostringstream source;
+    source << path << " (Matrix Market " << file.field << " " << file.symmetry << ", "
+           << file.stored_entries << " stored entries";
+    if (file.duplicates_summed > 0)
+        source << ", " << file.duplicates_summed << " duplicates summed";
+    if (file.symmetry == "general")
+        source << ", symmetrized: max relative asymmetry " << file.max_relative_asymmetry;
+    source << ")";
+    return source.str();
+}
+
+}  // namespace
+
+void add_problem_source_options(po::options_description& options, ProblemSourceArguments& a) {
+    a.fashion_directory = default_fashion_mnist_directory();
+    options.add_options()(
+        "hessian", po::value(&a.hessian_path)->value_name("H.mtx"),
+        "Hessian as a Matrix Market coordinate file (real, symmetric or general); without it, "
+        "least squares on Fashion-MNIST")(
+        "theta", po::value(&a.theta_path)->value_name("t.mtx"),
+        "θ̂ as a Matrix Market array or one number per line (default: a seeded random vector)")(
+        "symmetry-tol", po::value(&a.symmetry_tolerance)->default_value(1e-10, "1e-10"),
+        "a general matrix is symmetrized if max|a_ij − a_ji| <= this · max|a_ij|, else refused")(
+        "class", po::value(&a.fashion_class)->default_value(0),
+        "Fashion-MNIST default: the class labelled +1 (0..9)")(
+        "fashion-dir", po::value(&a.fashion_directory),
+        "Fashion-MNIST directory (default /usr/share/datasets/fashion-mnist)")(
+        "seed", po::value(&a.seed)->default_value(1),
+        "seed of the Lanczos start vector, the random θ̂ and the probes");
+}
+
+void add_eigen_options(po::options_description& options, EigenOptions& eigen,
+                       PsdCheckOptions& psd) {
+    options.add_options()("k", po::value(&eigen.k)->default_value(10), "number of top eigenpairs")(
+        "subspace", po::value(&eigen.subspace)->default_value(0),
+        "Lanczos subspace size (0: max(2k+1, k+20))")(
+        "eigen-tol", po::value(&eigen.tolerance)->default_value(1e-10, "1e-10"),
+        "relative tolerance of each eigenpair")(
+        "max-restarts", po::value(&eigen.max_iterations)->default_value(1000),
+        "cap on Lanczos restarts")("psd-tol",
+                                   po::value(&psd.tolerance)->default_value(1e-8, "1e-8"),
+                                   "H is reported indefinite if σ_min < −psd-tol · σ_1");
+}
+
+void LoadedProblem::adopt_matrix(SparseMatrix matrix) {
+    matrix_ = std::move(matrix);
+    op_ = std::make_unique<SparseSymmetricOperator>(matrix_);
+    HessianProblem& problem = problem_.emplace(HessianProblem{*op_});
+    problem.matrix = &matrix_;
+    problem.diagonal = op_->diagonal();
+    problem.nonzeros = matrix_.nonZeros();
+}
+
+std::unique_ptr<LoadedProblem> LoadedProblem::load(const ProblemSourceArguments& a,
+                                                   const Progress& progress) {
+    const auto start = std::chrono::steady_clock::now();
+    auto loaded = std::make_unique<LoadedProblem>();
+    if (a.hessian_path.empty()) {
+        if (!a.theta_path.empty())
+            throw UsageError("--theta needs --hessian (the Fashion-MNIST default fits its own θ̂)");
+        progress("building the Fashion-MNIST least-squares problem (class " +
+                 std::to_string(a.fashion_class) + " against the rest)");
+        FashionMnistLeastSquares fashion =
+            fashion_mnist_least_squares(a.fashion_class, a.fashion_directory);
+        loaded->adopt_matrix(std::move(fashion.hessian));
+        HessianProblem& problem = loaded->problem();
+        problem.source = fashion.description;
+        problem.theta = std::move(fashion.fit.theta);
+        problem.theta_source = fashion.fit.method;
+        problem.psd_by_construction = true;  // H = XᵀX/n
+    } else {
+        progress("reading " + a.hessian_path);
+        MatrixMarketOptions options;
+        options.symmetry_tolerance = a.symmetry_tolerance;
+        SymmetricMatrixFile file = read_symmetric_matrix_market(a.hessian_path, options);
+        for (const std::string& warning : file.warnings)
+            std::cerr << "warning: " << warning << "\n";
+        const std::string source = describe_matrix_file(a.hessian_path, file);
+        loaded->adopt_matrix(std::move(file.matrix));
+        HessianProblem& problem = loaded->problem();
+        problem.source = source;
+        const Index n = problem.hessian.rows();
+        if (a.theta_path.empty()) {
+            problem.theta = seeded_random_theta(n, a.seed);
+            problem.theta_source = "seeded random vector (standard normal entries, seed " +
+                                   std::to_string(a.seed) + "): no --theta given";
+        } else {
+            problem.theta = read_vector(a.theta_path);
+            if (problem.theta.size() != n)
+                throw InputError(a.theta_path + ": θ̂ has " + std::to_string(problem.theta.size()) +
+                                 " entries but H is " + std::to_string(n) + "x" +
+                                 std::to_string(n));
+            problem.theta_source = a.theta_path;
+        }
+    }
+    loaded->read_seconds_ =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return loaded;
+}
+
+}  // namespace ridgelens::cli

@@ -1,0 +1,53 @@
+#pragma once
+// Where a command's Hessian and θ̂ come from (a Matrix Market file, or the
+// Fashion-MNIST least-squares default), and the options shared by commands.
+
+#include <boost/program_options/options_description.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "progress.hpp"
+#include "ridgelens/analysis/analyze.hpp"
+#include "ridgelens/operator/sparse_symmetric_operator.hpp"
+
+namespace ridgelens::cli {
+
+struct ProblemSourceArguments {
+    std::string hessian_path;
+    std::string theta_path;
+    double symmetry_tolerance = 1e-10;
+    int fashion_class = 0;
+    std::string fashion_directory;
+    std::uint64_t seed = 1;
+};
+
+/// --hessian, --theta, --symmetry-tol, --class, --fashion-dir, --seed.
+void add_problem_source_options(boost::program_options::options_description& options,
+                                ProblemSourceArguments& arguments);
+
+/// --k, --subspace, --eigen-tol, --max-restarts, --psd-tol into `eigen` / `psd`.
+void add_eigen_options(boost::program_options::options_description& options, EigenOptions& eigen,
+                       PsdCheckOptions& psd);
+
+/// A loaded problem and everything its OperatorRef points into.
+class LoadedProblem {
+  public:
+    HessianProblem& problem() { return *problem_; }
+    const HessianProblem& problem() const { return *problem_; }
+    double read_seconds() const { return read_seconds_; }
+
+    /// From --hessian (and --theta), or the Fashion-MNIST default without --hessian.
+    static std::unique_ptr<LoadedProblem> load(const ProblemSourceArguments& arguments,
+                                               const Progress& progress);
+
+  private:
+    void adopt_matrix(SparseMatrix matrix);
+
+    SparseMatrix matrix_;
+    std::unique_ptr<SparseSymmetricOperator> op_;
+    std::optional<HessianProblem> problem_;  // refers to *op_
+    double read_seconds_ = 0;
+};
+
+}  // namespace ridgelens::cli
