@@ -20,11 +20,11 @@ void print_summary_table(std::ostream& out, const HessianProblem& problem,
     if (problem.nonzeros > 0) out << ", nnz = " << problem.nonzeros;
     out << "\nθ̂: " << problem.theta_source << "\n";
     out << "eigenpairs: " << result.eigen.message << "; "
-        << result.eigen.matvecs + result.smallest.matvecs << " products with H\n";
+        << result.eigen.matvecs + result.psd.smallest.matvecs << " products with H\n";
     out << "PSD check: "
-        << (result.psd ? (result.psd_certified ? "PSD (certified)" : "no negative eigenvalue found")
+        << (result.psd.psd ? (result.psd.certified ? "PSD (certified)" : "no negative eigenvalue found")
                        : "INDEFINITE")
-        << " — " << result.psd_evidence << "\n";
+        << " — " << result.psd.evidence << "\n";
     out << "solver: " << result.solver << " (" << result.solver_reason << ")\n";
     for (const LambdaResult& entry : result.lambdas) {
         out << "\nλ = " << format("%.6g", entry.lambda)

@@ -23,7 +23,7 @@ json vector_to_json(const Vector& values) {
 
 json eigen_section(const HessianProblem& problem, const AnalysisResult& result) {
     const Eigenpairs& eigen = result.eigen;
-    const SmallestEigenvalue& smallest = result.smallest;
+    const SmallestEigenvalue& smallest = result.psd.smallest;
     return json{{"k_requested", eigen.requested},
                 {"converged", eigen.converged},
                 {"iterations", eigen.iterations},
@@ -31,9 +31,9 @@ json eigen_section(const HessianProblem& problem, const AnalysisResult& result) 
                 {"values", vector_to_json(eigen.values)},
                 {"residuals", vector_to_json(eigen.residuals)},
                 {"min_eigenvalue", number(smallest.value)},
-                {"psd", result.psd},
-                {"psd_certified", result.psd_certified},
-                {"psd_evidence", result.psd_evidence},
+                {"psd", result.psd.psd},
+                {"psd_certified", result.psd.certified},
+                {"psd_evidence", result.psd.evidence},
                 {"psd_by_construction", problem.psd_by_construction},
                 {"status", to_string(eigen.status)},
                 {"message", eigen.message},

@@ -110,8 +110,8 @@ TEST(Analysis, IndefiniteHessianIsReported) {
     problem.matrix = &sparse;
     problem.theta = testing::random_vector(40, 1);
     const AnalysisResult result = analyze(problem, options_for(SolverChoice::cholmod, {0.5}, 5));
-    EXPECT_FALSE(result.smallest.psd);
-    EXPECT_NEAR(result.smallest.value, -2.0, 1e-8);
+    EXPECT_FALSE(result.psd.smallest.psd);
+    EXPECT_NEAR(result.psd.smallest.value, -2.0, 1e-8);
     EXPECT_FALSE(result.ok) << "λ = 0.5 < 2: H + λI is indefinite, CHOLMOD must fail";
     EXPECT_EQ(result.lambdas[0].ridge.status, SolveStatus::not_positive_definite);
     bool warned = false;
@@ -178,7 +178,7 @@ TEST(Analysis, SingularLaplacianDropsNullSpaceComponent) {
     const AnalysisResult result =
         analyze(problem, options_for(SolverChoice::cholmod, {1e-2, 1.0}, 10));
     ASSERT_TRUE(result.ok) << (result.warnings.empty() ? "" : result.warnings.front());
-    EXPECT_TRUE(result.smallest.psd) << result.smallest.message;
+    EXPECT_TRUE(result.psd.smallest.psd) << result.psd.smallest.message;
     for (const LambdaResult& entry : result.lambdas) {
         EXPECT_LT(entry.ridge.relative_residual, 1e-10);
         EXPECT_LT(std::abs(ones.dot(entry.ridge.x)), 1e-9 * entry.ridge.x.norm())

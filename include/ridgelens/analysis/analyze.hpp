@@ -55,6 +55,18 @@ struct AnalyzeOptions {
     std::function<void(const std::string&)> progress;
 };
 
+/// Whether H is positive semidefinite, and the evidence.
+struct PsdVerdict {
+    SmallestEigenvalue smallest;  ///< Lanczos estimate of σ_min
+    /// False only when indefiniteness is proven (a Ritz value or a failed
+    /// Cholesky factorization below −psd.tolerance·σ_1).
+    bool psd = true;
+    /// Proven PSD to tolerance: Cholesky of H + τI succeeded (explicit H), or
+    /// the smallest Ritz value converged.
+    bool certified = false;
+    std::string evidence;  ///< how, in words
+};
+
 /// The result for one λ.
 struct LambdaResult {
     double lambda = 0;
@@ -66,13 +78,7 @@ struct LambdaResult {
 /// Everything `analyze` computed, with the evidence.
 struct AnalysisResult {
     Eigenpairs eigen;
-    SmallestEigenvalue smallest;  ///< Lanczos estimate of σ_min
-    /// Whether H is PSD to psd.tolerance·σ_1: proven by a Cholesky factorization of
-    /// H + τI (explicit H), by a converged smallest Ritz value, or assumed by
-    /// construction. `psd` is false only when indefiniteness is proven.
-    bool psd = true;
-    bool psd_certified = false;
-    std::string psd_evidence;  ///< how, in words
+    PsdVerdict psd;  ///< the PSD check and its evidence
     std::vector<LambdaResult> lambdas;
     std::string solver;         ///< "cholmod" or "cg": what ran
     std::string solver_reason;  ///< why that solver

@@ -1,0 +1,128 @@
+#include "analysis/pipeline_steps.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <sstream>
+
+#include "ridgelens/error.hpp"
+
+namespace ridgelens::pipeline {
+namespace {
+
+double physical_memory_bytes() {
+    const long pages = sysconf(_SC_PHYS_PAGES);
+    const long page_size = sysconf(_SC_PAGE_SIZE);
+    return pages > 0 && page_size > 0 ? static_cast<double>(pages) * page_size : 8e9;
+}
+
+}  // namespace
+
+std::string format_double(double value) {
+    std::ostringstream out;
+    out.precision(3);
+    out << value;
+    return out.str();
+}
+
+void validate_problem(const HessianProblem& problem, const std::vector<double>& lambdas,
+                      SolverChoice solver, const std::string& context) {
+    const Index n = problem.hessian.rows();
+    if (lambdas.empty()) throw UsageError(context + ": at least one λ is required");
+    for (double lambda : lambdas)
+        if (!(lambda >= 0) || !std::isfinite(lambda))
+            throw UsageError(context + ": λ = " + std::to_string(lambda) +
+                             " is invalid; λ must be finite and >= 0");
+    if (problem.theta.size() != n)
+        throw UsageError(context + ": θ̂ has length " + std::to_string(problem.theta.size()) +
+                         " but H is " + std::to_string(n) + "x" + std::to_string(n));
+    if (problem.gradient.size() != 0 && problem.gradient.size() != n)
+        throw UsageError(context + ": gradient has length " +
+                         std::to_string(problem.gradient.size()) + " but H has dimension " +
+                         std::to_string(n));
+    if (solver == SolverChoice::cholmod && problem.matrix == nullptr)
+        throw UsageError(context +
+                         ": --solver cholmod needs an explicit sparse matrix; this "
+                         "Hessian is matrix-free (use cg)");
+}
+
+double spectral_scale(const Eigenpairs& pairs) {
+    if (pairs.values.size() == 0) return 1.0;
+    const double largest = pairs.values.cwiseAbs().maxCoeff();
+    return largest > 0 ? largest : 1.0;
+}
+
+SolverDecision choose_solver(const HessianProblem& problem, SolverChoice choice) {
+    SolverDecision decision;
+    switch (choice) {
+        case SolverChoice::cholmod:
+            decision.cholmod = std::make_unique<CholmodSolver>(*problem.matrix);
+            decision.reason = "requested --solver cholmod";
+            break;
+        case SolverChoice::cg:
+            decision.reason = "requested --solver cg";
+            break;
+        case SolverChoice::automatic: {
+            if (problem.matrix == nullptr) {
+                decision.reason = "H is matrix-free: conjugate gradient";
+                break;
+            }
+            decision.cholmod = std::make_unique<CholmodSolver>(*problem.matrix);
+            const double factor_bytes = decision.cholmod->factor_nonzeros() * 16.0;
+            const bool fits = factor_bytes < 0.25 * physical_memory_bytes();
+            decision.reason = "explicit matrix; CHOLMOD's analysis predicts a factor of " +
+                              format_double(decision.cholmod->factor_nonzeros()) + " nonzeros (" +
+                              format_double(factor_bytes / 1e9) + " GB): " +
+                              (fits ? "sparse Cholesky" : "too large, conjugate gradient");
+            if (!fits) decision.cholmod.reset();
+            break;
+        }
+    }
+    return decision;
+}
+
+PsdVerdict check_psd(const HessianProblem& problem, const PsdCheckOptions& options,
+                     double sigma_scale, CholmodSolver* cholmod, std::uint64_t seed,
+                     const std::function<void(const std::string&)>& progress,
+                     std::vector<std::string>& checks, std::vector<std::string>& warnings) {
+    report(progress, "checking positive semidefiniteness (smallest eigenvalue)");
+    PsdVerdict verdict;
+    verdict.smallest = compute_smallest_eigenvalue(problem.hessian, sigma_scale, options, seed);
+    const SmallestEigenvalue& smallest = verdict.smallest;
+    report(progress, smallest.message);
+    const double tau = options.tolerance * sigma_scale;
+    verdict.psd = smallest.psd;
+    if (!smallest.psd) {
+        verdict.evidence = smallest.message;
+    } else if (cholmod != nullptr) {
+        const std::string shifted = "Cholesky factorization of H + " + format_double(tau) + "·I";
+        if (cholmod->factorize(tau)) {
+            verdict.certified = true;
+            verdict.evidence =
+                shifted + " succeeded: every eigenvalue of H exceeds -" + format_double(tau);
+        } else {
+            verdict.psd = false;
+            verdict.evidence =
+                shifted + " failed: H has an eigenvalue below -" + format_double(tau);
+        }
+    } else if (smallest.converged) {
+        verdict.certified = true;
+        verdict.evidence = smallest.message;
+    } else if (problem.psd_by_construction) {
+        verdict.evidence = "PSD by construction; " + smallest.message;
+    } else {
+        verdict.evidence = smallest.message;
+    }
+    if (!verdict.psd) {
+        warnings.push_back("H is indefinite: " + verdict.evidence +
+                           ". Decay factors of negative directions are not meaningful; use a "
+                           "Gauss-Newton curvature or a λ above -σ_min");
+    } else if (verdict.certified || problem.psd_by_construction) {
+        checks.push_back("PSD: " + verdict.evidence);
+    } else {
+        warnings.push_back("PSD check inconclusive: " + verdict.evidence);
+    }
+    return verdict;
+}
+
+}  // namespace ridgelens::pipeline

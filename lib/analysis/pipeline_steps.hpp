@@ -1,0 +1,56 @@
+#pragma once
+// Steps shared by the analysis pipelines (analyze, path, fit): timing,
+// progress, solver choice and the PSD check. Internal to the library.
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ridgelens/analysis/analyze.hpp"
+#include "ridgelens/solve/cholmod_solver.hpp"
+
+namespace ridgelens::pipeline {
+
+using Clock = std::chrono::steady_clock;
+
+inline double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// Three significant digits, for messages.
+std::string format_double(double value);
+
+inline void report(const std::function<void(const std::string&)>& progress,
+                   const std::string& message) {
+    if (progress) progress(message);
+}
+
+/// The outcome of choosing a solver: CHOLMOD (with its symbolic analysis
+/// done) or none (conjugate gradient), and why.
+struct SolverDecision {
+    std::unique_ptr<CholmodSolver> cholmod;
+    std::string reason;
+};
+
+/// CHOLMOD when requested, or for `automatic` when H is explicit and the
+/// factor CHOLMOD's analysis predicts fits in a quarter of physical memory.
+SolverDecision choose_solver(const HessianProblem& problem, SolverChoice choice);
+
+/// The PSD check: Lanczos for σ_min, a Cholesky certificate of H + τI when
+/// `cholmod` is given; appends to `checks` or `warnings`.
+PsdVerdict check_psd(const HessianProblem& problem, const PsdCheckOptions& options,
+                     double sigma_scale, CholmodSolver* cholmod, std::uint64_t seed,
+                     const std::function<void(const std::string&)>& progress,
+                     std::vector<std::string>& checks, std::vector<std::string>& warnings);
+
+/// Checks sizes, the λ grid and the solver choice.
+/// @throws UsageError naming `context` and what is wrong.
+void validate_problem(const HessianProblem& problem, const std::vector<double>& lambdas,
+                      SolverChoice solver, const std::string& context);
+
+/// The largest |σ_j| of the computed pairs, or 1 when there is none.
+double spectral_scale(const Eigenpairs& pairs);
+
+}  // namespace ridgelens::pipeline
