@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "report/report_sections.hpp"
 #include "ridgelens/io/atomic_file.hpp"
 #include "ridgelens/version.hpp"
 
@@ -10,38 +11,8 @@ namespace {
 
 using nlohmann::json;
 
-// JSON has no NaN or Inf: such numbers become null (and the status says why).
-json number(double value) {
-    return std::isfinite(value) ? json(value) : json(nullptr);
-}
-
-json vector_to_json(const Vector& values) {
-    json array = json::array();
-    for (Index i = 0; i < values.size(); ++i) array.push_back(number(values[i]));
-    return array;
-}
-
-json eigen_section(const HessianProblem& problem, const AnalysisResult& result) {
-    const Eigenpairs& eigen = result.eigen;
-    const SmallestEigenvalue& smallest = result.psd.smallest;
-    return json{{"k_requested", eigen.requested},
-                {"converged", eigen.converged},
-                {"iterations", eigen.iterations},
-                {"matvecs", eigen.matvecs + smallest.matvecs},
-                {"values", vector_to_json(eigen.values)},
-                {"residuals", vector_to_json(eigen.residuals)},
-                {"min_eigenvalue", number(smallest.value)},
-                {"psd", result.psd.psd},
-                {"psd_certified", result.psd.certified},
-                {"psd_evidence", result.psd.evidence},
-                {"psd_by_construction", problem.psd_by_construction},
-                {"status", to_string(eigen.status)},
-                {"message", eigen.message},
-                {"min_eigenvalue_residual", number(smallest.residual)},
-                {"min_eigenvalue_converged", smallest.converged},
-                {"min_eigenvalue_steps", smallest.steps},
-                {"min_eigenvalue_message", smallest.message}};
-}
+using report::number;
+using report::vector_to_json;
 
 json direction_to_json(const DirectionDecay& d) {
     return json{{"j", d.j},
@@ -86,26 +57,19 @@ json make_analysis_report(const HessianProblem& problem, const AnalysisResult& r
                           const ReportTimings& timings) {
     json lambdas = json::array();
     for (const LambdaResult& entry : result.lambdas) lambdas.push_back(lambda_to_json(entry));
-    return json{
-        {"ridgelens_version", version_string},
-        {"status", result.ok ? "ok" : "numerical_failure"},
-        {"problem",
-         {{"n", problem.hessian.rows()},
-          {"nnz", problem.nonzeros},
-          {"source", problem.source},
-          {"theta_source", problem.theta_source},
-          {"theta_norm", number(problem.theta.norm())},
-          {"gradient_norm", number(problem.gradient.size() ? problem.gradient.norm() : 0.0)}}},
-        {"eigen", eigen_section(problem, result)},
-        {"solver", result.solver},
-        {"solver_reason", result.solver_reason},
-        {"lambdas", lambdas},
-        {"checks", result.checks},
-        {"warnings", result.warnings},
-        {"timings",
-         {{"read_s", timings.read_seconds},
-          {"eigen_s", timings.eigen_seconds},
-          {"analyze_s", timings.analyze_seconds}}}};
+    return json{{"ridgelens_version", version_string},
+                {"status", result.ok ? "ok" : "numerical_failure"},
+                {"problem", report::problem_section(problem)},
+                {"eigen", report::eigen_section(problem, result.eigen, result.psd)},
+                {"solver", result.solver},
+                {"solver_reason", result.solver_reason},
+                {"lambdas", lambdas},
+                {"checks", result.checks},
+                {"warnings", result.warnings},
+                {"timings",
+                 {{"read_s", timings.read_seconds},
+                  {"eigen_s", timings.eigen_seconds},
+                  {"analyze_s", timings.analyze_seconds}}}};
 }
 
 void write_json_report(const std::string& path, const json& report) {

@@ -23,7 +23,7 @@ const char* to_string(SolveStatus status);
 struct SolveResult {
     Vector x;
     SolveStatus status = SolveStatus::not_converged;
-    std::string solver;            ///< "cholmod" or "cg"
+    std::string solver;            ///< "cholmod", "cg", "multishift_cg" or "deflated_multishift_cg"
     double relative_residual = 0;  ///< ‖(H+λI)x − b‖/‖b‖, recomputed explicitly
     Index iterations = 0;          ///< CG iterations (refinement steps for a direct solve)
     double seconds = 0;            ///< wall time of this solve (factorization included)

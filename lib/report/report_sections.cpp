@@ -1,0 +1,54 @@
+#include "report/report_sections.hpp"
+
+#include <cmath>
+
+namespace ridgelens::report {
+
+using nlohmann::json;
+
+json number(double value) {
+    return std::isfinite(value) ? json(value) : json(nullptr);
+}
+
+json vector_to_json(const Vector& values) {
+    json array = json::array();
+    for (Index i = 0; i < values.size(); ++i) array.push_back(number(values[i]));
+    return array;
+}
+
+json vector_to_json(const std::vector<double>& values) {
+    return vector_to_json(
+        Eigen::Map<const Vector>(values.data(), static_cast<Index>(values.size())));
+}
+
+json problem_section(const HessianProblem& problem) {
+    return json{{"n", problem.hessian.rows()},
+                {"nnz", problem.nonzeros},
+                {"source", problem.source},
+                {"theta_source", problem.theta_source},
+                {"theta_norm", number(problem.theta.norm())},
+                {"gradient_norm", number(problem.gradient.size() ? problem.gradient.norm() : 0.0)}};
+}
+
+json eigen_section(const HessianProblem& problem, const Eigenpairs& eigen, const PsdVerdict& psd) {
+    const SmallestEigenvalue& smallest = psd.smallest;
+    return json{{"k_requested", eigen.requested},
+                {"converged", eigen.converged},
+                {"iterations", eigen.iterations},
+                {"matvecs", eigen.matvecs + smallest.matvecs},
+                {"values", vector_to_json(eigen.values)},
+                {"residuals", vector_to_json(eigen.residuals)},
+                {"min_eigenvalue", number(smallest.value)},
+                {"psd", psd.psd},
+                {"psd_certified", psd.certified},
+                {"psd_evidence", psd.evidence},
+                {"psd_by_construction", problem.psd_by_construction},
+                {"status", to_string(eigen.status)},
+                {"message", eigen.message},
+                {"min_eigenvalue_residual", number(smallest.residual)},
+                {"min_eigenvalue_converged", smallest.converged},
+                {"min_eigenvalue_steps", smallest.steps},
+                {"min_eigenvalue_message", smallest.message}};
+}
+
+}  // namespace ridgelens::report
