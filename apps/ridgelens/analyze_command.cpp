@@ -83,12 +83,12 @@ int run_analyze(const std::vector<std::string>& arguments) {
     std::unique_ptr<LoadedProblem> loaded = LoadedProblem::load(a.source, progress);
     const HessianProblem& problem = loaded->problem();
     const AnalysisResult result = analyze(problem, a.analysis);
-    print_summary_table(std::cout, problem, result);
+    print_summary_table(std::cout, summarize(problem), result);
 
     if (!a.out_path.empty()) {
         const ReportTimings timings{loaded->read_seconds(), result.eigen_seconds,
                                     result.analyze_seconds};
-        write_json_report(a.out_path, make_analysis_report(problem, result, timings));
+        write_json_report(a.out_path, make_analysis_report(summarize(problem), result, timings));
         progress("report written to " + a.out_path);
     }
     if (!a.theta_ridge_out.empty()) {

@@ -23,7 +23,13 @@ void print_usage(std::ostream& out) {
            "commands:\n"
            "  analyze   top-k eigenpairs of a Hessian H, the decay factor σ/(σ+λ) of each\n"
            "            direction and the exact ridge transform (H+λI)⁻¹Hθ̂; with no options,\n"
-           "            least squares on Fashion-MNIST\n\n"
+           "            least squares on Fashion-MNIST\n"
+           "  fit       fit least squares, logistic or softmax regression on real data\n"
+           "            (LIBSVM or IDX) by Newton-CG and analyze its Hessian matrix-free;\n"
+           "            with no options, softmax on Fashion-MNIST\n"
+           "  path      θ̂_ridge, coefficient paths and effective degrees of freedom df(λ)\n"
+           "            along a log-spaced λ grid (multi-shift CG or CHOLMOD), with the\n"
+           "            spectral density of H\n\n"
            "Run 'ridgelens <command> --help' for the options of a command.\n"
            "Exit codes: 0 success, 1 usage error, 2 input error, 3 numerical failure,\n"
            "            4 not enough memory.\n";
@@ -46,6 +52,8 @@ int dispatch(int argc, char** argv) {
         return exit_success;
     }
     if (command == "analyze") return run_analyze(arguments);
+    if (command == "path") return run_path(arguments);
+    if (command == "fit") return run_fit(arguments);
     std::cerr << "ridgelens: unknown command '" << command << "'\n\n";
     print_usage(std::cerr);
     return exit_usage;

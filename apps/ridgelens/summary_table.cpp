@@ -14,16 +14,17 @@ std::string format(const char* pattern, double value) {
 
 }  // namespace
 
-void print_summary_table(std::ostream& out, const HessianProblem& problem,
+void print_summary_table(std::ostream& out, const ProblemSummary& problem,
                          const AnalysisResult& result) {
-    out << "H: " << problem.source << "\n   n = " << problem.hessian.rows();
+    out << "H: " << problem.source << "\n   n = " << problem.n;
     if (problem.nonzeros > 0) out << ", nnz = " << problem.nonzeros;
     out << "\nθ̂: " << problem.theta_source << "\n";
     out << "eigenpairs: " << result.eigen.message << "; "
         << result.eigen.matvecs + result.psd.smallest.matvecs << " products with H\n";
     out << "PSD check: "
-        << (result.psd.psd ? (result.psd.certified ? "PSD (certified)" : "no negative eigenvalue found")
-                       : "INDEFINITE")
+        << (result.psd.psd
+                ? (result.psd.certified ? "PSD (certified)" : "no negative eigenvalue found")
+                : "INDEFINITE")
         << " — " << result.psd.evidence << "\n";
     out << "solver: " << result.solver << " (" << result.solver_reason << ")\n";
     for (const LambdaResult& entry : result.lambdas) {

@@ -9,7 +9,7 @@ namespace ridgelens::cli {
 
 /// Prints the PSD check and, per λ, the table j, σ_j, c_j, f_j, f_j·c_j with
 /// the solve residual, the self-check and the tail.
-void print_summary_table(std::ostream& out, const HessianProblem& problem,
+void print_summary_table(std::ostream& out, const ProblemSummary& problem,
                          const AnalysisResult& result);
 
 }  // namespace ridgelens::cli

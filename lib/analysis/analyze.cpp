@@ -21,6 +21,18 @@ void report_progress(const AnalyzeOptions& options, const std::string& message) 
 
 }  // namespace
 
+ProblemSummary summarize(const HessianProblem& problem) {
+    ProblemSummary summary;
+    summary.n = problem.hessian.rows();
+    summary.nonzeros = problem.nonzeros;
+    summary.source = problem.source;
+    summary.theta_source = problem.theta_source;
+    summary.theta_norm = problem.theta.norm();
+    summary.gradient_norm = problem.gradient.size() ? problem.gradient.norm() : 0.0;
+    summary.psd_by_construction = problem.psd_by_construction;
+    return summary;
+}
+
 SolverChoice parse_solver_choice(const std::string& text) {
     if (text == "auto") return SolverChoice::automatic;
     if (text == "cholmod") return SolverChoice::cholmod;

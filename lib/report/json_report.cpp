@@ -53,17 +53,21 @@ json lambda_to_json(const LambdaResult& entry) {
 
 }  // namespace
 
-json make_analysis_report(const HessianProblem& problem, const AnalysisResult& result,
-                          const ReportTimings& timings) {
+json lambdas_section(const AnalysisResult& result) {
     json lambdas = json::array();
     for (const LambdaResult& entry : result.lambdas) lambdas.push_back(lambda_to_json(entry));
+    return lambdas;
+}
+
+json make_analysis_report(const ProblemSummary& problem, const AnalysisResult& result,
+                          const ReportTimings& timings) {
     return json{{"ridgelens_version", version_string},
                 {"status", result.ok ? "ok" : "numerical_failure"},
                 {"problem", report::problem_section(problem)},
                 {"eigen", report::eigen_section(problem, result.eigen, result.psd)},
                 {"solver", result.solver},
                 {"solver_reason", result.solver_reason},
-                {"lambdas", lambdas},
+                {"lambdas", lambdas_section(result)},
                 {"checks", result.checks},
                 {"warnings", result.warnings},
                 {"timings",

@@ -21,16 +21,16 @@ json vector_to_json(const std::vector<double>& values) {
         Eigen::Map<const Vector>(values.data(), static_cast<Index>(values.size())));
 }
 
-json problem_section(const HessianProblem& problem) {
-    return json{{"n", problem.hessian.rows()},
+json problem_section(const ProblemSummary& problem) {
+    return json{{"n", problem.n},
                 {"nnz", problem.nonzeros},
                 {"source", problem.source},
                 {"theta_source", problem.theta_source},
-                {"theta_norm", number(problem.theta.norm())},
-                {"gradient_norm", number(problem.gradient.size() ? problem.gradient.norm() : 0.0)}};
+                {"theta_norm", number(problem.theta_norm)},
+                {"gradient_norm", number(problem.gradient_norm)}};
 }
 
-json eigen_section(const HessianProblem& problem, const Eigenpairs& eigen, const PsdVerdict& psd) {
+json eigen_section(const ProblemSummary& problem, const Eigenpairs& eigen, const PsdVerdict& psd) {
     const SmallestEigenvalue& smallest = psd.smallest;
     return json{{"k_requested", eigen.requested},
                 {"converged", eigen.converged},

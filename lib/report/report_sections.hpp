@@ -14,10 +14,10 @@ nlohmann::json vector_to_json(const Vector& values);
 nlohmann::json vector_to_json(const std::vector<double>& values);
 
 /// "problem": n, nnz, source, theta_source, theta_norm, gradient_norm.
-nlohmann::json problem_section(const HessianProblem& problem);
+nlohmann::json problem_section(const ProblemSummary& problem);
 
 /// "eigen": the top-k pairs and the PSD verdict.
-nlohmann::json eigen_section(const HessianProblem& problem, const Eigenpairs& eigen,
+nlohmann::json eigen_section(const ProblemSummary& problem, const Eigenpairs& eigen,
                              const PsdVerdict& psd);
 
 }  // namespace ridgelens::report

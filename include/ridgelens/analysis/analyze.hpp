@@ -31,6 +31,20 @@ struct HessianProblem {
     bool psd_by_construction = false;
 };
 
+/// What a report says about the problem (a HessianProblem without the operator).
+struct ProblemSummary {
+    Index n = 0;
+    std::int64_t nonzeros = 0;
+    std::string source;
+    std::string theta_source;
+    double theta_norm = 0;
+    double gradient_norm = 0;
+    bool psd_by_construction = false;
+};
+
+/// The summary of `problem` for reports.
+ProblemSummary summarize(const HessianProblem& problem);
+
 /// Which solver computes θ̂_ridge.
 enum class SolverChoice {
     automatic,  ///< CHOLMOD for an explicit matrix whose factor fits in memory, else CG

@@ -20,8 +20,12 @@ struct ReportTimings {
 
 /// Builds the report: "ridgelens_version", "problem", "eigen", "lambdas",
 /// "timings", plus "status", "checks" and "warnings".
-nlohmann::json make_analysis_report(const HessianProblem& problem, const AnalysisResult& result,
+nlohmann::json make_analysis_report(const ProblemSummary& problem, const AnalysisResult& result,
                                     const ReportTimings& timings);
+
+/// The "lambdas" array of an analysis (one entry per λ), also used by the
+/// fit report.
+nlohmann::json lambdas_section(const AnalysisResult& result);
 
 /// Writes `report` (pretty-printed) to `path` atomically: a temporary file,
 /// then rename. @throws Error if the file cannot be written.

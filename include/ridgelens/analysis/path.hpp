@@ -1,0 +1,81 @@
+#pragma once
+/// @file path.hpp
+/// The regularization path: θ̂_ridge(λ), the coefficient paths of the top
+/// directions and the effective degrees of freedom for a whole grid of λ.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ridgelens/analysis/analyze.hpp"
+#include "ridgelens/solve/multishift_cg.hpp"
+#include "ridgelens/spectrum/spectral_density.hpp"
+
+namespace ridgelens {
+
+/// `count` values log-spaced from `low` to `high` (inclusive).
+/// @throws UsageError unless 0 < low ≤ high and count ≥ 1 (count = 1 needs low = high).
+std::vector<double> log_spaced(double low, double high, Index count);
+
+/// Parses "MIN:MAX:COUNT" into a log-spaced grid. @throws UsageError naming the text.
+std::vector<double> parse_lambda_grid(const std::string& text);
+
+/// Settings of `compute_path`.
+struct PathOptions {
+    std::vector<double> lambdas;  ///< the grid, λ > 0
+    EigenOptions eigen;           ///< top-k pairs (deflation, coefficient paths, df)
+    PsdCheckOptions psd;
+    SolverChoice solver = SolverChoice::automatic;  ///< cholmod, or multi-shift CG ("cg")
+    MultiShiftCgOptions cg;
+    bool deflate = true;             ///< deflate the top-k pairs out of the CG solves
+    bool measure_undeflated = true;  ///< also run plain multi-shift CG, to show the saving
+    Index path_directions = 10;      ///< top directions whose coefficient paths are kept
+    SlqOptions slq;                  ///< df tail estimate and spectral density
+    Index exact_dof_limit = 3000;    ///< n up to which df comes from a dense eigendecomposition
+    std::uint64_t seed = 1;
+    std::function<void(const std::string&)> progress;
+};
+
+/// One λ of the path.
+struct PathPoint {
+    double lambda = 0;
+    double df = 0;                     ///< effective degrees of freedom tr(H(H+λI)⁻¹)
+    double df_stderr = 0;              ///< standard error (0 when exact)
+    double df_slq = 0;                 ///< the SLQ estimate (equals df unless df is exact)
+    double df_slq_stderr = 0;          ///< its standard error
+    double ridge_norm = 0;             ///< ‖θ̂_ridge(λ)‖
+    double relative_residual = 0;      ///< recomputed ‖(H+λI)x − b‖/‖b‖
+    Index iterations = 0;              ///< CG iterations for this λ (0 for CHOLMOD)
+    double seconds = 0;                ///< factorization + solve (CHOLMOD), or 0 (CG, shared run)
+    double factorization_seconds = 0;  ///< CHOLMOD numeric factorization alone
+    SolveStatus status = SolveStatus::not_converged;
+    std::string message;
+    std::vector<double> coefficients;  ///< q_jᵀθ̂_ridge(λ) from the solve, j = 1..path_directions
+    std::vector<double> predicted;     ///< f_j(λ)c_j − (q_jᵀg)/(σ_j+λ), the eigen prediction
+};
+
+/// The whole path with its evidence.
+struct PathResult {
+    Eigenpairs eigen;
+    PsdVerdict psd;
+    std::vector<PathPoint> points;
+    std::string solver;  ///< "cholmod" or "multishift_cg"
+    std::string solver_reason;
+    std::string df_method;             ///< "exact" (dense eigendecomposition) or "slq"
+    SpectralEstimate spectrum;         ///< the SLQ run: df estimate and spectral density
+    Vector exact_eigenvalues;          ///< all eigenvalues, when df is exact (small n)
+    Index krylov_iterations = -1;      ///< multi-shift CG iterations of the path (−1: CHOLMOD)
+    Index undeflated_iterations = -1;  ///< the same without deflation, when measured
+    double analysis_seconds = 0;       ///< CHOLMOD symbolic analysis (once)
+    std::int64_t total_matvecs = 0;
+    double seconds = 0;
+    bool ok = true;
+    std::vector<std::string> checks;
+    std::vector<std::string> warnings;
+};
+
+/// Computes the path. Misuse throws UsageError; numerical failures are
+/// statuses in the points, `ok` and `warnings`.
+PathResult compute_path(const HessianProblem& problem, const PathOptions& options);
+
+}  // namespace ridgelens

@@ -1,0 +1,220 @@
+#include "ridgelens/analysis/path.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "analysis/pipeline_steps.hpp"
+#include "ridgelens/error.hpp"
+#include "ridgelens/solve/deflated_solve.hpp"
+
+namespace ridgelens {
+namespace {
+
+using pipeline::Clock;
+using pipeline::format_double;
+using pipeline::seconds_since;
+
+// Solves every λ by CHOLMOD: one symbolic analysis (done when the solver was
+// chosen), one numeric factorization per λ.
+void solve_path_cholmod(CholmodSolver& cholmod, const Vector& rhs, PathResult& result) {
+    result.solver = "cholmod";
+    result.analysis_seconds = cholmod.analysis_seconds();
+    for (PathPoint& point : result.points) {
+        const SolveResult solve = cholmod.solve(point.lambda, rhs);
+        point.factorization_seconds = cholmod.last_factorization_seconds();
+        point.seconds = solve.seconds;
+        point.status = solve.status;
+        point.message = solve.message;
+        point.relative_residual = solve.relative_residual;
+        point.iterations = solve.iterations;
+        point.ridge_norm = solve.x.norm();
+        ++result.total_matvecs;  // the residual check
+        point.coefficients.clear();
+        const Index directions = static_cast<Index>(point.predicted.size());
+        for (Index j = 0; j < directions; ++j)
+            point.coefficients.push_back(result.eigen.vectors.col(j).dot(solve.x));
+    }
+}
+
+// Solves every λ in one multi-shift CG run, deflated by the top-k pairs when
+// they converged; optionally the undeflated run too, to show the saving.
+void solve_path_multishift(const HessianProblem& problem, const PathOptions& options,
+                           const Vector& rhs, PathResult& result) {
+    const bool deflate = options.deflate && result.eigen.status == EigenStatus::converged;
+    MultiShiftResult solved =
+        deflate ? solve_multishift_deflated(problem.hessian, result.eigen, options.lambdas, rhs,
+                                            options.cg)
+                : solve_multishift_cg(problem.hessian, options.lambdas, rhs, options.cg);
+    result.solver = deflate ? "deflated_multishift_cg" : "multishift_cg";
+    result.krylov_iterations = solved.iterations;
+    result.total_matvecs += solved.matvecs;
+    if (deflate && options.measure_undeflated) {
+        pipeline::report(options.progress, "measuring the same path without deflation");
+        MultiShiftCgOptions baseline = options.cg;
+        baseline.verify_residuals = false;
+        const MultiShiftResult plain =
+            solve_multishift_cg(problem.hessian, options.lambdas, rhs, baseline);
+        result.undeflated_iterations = plain.iterations;
+        result.total_matvecs += plain.matvecs;
+        result.checks.push_back("deflating the top " + std::to_string(result.eigen.converged) +
+                                " eigenpairs: " + std::to_string(solved.iterations) +
+                                " Krylov iterations instead of " +
+                                std::to_string(plain.iterations));
+    }
+    for (std::size_t i = 0; i < result.points.size(); ++i) {
+        PathPoint& point = result.points[i];
+        const SolveResult& solve = solved.solutions[i];
+        point.status = solve.status;
+        point.message = solve.message;
+        point.relative_residual = solve.relative_residual;
+        point.iterations = solve.iterations;
+        point.ridge_norm = solve.x.norm();
+        point.coefficients.clear();
+        const Index directions = static_cast<Index>(point.predicted.size());
+        for (Index j = 0; j < directions; ++j)
+            point.coefficients.push_back(result.eigen.vectors.col(j).dot(solve.x));
+    }
+}
+
+// df for every λ: exact from all eigenvalues where n is small, else the SLQ
+// estimate; the SLQ run also gives the spectral density.
+void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptions& options,
+                                  PathResult& result) {
+    const Index n = problem.hessian.rows();
+    pipeline::report(options.progress, "stochastic Lanczos quadrature: " +
+                                           std::to_string(options.slq.probes) + " probes");
+    result.spectrum =
+        estimate_spectrum(problem.hessian, result.eigen, options.lambdas, options.slq);
+    result.total_matvecs += result.spectrum.matvecs;
+    if (result.spectrum.indefinite) result.warnings.push_back("SLQ: " + result.spectrum.message);
+
+    Vector exact_df;
+    if (n <= options.exact_dof_limit) {
+        pipeline::report(options.progress, "exact df from a dense eigendecomposition (n = " +
+                                               std::to_string(n) + ")");
+        const DenseEigenvalues dense =
+            problem.matrix != nullptr ? dense_spectrum(*problem.matrix, options.exact_dof_limit)
+                                      : dense_spectrum(problem.hessian, options.exact_dof_limit);
+        result.total_matvecs += dense.matvecs;
+        if (dense.ok) {
+            result.exact_eigenvalues = dense.values;
+            exact_df =
+                exact_effective_dof(dense.values, options.lambdas, options.slq.null_tolerance);
+        } else {
+            result.warnings.push_back("dense eigendecomposition failed (" + dense.message +
+                                      "); df falls back to the SLQ estimate");
+        }
+    }
+    result.df_method = exact_df.size() ? "exact" : "slq";
+    Index outside = 0;
+    for (std::size_t i = 0; i < result.points.size(); ++i) {
+        PathPoint& point = result.points[i];
+        const Index index = static_cast<Index>(i);
+        point.df_slq = result.spectrum.df[index];
+        point.df_slq_stderr = result.spectrum.df_stderr[index];
+        if (exact_df.size()) {
+            point.df = exact_df[index];
+            point.df_stderr = 0;
+            const double bar = 3 * point.df_slq_stderr + result.spectrum.df_quadrature_error[index];
+            if (std::abs(point.df_slq - point.df) > bar) ++outside;
+        } else {
+            point.df = point.df_slq;
+            point.df_stderr = point.df_slq_stderr;
+        }
+    }
+    if (exact_df.size())
+        (outside == 0 ? result.checks : result.warnings)
+            .push_back("SLQ df within 3 standard errors (+ quadrature bound) of the exact df at " +
+                       std::to_string(result.points.size() - outside) + " of " +
+                       std::to_string(result.points.size()) + " λ");
+}
+
+}  // namespace
+
+std::vector<double> log_spaced(double low, double high, Index count) {
+    if (!(low > 0) || !(high >= low) || !std::isfinite(high) || count < 1 ||
+        (count == 1 && low != high))
+        throw UsageError("λ grid: need 0 < MIN <= MAX and COUNT >= 1 (COUNT = 1 needs MIN = MAX)");
+    std::vector<double> grid(static_cast<std::size_t>(count));
+    for (Index i = 0; i < count; ++i) {
+        const double t = count == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(count - 1);
+        grid[static_cast<std::size_t>(i)] =
+            std::exp(std::log(low) + t * (std::log(high) - std::log(low)));
+    }
+    grid.front() = low;
+    grid.back() = high;
+    return grid;
+}
+
+std::vector<double> parse_lambda_grid(const std::string& text) {
+    std::istringstream in(text);
+    double low = 0, high = 0;
+    long long count = 0;
+    char colon1 = 0, colon2 = 0;
+    in >> low >> colon1 >> high >> colon2 >> count;
+    if (!in || colon1 != ':' || colon2 != ':' || in.peek() != std::char_traits<char>::eof())
+        throw UsageError("--lambdas '" + text + "': expected MIN:MAX:COUNT, e.g. 1e-4:1e2:50");
+    if (count > 100000) throw UsageError("--lambdas '" + text + "': COUNT above 100000");
+    return log_spaced(low, high, static_cast<Index>(count));
+}
+
+PathResult compute_path(const HessianProblem& problem, const PathOptions& options) {
+    pipeline::validate_problem(problem, options.lambdas, options.solver, "path");
+    const auto start = Clock::now();
+    const OperatorRef H = problem.hessian;
+    const Index n = H.rows();
+    PathResult result;
+
+    pipeline::report(options.progress, "computing the top " + std::to_string(options.eigen.k) +
+                                           " eigenpairs of H (n = " + std::to_string(n) + ")");
+    result.eigen = compute_top_eigenpairs(H, options.eigen, options.seed);
+    pipeline::report(options.progress, result.eigen.message);
+    result.total_matvecs += result.eigen.matvecs;
+    if (result.eigen.status != EigenStatus::converged) {
+        result.ok = false;
+        result.warnings.push_back("eigenpairs: " + result.eigen.message);
+    }
+    const double sigma_scale = pipeline::spectral_scale(result.eigen);
+    pipeline::SolverDecision decision = pipeline::choose_solver(problem, options.solver);
+    result.solver_reason = decision.reason;
+    result.psd =
+        pipeline::check_psd(problem, options.psd, sigma_scale, decision.cholmod.get(),
+                            options.seed + 1, options.progress, result.checks, result.warnings);
+    result.total_matvecs += result.psd.smallest.matvecs;
+
+    // b = Hθ̂ − g and the eigen predictions of the coefficient paths.
+    Vector rhs(n);
+    H.perform_op(problem.theta.data(), rhs.data());
+    ++result.total_matvecs;
+    if (problem.gradient.size() == n) rhs -= problem.gradient;
+    const Index directions = std::min(options.path_directions, result.eigen.converged);
+    for (double lambda : options.lambdas) {
+        PathPoint point;
+        point.lambda = lambda;
+        for (Index j = 0; j < directions; ++j) {
+            const double sigma = result.eigen.values[j];
+            const double b_j = result.eigen.vectors.col(j).dot(rhs);  // σ_j c_j − q_jᵀg
+            point.predicted.push_back(b_j / (sigma + lambda));
+        }
+        result.points.push_back(std::move(point));
+    }
+
+    pipeline::report(options.progress, "solving (H + λI)x = Hθ̂ - g for " +
+                                           std::to_string(options.lambdas.size()) + " λ by " +
+                                           (decision.cholmod ? "CHOLMOD" : "multi-shift CG"));
+    if (decision.cholmod)
+        solve_path_cholmod(*decision.cholmod, rhs, result);
+    else
+        solve_path_multishift(problem, options, rhs, result);
+    for (const PathPoint& point : result.points)
+        if (point.status != SolveStatus::converged) {
+            result.ok = false;
+            result.warnings.push_back("λ = " + format_double(point.lambda) + ": " + point.message);
+        }
+
+    effective_degrees_of_freedom(problem, options, result);
+    result.seconds = seconds_since(start);
+    return result;
+}
+
+}  // namespace ridgelens
