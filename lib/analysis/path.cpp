@@ -1,5 +1,6 @@
 #include "ridgelens/analysis/path.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -81,10 +82,20 @@ void solve_path_multishift(const HessianProblem& problem, const PathOptions& opt
 void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptions& options,
                                   PathResult& result) {
     const Index n = problem.hessian.rows();
-    pipeline::report(options.progress, "stochastic Lanczos quadrature: " +
-                                           std::to_string(options.slq.probes) + " probes");
-    result.spectrum =
-        estimate_spectrum(problem.hessian, result.eigen, options.lambdas, options.slq);
+    // Longer probes where the basis fits in 512 MB: the quadrature error at
+    // small λ then drops below the statistical one (see SlqOptions).
+    SlqOptions slq = options.slq;
+    if (slq.max_lanczos_steps == 0) {
+        const double budget_steps =
+            512e6 / 8 / static_cast<double>(n) - static_cast<double>(result.eigen.converged);
+        slq.max_lanczos_steps = std::max<Index>(
+            slq.lanczos_steps, std::min<Index>(300, static_cast<Index>(budget_steps)));
+    }
+    pipeline::report(options.progress,
+                     "stochastic Lanczos quadrature: " + std::to_string(slq.probes) +
+                         " probes of " + std::to_string(slq.lanczos_steps) + ".." +
+                         std::to_string(slq.max_lanczos_steps) + " steps");
+    result.spectrum = estimate_spectrum(problem.hessian, result.eigen, options.lambdas, slq);
     result.total_matvecs += result.spectrum.matvecs;
     if (result.spectrum.indefinite) result.warnings.push_back("SLQ: " + result.spectrum.message);
 

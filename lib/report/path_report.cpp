@@ -19,6 +19,7 @@ json point_to_json(const PathPoint& point) {
                 {"df_stderr", number(point.df_stderr)},
                 {"df_slq", number(point.df_slq)},
                 {"df_slq_stderr", number(point.df_slq_stderr)},
+                {"df_quadrature_error", number(point.df_quadrature_error)},
                 {"ridge_norm", number(point.ridge_norm)},
                 {"relative_residual", number(point.relative_residual)},
                 {"iterations", point.iterations},

@@ -43,6 +43,7 @@ struct PathPoint {
     double df_stderr = 0;              ///< standard error (0 when exact)
     double df_slq = 0;                 ///< the SLQ estimate (equals df unless df is exact)
     double df_slq_stderr = 0;          ///< its standard error
+    double df_quadrature_error = 0;    ///< bound on the SLQ quadrature bias (finite Lanczos steps)
     double ridge_norm = 0;             ///< ‖θ̂_ridge(λ)‖
     double relative_residual = 0;      ///< recomputed ‖(H+λI)x − b‖/‖b‖
     Index iterations = 0;              ///< CG iterations for this λ (0 for CHOLMOD)
