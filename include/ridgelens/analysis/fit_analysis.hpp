@@ -1,0 +1,54 @@
+#pragma once
+/// @file fit_analysis.hpp
+/// The decay analysis of a real model: fit θ̂ by Newton-CG, analyze the
+/// curvature at θ̂ matrix-free, and measure how good the quadratic
+/// approximation θ̂_ridge is against the true regularized minimizer θ*_λ.
+
+#include <vector>
+
+#include "ridgelens/analysis/analyze.hpp"
+#include "ridgelens/model/newton_cg.hpp"
+
+namespace ridgelens {
+
+/// Settings of `fit_and_analyze`.
+struct FitAnalysisOptions {
+    FitOptions fit;                   ///< fitting θ̂ (base_lambda = λ₀)
+    AnalyzeOptions analysis;          ///< the λ grid (total penalty strengths), eigen, CG
+    bool approximation_study = true;  ///< fit θ*_λ for every λ, warm-started at θ̂_ridge
+};
+
+/// The quadratic approximation against the truth for one λ.
+struct ApproximationResult {
+    double lambda = 0;
+    double relative_error = 0;    ///< ‖θ̂_ridge − θ*_λ‖/‖θ*_λ‖
+    double ridge_objective = 0;   ///< F_λ(θ*_λ), F_λ = R + λ/2‖θ‖²
+    double approx_objective = 0;  ///< F_λ(θ̂_ridge) (≥ F_λ(θ*_λ))
+    Index newton_iterations = 0;  ///< Newton steps from θ̂_ridge to θ*_λ
+    double gradient_norm = 0;     ///< ‖∇F_λ(θ*_λ)‖ reached
+    bool converged = false;
+    std::string message;
+};
+
+/// Everything `fit_and_analyze` computed.
+struct FitAnalysisResult {
+    FitResult fit;             ///< θ̂ and how it was obtained
+    bool analyzed = false;     ///< false when the fit failed (e.g. separable, λ₀ = 0)
+    AnalysisResult analysis;   ///< eigenpairs, PSD, solves, decay tables
+    ProblemSummary problem;    ///< the curvature at θ̂, for the report
+    double gradient_norm = 0;  ///< ‖∇R(θ̂)‖ of the unpenalized risk
+    std::vector<ApproximationResult> approximation;  ///< per λ of the grid
+    double hvp_seconds = 0;                          ///< curvature products in the analysis
+    Index hvp_count = 0;
+    bool ok = false;
+};
+
+/// Fits θ̂ = argmin R + λ₀/2‖θ‖² (λ₀ = options.fit.base_lambda), takes the
+/// curvature H and g = ∇R(θ̂) of the *unpenalized* R there, analyzes every λ
+/// of the grid as a total penalty strength (θ̂_ridge = (H+λI)⁻¹(Hθ̂ − g), so
+/// λ = λ₀ gives back θ̂), then for each λ fits θ*_λ warm-started at θ̂_ridge.
+/// When the fit fails (separable data with λ₀ = 0, not converged), nothing is
+/// analyzed and `fit.message` says why.
+FitAnalysisResult fit_and_analyze(Model& model, const FitAnalysisOptions& options);
+
+}  // namespace ridgelens

@@ -1,0 +1,81 @@
+#pragma once
+/// @file model.hpp
+/// A model's empirical risk R(θ) = (1/n) Σ_i loss_i(θ) with its gradient and
+/// a matrix-free curvature product (exact Hessian or generalized Gauss-Newton).
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "ridgelens/operator/linear_operator.hpp"
+
+namespace ridgelens {
+
+/// Which curvature matrix a model's products use.
+enum class Curvature {
+    hessian,  ///< the exact Hessian ∇²R(θ)
+    ggn,      ///< the generalized Gauss-Newton matrix JᵀH_loss J (PSD by construction)
+};
+
+/// Parses "hessian" or "ggn". @throws UsageError otherwise.
+Curvature parse_curvature(const std::string& text);
+const char* to_string(Curvature curvature);
+
+/// A twice-differentiable empirical risk over p parameters. R is the *mean*
+/// loss over the samples, so λ means the same for data sets of any size.
+/// Curvature products are taken at the point fixed by `set_curvature_point`.
+class Model {
+  public:
+    virtual ~Model() = default;
+
+    /// "least_squares", "logistic" or "softmax".
+    virtual std::string name() const = 0;
+    virtual Index parameters() const = 0;
+    virtual Index samples() const = 0;
+
+    /// R(θ); also ∇R(θ) into `gradient` when it is not null (one pass over the data).
+    virtual double evaluate(const Vector& theta, Vector* gradient) const = 0;
+
+    /// Fixes θ for `curvature_product` and `curvature_diagonal` (caches the
+    /// per-sample second-derivative weights).
+    virtual void set_curvature_point(const Vector& theta) = 0;
+
+    /// y = C·v, C the curvature (see `curvature()`) at the curvature point.
+    /// Matrix-free and multithreaded; H is never formed.
+    virtual void curvature_product(const double* v, double* y) const = 0;
+
+    /// diag(C) at the curvature point (for Jacobi preconditioning).
+    virtual Vector curvature_diagonal() const = 0;
+
+    /// Whether θ classifies every training sample correctly with a positive
+    /// margin: a certificate that the data are linearly separable, so that a
+    /// classification loss has no unpenalized minimizer (it keeps decreasing
+    /// along θ). std::nullopt for models where this does not apply (the
+    /// default; e.g. least squares).
+    virtual std::optional<bool> separates(const Vector& theta) const {
+        static_cast<void>(theta);
+        return std::nullopt;
+    }
+
+    void set_curvature(Curvature curvature) { curvature_ = curvature; }
+    Curvature curvature() const { return curvature_; }
+
+  private:
+    Curvature curvature_ = Curvature::hessian;
+};
+
+/// A model's curvature at its curvature point, as a `LinearOperator`.
+/// Holds a reference: the model must outlive the operator.
+class ModelCurvatureOperator {
+  public:
+    using Scalar = double;
+    explicit ModelCurvatureOperator(const Model& model) : model_(&model) {}
+    Index rows() const { return model_->parameters(); }
+    Index cols() const { return model_->parameters(); }
+    void perform_op(const double* x, double* y) const { model_->curvature_product(x, y); }
+
+  private:
+    const Model* model_;
+};
+
+}  // namespace ridgelens

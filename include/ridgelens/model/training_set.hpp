@@ -1,0 +1,39 @@
+#pragma once
+/// @file training_set.hpp
+/// Loading a training set for a model: LIBSVM files or IDX images, feature
+/// scaling, an optional intercept, and one-class-against-the-rest labels.
+
+#include <string>
+
+#include "ridgelens/io/feature_scaling.hpp"
+#include "ridgelens/model/feature_matrix.hpp"
+
+namespace ridgelens {
+
+/// How a training set is read and prepared.
+struct TrainingSetOptions {
+    std::string path;             ///< LIBSVM file, or IDX directory / images file
+    std::string format = "auto";  ///< "libsvm", "idx" or "auto" (idx for .gz or a directory)
+    FeatureScaling scaling = FeatureScaling::none;  ///< LIBSVM only (IDX pixels are /255)
+    bool intercept = false;   ///< append an implicit column of ones (penalized like
+                              ///< every other parameter)
+    int positive_class = -1;  ///< ≥ 0: labels become +1 for this class, −1 otherwise
+};
+
+/// Features and labels ready for `make_model`.
+struct TrainingSet {
+    FeatureMatrix features;
+    Vector labels;
+    std::string description;  ///< for reports: file, sizes, scaling, intercept
+};
+
+/// Reads and prepares the training set. An IDX path is a directory holding
+/// `train-images-idx3-ubyte.gz` and `train-labels-idx1-ubyte.gz` (as the
+/// Debian package `dataset-fashion-mnist` installs them) or the images file
+/// itself (the labels file is found by name).
+/// @throws InputError for unreadable or malformed data, UsageError for
+/// options that do not fit the data (e.g. scaling IDX pixels, a class that
+/// no sample has).
+TrainingSet load_training_set(const TrainingSetOptions& options);
+
+}  // namespace ridgelens

@@ -1,0 +1,108 @@
+#include "ridgelens/analysis/fit_analysis.hpp"
+
+#include <chrono>
+
+#include "analysis/pipeline_steps.hpp"
+#include "ridgelens/error.hpp"
+
+namespace ridgelens {
+namespace {
+
+using pipeline::format_double;
+
+// Counts and times the curvature products the analysis makes.
+class TimedCurvatureOperator {
+  public:
+    using Scalar = double;
+    explicit TimedCurvatureOperator(const Model& model) : model_(&model) {}
+    Index rows() const { return model_->parameters(); }
+    Index cols() const { return model_->parameters(); }
+    void perform_op(const double* x, double* y) const {
+        const auto start = pipeline::Clock::now();
+        model_->curvature_product(x, y);
+        seconds_ += pipeline::seconds_since(start);
+        ++count_;
+    }
+    double seconds() const { return seconds_; }
+    Index count() const { return count_; }
+
+  private:
+    const Model* model_;
+    mutable double seconds_ = 0;
+    mutable Index count_ = 0;
+};
+
+double penalized_objective(const Model& model, const Vector& theta, double lambda) {
+    return model.evaluate(theta, nullptr) + 0.5 * lambda * theta.squaredNorm();
+}
+
+ApproximationResult study_approximation(Model& model, const FitOptions& fit_options,
+                                        const LambdaResult& entry) {
+    ApproximationResult study;
+    study.lambda = entry.lambda;
+    FitOptions options = fit_options;
+    options.base_lambda = entry.lambda;
+    options.progress = nullptr;
+    const FitResult truth = fit_newton_cg(model, options, &entry.ridge.x);
+    study.newton_iterations = truth.iterations;
+    study.gradient_norm = truth.gradient_norm;
+    study.converged = truth.converged;
+    study.message = truth.message;
+    const double truth_norm = truth.theta.norm();
+    study.relative_error =
+        (entry.ridge.x - truth.theta).norm() / (truth_norm > 0 ? truth_norm : 1.0);
+    study.ridge_objective = truth.objective;
+    study.approx_objective = penalized_objective(model, entry.ridge.x, entry.lambda);
+    return study;
+}
+
+}  // namespace
+
+FitAnalysisResult fit_and_analyze(Model& model, const FitAnalysisOptions& options) {
+    if (!(options.fit.base_lambda >= 0)) throw UsageError("fit: the base penalty λ₀ must be >= 0");
+    FitAnalysisResult result;
+    pipeline::report(options.analysis.progress,
+                     "fitting θ̂ by Newton-CG (" + model.name() + ", " +
+                         std::to_string(model.parameters()) +
+                         " parameters, λ₀ = " + format_double(options.fit.base_lambda) + ")");
+    result.fit = fit_newton_cg(model, options.fit);
+    pipeline::report(options.analysis.progress, result.fit.message);
+    if (!result.fit.converged) return result;
+
+    // The curvature and gradient of the unpenalized R at θ̂.
+    model.set_curvature_point(result.fit.theta);
+    const TimedCurvatureOperator curvature(model);
+    HessianProblem problem{curvature};
+    problem.theta = result.fit.theta;
+    Vector gradient;
+    model.evaluate(result.fit.theta, &gradient);
+    result.gradient_norm = gradient.norm();
+    if (options.fit.base_lambda > 0) problem.gradient = std::move(gradient);
+    problem.diagonal = model.curvature_diagonal();
+    problem.psd_by_construction = true;  // convex losses; the GGN is PSD for any loss
+    problem.source = model.name() + " model, " + to_string(model.curvature()) +
+                     " curvature at θ̂ (matrix-free products)";
+    problem.theta_source = "Newton-CG fit: " + result.fit.message;
+
+    result.problem = summarize(problem);
+    result.analysis = analyze(problem, options.analysis);
+    result.hvp_seconds = curvature.seconds();
+    result.hvp_count = curvature.count();
+    result.analyzed = true;
+    result.ok = result.analysis.ok;
+
+    if (options.approximation_study) {
+        for (const LambdaResult& entry : result.analysis.lambdas) {
+            if (!entry.ridge.ok()) continue;
+            pipeline::report(options.analysis.progress,
+                             "approximation study: fitting θ*_λ for λ = " +
+                                 format_double(entry.lambda) + " from θ̂_ridge");
+            result.approximation.push_back(study_approximation(model, options.fit, entry));
+            if (!result.approximation.back().converged) result.ok = false;
+        }
+        model.set_curvature_point(result.fit.theta);
+    }
+    return result;
+}
+
+}  // namespace ridgelens

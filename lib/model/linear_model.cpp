@@ -1,0 +1,117 @@
+// LinearModel: risk, gradient and curvature products of any model that sees
+// θ only through the scores X·Θ, on top of FeatureMatrix's fused passes.
+
+#include <string>
+#include <vector>
+
+#include "parallel.hpp"
+#include "ridgelens/error.hpp"
+#include "ridgelens/model/linear_models.hpp"
+
+namespace ridgelens {
+
+LinearModel::LinearModel(FeatureMatrix features, Index outputs)
+    : features_(std::move(features)), outputs_(outputs) {
+    if (features_.rows() == 0) throw UsageError("model: the training set has no samples");
+    if (outputs_ < 1) throw UsageError("model: needs at least one output per sample");
+    if (features_.cols() == 0)
+        throw UsageError("model: the training set has no features and no intercept");
+}
+
+void LinearModel::check_length(const Vector& theta, const char* what) const {
+    if (theta.size() != parameters())
+        throw UsageError(name() + " model: " + what + " has " + std::to_string(theta.size()) +
+                         " entries, the model has " + std::to_string(parameters()) + " parameters");
+}
+
+void LinearModel::check_curvature_point(const char* what) const {
+    if (!has_point_)
+        throw UsageError(name() + " model: " + what + " needs set_curvature_point first");
+}
+
+DenseMatrix LinearModel::scores(const Vector& theta) const {
+    check_length(theta, "θ");
+    DenseMatrix z(outputs_, samples());
+    features_.multiply(theta.data(), outputs_, z.data());
+    return z;
+}
+
+double LinearModel::evaluate(const Vector& theta, Vector* gradient) const {
+    check_length(theta, "θ");
+    const Index n = samples();
+    std::vector<double> losses(static_cast<std::size_t>(n));
+    if (gradient == nullptr) {
+        const DenseMatrix z = scores(theta);
+        std::vector<double> dz(static_cast<std::size_t>(outputs_));
+        double total = 0;
+#pragma omp parallel for schedule(static) reduction(+ : total) firstprivate(dz) \
+    if (n * outputs_ >= parallel_item_threshold)
+        for (Index i = 0; i < n; ++i) total += sample_loss(i, z.col(i).data(), dz.data());
+        return total / static_cast<double>(n);
+    }
+    gradient->resize(parameters());
+    features_.fused_product(
+        theta.data(), outputs_,
+        [&](Index i, const double* z, double* dz) {
+            losses[static_cast<std::size_t>(i)] = sample_loss(i, z, dz);
+        },
+        gradient->data());
+    *gradient /= static_cast<double>(n);
+    double total = 0;
+    for (const double loss : losses) total += loss;
+    return total / static_cast<double>(n);
+}
+
+void LinearModel::set_curvature_point(const Vector& theta) {
+    point_scores_ = scores(theta);
+    has_point_ = true;
+}
+
+void LinearModel::curvature_product(const double* v, double* y) const {
+    check_curvature_point("curvature_product");
+    const double* z = point_scores_.data();
+    const Index c = outputs_;
+    if (curvature() == Curvature::hessian) {
+        features_.fused_product(
+            v, c,
+            [&](Index i, const double* u, double* a) {
+                sample_gradient_tangent(i, z + i * c, u, a);
+            },
+            y);
+    } else {
+        features_.fused_product(
+            v, c,
+            [&](Index i, const double* u, double* a) {
+                sample_loss_hessian_product(i, z + i * c, u, a);
+            },
+            y);
+    }
+    const double scale = 1.0 / static_cast<double>(samples());
+    for (Index k = 0; k < parameters(); ++k) y[k] *= scale;
+}
+
+Vector LinearModel::curvature_diagonal() const {
+    check_curvature_point("curvature_diagonal");
+    const Index n = samples();
+    DenseMatrix weights(outputs_, n);
+#pragma omp parallel for schedule(static) if (n * outputs_ >= parallel_item_threshold)
+    for (Index i = 0; i < n; ++i)
+        sample_loss_hessian_diagonal(i, point_scores_.col(i).data(), weights.col(i).data());
+    Vector diagonal(parameters());
+    features_.weighted_square_sums(weights.data(), outputs_, diagonal.data());
+    return diagonal / static_cast<double>(n);
+}
+
+std::optional<bool> LinearModel::separates(const Vector& theta) const {
+    const Vector zero_scores = Vector::Zero(outputs_);
+    if (!sample_separated(0, zero_scores.data()).has_value()) return std::nullopt;
+    const DenseMatrix z = scores(theta);
+    const Index n = samples();
+    bool all = true;
+#pragma omp parallel for schedule(static) reduction(&& : all) \
+    if (n * outputs_ >= parallel_item_threshold)
+    for (Index i = 0; i < n; ++i) all = all && sample_separated(i, z.col(i).data()).value_or(false);
+    return all;
+}
+
+}  // namespace ridgelens
