@@ -1,7 +1,8 @@
 # Tests of the ridgelens program as a user runs it: exit codes, messages,
 # outputs and the JSON report contract.
 if(TARGET ridgelens_cli)
-  add_executable(ridgelens_cli_tests "${CMAKE_CURRENT_LIST_DIR}/test_cli_analyze.cpp")
+  add_executable(ridgelens_cli_tests "${CMAKE_CURRENT_LIST_DIR}/test_cli_analyze.cpp"
+                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_path_fit.cpp")
   target_link_libraries(ridgelens_cli_tests PRIVATE ridgelens::ridgelens GTest::gtest_main)
   target_include_directories(ridgelens_cli_tests PRIVATE "${CMAKE_CURRENT_LIST_DIR}/../unit")
   target_compile_definitions(ridgelens_cli_tests PRIVATE
