@@ -48,7 +48,8 @@ po::options_description fit_options(FitArguments& a) {
         "θ̂_ridge = (H+λI)⁻¹(Hθ̂ − g) for every λ (a total penalty strength: λ = λ₀ gives θ̂).\n"
         "The approximation study fits the true minimizer θ*_λ from θ̂_ridge and reports\n"
         "‖θ̂_ridge − θ*_λ‖/‖θ*_λ‖. Without --data: softmax regression on Fashion-MNIST\n"
-        "(10 classes, pixels + intercept, 7,850 parameters), λ = 1e-4 … 1e-1, k = 20.\n\nOptions");
+        "(10 classes, pixels + intercept, 7,850 parameters), λ₀ = 1e-3, λ = 1e-3, 1e-2, 1e-1,\n"
+        "k = 20.\n\nOptions");
     options.add_options()("help,h", "show this help")(
         "data", po::value(&a.data.path)->value_name("FILE"),
         "training data: a LIBSVM file, or an IDX directory / images file")(
@@ -115,7 +116,8 @@ int run_fit(const std::vector<std::string>& arguments) {
         a.data.path = default_fashion_mnist_directory();
         a.data.intercept = true;
         if (values["k"].defaulted()) a.analysis.analysis.eigen.k = 20;
-        if (a.lambdas.empty()) a.lambdas = {1e-4, 1e-3, 1e-2, 1e-1};
+        if (values["base-lambda"].defaulted()) a.analysis.fit.base_lambda = 1e-3;
+        if (a.lambdas.empty()) a.lambdas = {1e-3, 1e-2, 1e-1};
     }
     if (a.lambdas.empty()) throw UsageError("--lambda is required with --data");
     if (a.solver != "cg")
