@@ -3,6 +3,7 @@
 #include <boost/program_options.hpp>
 #include <iostream>
 
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "problem_source.hpp"
@@ -63,12 +64,7 @@ int run_analyze(const std::vector<std::string>& arguments) {
     AnalyzeArguments a;
     const po::options_description options = analyze_options(a);
     po::variables_map values;
-    po::store(po::command_line_parser(arguments).options(options).run(), values);
-    if (values.count("help")) {
-        std::cout << options << "\n";
-        return exit_success;
-    }
-    po::notify(values);
+    if (!parse_command_line(arguments, options, values)) return exit_success;
     const Progress progress(!a.quiet);
 
     const bool fashion_default = a.source.hessian_path.empty();

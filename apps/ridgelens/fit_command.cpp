@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "problem_source.hpp"
@@ -105,12 +106,7 @@ int run_fit(const std::vector<std::string>& arguments) {
     FitArguments a;
     const po::options_description options = fit_options(a);
     po::variables_map values;
-    po::store(po::command_line_parser(arguments).options(options).run(), values);
-    if (values.count("help")) {
-        std::cout << options << "\n";
-        return exit_success;
-    }
-    po::notify(values);
+    if (!parse_command_line(arguments, options, values)) return exit_success;
     const Progress progress(!a.quiet);
     if (a.data.path.empty()) {  // the default: softmax on Fashion-MNIST, 7,850 parameters
         a.data.path = default_fashion_mnist_directory();

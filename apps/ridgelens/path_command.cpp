@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "command_line.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "problem_source.hpp"
@@ -97,12 +98,7 @@ int run_path(const std::vector<std::string>& arguments) {
     PathArguments a;
     const po::options_description options = path_options(a);
     po::variables_map values;
-    po::store(po::command_line_parser(arguments).options(options).run(), values);
-    if (values.count("help")) {
-        std::cout << options << "\n";
-        return exit_success;
-    }
-    po::notify(values);
+    if (!parse_command_line(arguments, options, values)) return exit_success;
     const Progress progress(!a.quiet);
     if (a.lambdas.empty()) {
         if (!a.source.hessian_path.empty())

@@ -11,6 +11,7 @@
 
 #include "ridgelens/error.hpp"
 #include "ridgelens/spectrum/spectral_density.hpp"
+#include "spectrum/lambda_grid_check.hpp"
 
 // LAPACK's divide-and-conquer symmetric eigensolver. OpenBLAS (the BLAS the
 // library links, BLA_VENDOR=OpenBLAS) bundles LAPACK, so no extra library is
@@ -105,16 +106,7 @@ void lapack_eigenvalues(DenseMatrix& a, DenseEigenvalues& result) {
     result.message = message.str();
 }
 
-void validate_lambdas(const std::vector<double>& lambdas, const char* who) {
-    if (lambdas.empty()) throw UsageError(std::string(who) + ": the λ grid is empty");
-    for (std::size_t i = 0; i < lambdas.size(); ++i)
-        if (!std::isfinite(lambdas[i]) || lambdas[i] < 0) {
-            std::ostringstream message;
-            message << who << ": λ[" << i << "] = " << lambdas[i]
-                    << " must be finite and non-negative";
-            throw UsageError(message.str());
-        }
-}
+using detail::validate_lambdas;
 
 }  // namespace
 

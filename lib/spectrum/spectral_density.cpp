@@ -22,6 +22,7 @@
 
 #include "ridgelens/error.hpp"
 #include "ridgelens/spectrum/spectral_density.hpp"
+#include "spectrum/lambda_grid_check.hpp"
 
 // BLAS matrix-vector product (OpenBLAS, linked privately by the library).
 extern "C" void dgemv_(const char* trans, const int* m, const int* n, const double* alpha,
@@ -36,16 +37,7 @@ double decay_factor(double sigma, double lambda, double null_threshold) {
     return sigma > null_threshold ? sigma / (sigma + lambda) : 0.0;
 }
 
-void validate_lambdas(const std::vector<double>& lambdas, const char* who) {
-    if (lambdas.empty()) throw UsageError(std::string(who) + ": the λ grid is empty");
-    for (std::size_t i = 0; i < lambdas.size(); ++i)
-        if (!std::isfinite(lambdas[i]) || lambdas[i] < 0) {
-            std::ostringstream message;
-            message << who << ": λ[" << i << "] = " << lambdas[i]
-                    << " must be finite and non-negative";
-            throw UsageError(message.str());
-        }
-}
+using detail::validate_lambdas;
 
 void validate(OperatorRef op, const Eigenpairs& top, const SlqOptions& options) {
     const Index n = op.rows();
