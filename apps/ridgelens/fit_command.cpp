@@ -10,6 +10,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "model_source.hpp"
 #include "problem_source.hpp"
 #include "progress.hpp"
 #include "ridgelens/analysis/fit_analysis.hpp"
@@ -26,10 +27,7 @@ namespace {
 namespace po = boost::program_options;
 
 struct FitArguments {
-    TrainingSetOptions data;
-    std::string scale = "none";
-    std::string model = "softmax";
-    std::string curvature = "hessian";
+    ModelSourceArguments source;
     FitAnalysisOptions analysis;
     std::vector<double> lambdas;
     std::string solver = "cg";
@@ -51,27 +49,10 @@ po::options_description fit_options(FitArguments& a) {
         "‖θ̂_ridge − θ*_λ‖/‖θ*_λ‖. Without --data: softmax regression on Fashion-MNIST\n"
         "(10 classes, pixels + intercept, 7,850 parameters), λ₀ = 1e-3, λ = 1e-3, 1e-2, 1e-1,\n"
         "k = 20.\n\nOptions");
-    options.add_options()("help,h", "show this help")(
-        "data", po::value(&a.data.path)->value_name("FILE"),
-        "training data: a LIBSVM file, or an IDX directory / images file")(
-        "format", po::value(&a.data.format)->default_value("auto"), "auto | libsvm | idx")(
-        "model", po::value(&a.model)->default_value("softmax"), "ls | logistic | softmax")(
-        "scale", po::value(&a.scale)->default_value("none"),
-        "none | maxabs (each column by its max |x|) | rownorm (rows to unit L2 norm)")(
-        "class", po::value(&a.data.positive_class)->default_value(-1),
-        "labels become +1 for this class and -1 otherwise (for ls / logistic on multiclass data)")(
-        "intercept", po::bool_switch(&a.data.intercept),
-        "add an intercept (a column of ones; penalized like every parameter)")(
-        "base-lambda", po::value(&a.analysis.fit.base_lambda)->default_value(0.0, "0"),
-        "base penalty λ₀ of the fit (required > 0 for separable data)")(
-        "curvature", po::value(&a.curvature)->default_value("hessian"),
-        "hessian | ggn (generalized Gauss-Newton; equal for these convex losses)")(
-        "lambda", po::value(&a.lambdas)->composing()->value_name("L"),
-        "total penalty strength λ; repeat for several")(
-        "fit-tol", po::value(&a.analysis.fit.gradient_tolerance)->default_value(1e-8, "1e-8"),
-        "gradient-norm tolerance of Newton-CG")(
-        "max-newton", po::value(&a.analysis.fit.max_iterations)->default_value(100),
-        "cap on Newton iterations");
+    options.add_options()("help,h", "show this help");
+    add_model_source_options(options, a.source);
+    options.add_options()("lambda", po::value(&a.lambdas)->composing()->value_name("L"),
+                          "total penalty strength λ; repeat for several");
     PsdCheckOptions& psd = a.analysis.analysis.psd;
     add_eigen_options(options, a.analysis.analysis.eigen, psd);
     options.add_options()("solver", po::value(&a.solver)->default_value("cg"),
@@ -108,44 +89,32 @@ int run_fit(const std::vector<std::string>& arguments) {
     po::variables_map values;
     if (!parse_command_line(arguments, options, values)) return exit_success;
     const Progress progress(!a.quiet);
-    if (a.data.path.empty()) {  // the default: softmax on Fashion-MNIST, 7,850 parameters
-        a.data.path = default_fashion_mnist_directory();
-        a.data.intercept = true;
+    if (a.source.data.path.empty()) {  // the default: softmax on Fashion-MNIST, 7,850 parameters
+        a.source.data.path = default_fashion_mnist_directory();
+        a.source.data.intercept = true;
         if (values["k"].defaulted()) a.analysis.analysis.eigen.k = 20;
-        if (values["base-lambda"].defaulted()) a.analysis.fit.base_lambda = 1e-3;
+        if (values["base-lambda"].defaulted()) a.source.fit.base_lambda = 1e-3;
         if (a.lambdas.empty()) a.lambdas = {1e-3, 1e-2, 1e-1};
     }
     if (a.lambdas.empty()) throw UsageError("--lambda is required with --data");
     if (a.solver != "cg")
         throw UsageError("fit: model Hessians are matrix-free; --solver must be cg");
-    a.data.scaling = parse_feature_scaling(a.scale);
+    a.analysis.fit = a.source.fit;
+    report_newton_progress(a.analysis.fit, progress);
     a.analysis.analysis.lambdas = a.lambdas;
     a.analysis.analysis.solver = SolverChoice::cg;
     a.analysis.analysis.seed = a.seed;
     a.analysis.analysis.progress = progress;
     a.analysis.approximation_study = !a.no_approximation;
-    a.analysis.fit.progress = [&](const NewtonIteration& step) {
-        char line[160];
-        std::snprintf(line, sizeof line, "Newton %3lld: F = %.10g, ‖∇F‖ = %.3e, step %.3g, %lld CG",
-                      static_cast<long long>(step.iteration), step.objective, step.gradient_norm,
-                      step.step_length, static_cast<long long>(step.cg_iterations));
-        progress(line);
-    };
 
-    const auto read_start = std::chrono::steady_clock::now();
-    progress("reading " + a.data.path);
-    TrainingSet data = load_training_set(a.data);
-    ModelOptions model_options;
-    model_options.curvature = parse_curvature(a.curvature);
-    const Index features = data.features.cols();
-    std::unique_ptr<LinearModel> model =
-        make_model(a.model, std::move(data.features), data.labels, model_options);
-    const double read_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - read_start).count();
-    progress(data.description);
+    LoadedModel loaded = load_model(a.source, progress);
+    LinearModel* model = loaded.model.get();
+    const std::string& data_description = loaded.description;
+    const Index features = loaded.features;
+    const double read_seconds = loaded.read_seconds;
 
     const FitAnalysisResult result = fit_and_analyze(*model, a.analysis);
-    std::cout << "model: " << model->name() << " on " << data.description << "\n   "
+    std::cout << "model: " << model->name() << " on " << data_description << "\n   "
               << model->parameters() << " parameters; fit: " << result.fit.message << "\n";
     if (result.analyzed) {
         print_summary_table(std::cout, result.problem, result.analysis);
@@ -155,7 +124,7 @@ int run_fit(const std::vector<std::string>& arguments) {
         const ReportTimings timings{read_seconds, result.analysis.eigen_seconds,
                                     result.analysis.analyze_seconds};
         write_json_report(a.out_path,
-                          make_fit_report(*model, features, data.description, result, timings));
+                          make_fit_report(*model, features, data_description, result, timings));
         progress("report written to " + a.out_path);
     }
     if (!result.analyzed) {

@@ -8,6 +8,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "model_source.hpp"
 #include "problem_source.hpp"
 #include "progress.hpp"
 #include "ridgelens/analysis/path.hpp"
@@ -22,6 +23,7 @@ namespace po = boost::program_options;
 
 struct PathArguments {
     ProblemSourceArguments source;
+    ModelSourceArguments model_source;
     PathOptions path;
     std::string lambdas;
     std::string solver = "auto";
@@ -34,15 +36,19 @@ struct PathArguments {
 
 po::options_description path_options(PathArguments& a) {
     po::options_description options(
-        "ridgelens path [--hessian H.mtx [--theta t.mtx]] --lambdas MIN:MAX:COUNT [options]\n\n"
+        "ridgelens path (--hessian H.mtx [--theta t.mtx] | --data FILE --model …)\n"
+        "               --lambdas MIN:MAX:COUNT [options]\n\n"
         "θ̂_ridge(λ) = (H+λI)⁻¹Hθ̂ for a log-spaced grid of λ in one multi-shift CG run (deflated\n"
         "by the top-k eigenpairs) or one CHOLMOD analysis with a factorization per λ; the\n"
         "coefficient paths q_jᵀθ̂_ridge(λ) of the top directions; the effective degrees of\n"
         "freedom df(λ) = Σ_j σ_j/(σ_j+λ) (exact for small n, else top-k plus stochastic\n"
         "Lanczos quadrature, with a standard error) and the spectral density of H.\n"
-        "Without --hessian: least squares on Fashion-MNIST, λ = 1e-4:1e2:50.\n\nOptions");
+        "With --data: fits the model by Newton-CG (base penalty --base-lambda) and takes its\n"
+        "matrix-free Hessian at θ̂; every λ is then a total penalty strength.\n"
+        "Without --hessian or --data: least squares on Fashion-MNIST, λ = 1e-4:1e2:50.\n\nOptions");
     options.add_options()("help,h", "show this help");
     add_problem_source_options(options, a.source);
+    add_model_source_options(options, a.model_source, false);
     options.add_options()("lambdas", po::value(&a.lambdas)->value_name("MIN:MAX:COUNT"),
                           "log-spaced λ grid, e.g. 1e-4:1e2:50");
     add_eigen_options(options, a.path.eigen, a.path.psd);
@@ -101,8 +107,8 @@ int run_path(const std::vector<std::string>& arguments) {
     if (!parse_command_line(arguments, options, values)) return exit_success;
     const Progress progress(!a.quiet);
     if (a.lambdas.empty()) {
-        if (!a.source.hessian_path.empty())
-            throw UsageError("--lambdas MIN:MAX:COUNT is required with --hessian");
+        if (!a.source.hessian_path.empty() || !a.model_source.data.path.empty())
+            throw UsageError("--lambdas MIN:MAX:COUNT is required with --hessian or --data");
         a.lambdas = "1e-4:1e2:50";
     }
     a.path.lambdas = parse_lambda_grid(a.lambdas);
@@ -113,8 +119,25 @@ int run_path(const std::vector<std::string>& arguments) {
     a.path.slq.seed = a.source.seed;
     a.path.progress = progress;
 
-    std::unique_ptr<LoadedProblem> loaded = LoadedProblem::load(a.source, progress);
-    const HessianProblem& problem = loaded->problem();
+    std::unique_ptr<LoadedProblem> loaded;
+    std::unique_ptr<FittedModelProblem> fitted;
+    if (a.model_source.data.path.empty()) {
+        loaded = LoadedProblem::load(a.source, progress);
+    } else {
+        if (!a.source.hessian_path.empty())
+            throw UsageError("give either --hessian or --data, not both");
+        if (!values["class"].defaulted())
+            a.model_source.data.positive_class = a.source.fashion_class;
+        report_newton_progress(a.model_source.fit, progress);
+        fitted = std::make_unique<FittedModelProblem>(load_model(a.model_source, progress),
+                                                      a.model_source.fit);
+        if (!fitted->fit().converged) {
+            std::cerr << "ridgelens: " << fitted->fit().message << "\n";
+            return exit_numerical_failure;
+        }
+        progress(fitted->fit().message);
+    }
+    const HessianProblem& problem = loaded ? loaded->problem() : fitted->problem();
     const PathResult result = compute_path(problem, a.path);
     print_path_table(std::cout, problem, result);
     if (!a.out_path.empty()) {

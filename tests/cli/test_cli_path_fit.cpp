@@ -58,6 +58,33 @@ TEST(CliPath, RequiresAGrid) {
     EXPECT_EQ(run_cli("path --hessian '" + matrix_path + "' --lambdas 1:2", dir).exit_code, 1);
 }
 
+// path --data fits the model and runs the path on its matrix-free Hessian;
+// the deflated multi-shift solves must agree with fit's Jacobi-CG solves.
+TEST(CliPath, ModelHessianFromDataAgreesWithFit) {
+    RIDGELENS_REQUIRE_DATA(data_path, "ml/a8a.libsvm");
+    ScratchDirectory dir;
+    const auto path_run =
+        run_cli("path --data '" + data_path +
+                    "' --model logistic --lambdas 1e-4:1e-2:3 --k 5 --out p.json -q",
+                dir);
+    ASSERT_EQ(path_run.exit_code, 0) << path_run.err << path_run.out;
+    const auto fit_run = run_cli("fit --data '" + data_path +
+                                     "' --model logistic --lambda 1e-4 --lambda 1e-2 --k 5 "
+                                     "--no-approximation --out f.json -q",
+                                 dir);
+    ASSERT_EQ(fit_run.exit_code, 0) << fit_run.err << fit_run.out;
+    const json path = json::parse(read_text(dir / "p.json"));
+    const json fit = json::parse(read_text(dir / "f.json"));
+    EXPECT_EQ(path["solver"], "deflated_multishift_cg");
+    const double path_small = path["path"][0]["ridge_norm"].get<double>();
+    const double fit_small = fit["lambdas"][0]["ridge"]["norm"].get<double>();
+    EXPECT_NEAR(path_small, fit_small, 1e-8 * fit_small);
+    const double path_large = path["path"][2]["ridge_norm"].get<double>();
+    const double fit_large = fit["lambdas"][1]["ridge"]["norm"].get<double>();
+    EXPECT_NEAR(path_large, fit_large, 1e-8 * fit_large);
+    EXPECT_GT(path["path"][0]["df"].get<double>(), path["path"][2]["df"].get<double>());
+}
+
 // Least squares is quadratic: θ̂_ridge is the exact ridge minimizer, so the
 // approximation error is at solver tolerance.
 TEST(CliFit, LeastSquaresApproximationIsExact) {
