@@ -69,8 +69,7 @@ MultiShiftResult solve_multishift_deflated(OperatorRef hessian, const Eigenpairs
             solution.status = SolveStatus::not_converged;
             std::ostringstream message;
             message << "recomputed residual " << solution.relative_residual << " > "
-                    << 10 * options.tolerance
-                    << " (deflated CG: " << solution.message
+                    << 10 * options.tolerance << " (deflated CG: " << solution.message
                     << "); inaccurate eigenpairs limit deflation — tighten --eigen-tol";
             solution.message = message.str();
         }

@@ -13,7 +13,8 @@ int main() {
     ridgelens::Vector sigma(n);
     for (ridgelens::Index i = 0; i < n; ++i) sigma[i] = 1.0 / (1.0 + i);  // distinct, descending
     const ridgelens::MatrixFreeOperator hessian(
-        n, [&](const double* x, double* y) {
+        n,
+        [&](const double* x, double* y) {
             for (ridgelens::Index i = 0; i < n; ++i) y[i] = sigma[i] * x[i];
         },
         sigma);
@@ -28,7 +29,8 @@ int main() {
 
     double worst = 0;
     for (ridgelens::Index i = 0; i < n; ++i)
-        worst = std::fmax(worst, std::fabs(result.lambdas[0].ridge.x[i] - sigma[i] / (sigma[i] + 0.1)));
+        worst =
+            std::fmax(worst, std::fabs(result.lambdas[0].ridge.x[i] - sigma[i] / (sigma[i] + 0.1)));
     const double top_error = std::fabs(result.eigen.values[0] - 1.0);
     std::printf("ridgelens %s linked: max |x_i - σ_i/(σ_i+λ)| = %.2e, |σ_1 - 1| = %.2e\n",
                 ridgelens::version_string, worst, top_error);

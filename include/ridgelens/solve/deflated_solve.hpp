@@ -13,14 +13,14 @@ namespace ridgelens {
 /// The deflated operator y = P⊥ H P⊥ x, P⊥ = I − QQᵀ (Q with orthonormal
 /// columns). Holds references: H and Q must outlive it.
 class DeflatedOperator {
-public:
+  public:
     using Scalar = double;
     DeflatedOperator(OperatorRef hessian, const DenseMatrix& basis);
     Index rows() const { return hessian_.rows(); }
     Index cols() const { return hessian_.cols(); }
     void perform_op(const double* x, double* y) const;
 
-private:
+  private:
     OperatorRef hessian_;
     const DenseMatrix* basis_;
     mutable Vector projected_;
