@@ -12,6 +12,7 @@
 #include <random>
 #include <vector>
 
+#include "reference.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/solve/multishift_cg.hpp"
 
@@ -99,26 +100,8 @@ struct NoisyOperator {
     }
 };
 
-Vector random_vector(Index n, unsigned seed) {
-    std::mt19937_64 generator(seed);
-    std::normal_distribution<double> normal;
-    Vector v(n);
-    for (Index i = 0; i < n; ++i) v[i] = normal(generator);
-    return v;
-}
-
-// Q diag(eigenvalues) Qᵀ with a random orthogonal Q.
-DenseMatrix matrix_with_spectrum(const Vector& eigenvalues, unsigned seed) {
-    const Index n = eigenvalues.size();
-    std::mt19937_64 generator(seed);
-    std::normal_distribution<double> normal;
-    DenseMatrix gaussian(n, n);
-    for (Index j = 0; j < n; ++j)
-        for (Index i = 0; i < n; ++i) gaussian(i, j) = normal(generator);
-    const DenseMatrix q = Eigen::HouseholderQR<DenseMatrix>(gaussian).householderQ();
-    DenseMatrix h = q * eigenvalues.asDiagonal() * q.transpose();
-    return 0.5 * (h + h.transpose());
-}
+using testing::matrix_with_spectrum;
+using testing::random_vector;
 
 Vector log_spaced(double first, double last, int count) {
     Vector values(count);
