@@ -10,19 +10,12 @@
 #include "ridgelens/io/matrix_market.hpp"
 #include "ridgelens/io/vector_io.hpp"
 #include "ridgelens/model/fashion_mnist_least_squares.hpp"
+#include "ridgelens/random_vector.hpp"
 
 namespace ridgelens::cli {
 namespace {
 
 namespace po = boost::program_options;
-
-Vector seeded_random_theta(Index n, std::uint64_t seed) {
-    std::mt19937_64 generator(seed);
-    std::normal_distribution<double> normal;
-    Vector theta(n);
-    for (Index i = 0; i < n; ++i) theta[i] = normal(generator);
-    return theta;
-}
 
 std::string describe_matrix_file(const std::string& path, const SymmetricMatrixFile& file) {
     std::ostringstream source;
@@ -108,7 +101,7 @@ std::unique_ptr<LoadedProblem> LoadedProblem::load(const ProblemSourceArguments&
         problem.source = source;
         const Index n = problem.hessian.rows();
         if (a.theta_path.empty()) {
-            problem.theta = seeded_random_theta(n, a.seed);
+            problem.theta = seeded_normal_vector(n, a.seed);
             problem.theta_source = "seeded random vector (standard normal entries, seed " +
                                    std::to_string(a.seed) + "): no --theta given";
         } else {

@@ -1,4 +1,5 @@
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
+#include "ridgelens/random_vector.hpp"
 
 #include <Spectra/SymEigsSolver.h>
 
@@ -14,14 +15,6 @@
 
 namespace ridgelens {
 namespace {
-
-Vector seeded_start_vector(Index n, std::uint64_t seed) {
-    std::mt19937_64 generator(seed);
-    std::normal_distribution<double> normal;
-    Vector v(n);
-    for (Index i = 0; i < n; ++i) v[i] = normal(generator);
-    return v;
-}
 
 Index choose_subspace(const EigenOptions& options, Index n) {
     Index subspace = options.subspace;
@@ -51,7 +44,7 @@ struct LanczosRun {
 LanczosRun run_lanczos(CountingOperator& op, Index k, Index subspace, const EigenOptions& options,
                        Spectra::SortRule rule, std::uint64_t seed) {
     Spectra::SymEigsSolver<CountingOperator> solver(op, k, subspace);
-    const Vector start = seeded_start_vector(op.rows(), seed);
+    const Vector start = seeded_normal_vector(op.rows(), seed);
     solver.init(start.data());
     LanczosRun run;
     solver.compute(rule, options.max_iterations, options.tolerance, rule);
@@ -140,7 +133,7 @@ SmallestEigenvalue compute_smallest_eigenvalue(OperatorRef op, double scale,
         static_cast<double>(n) * static_cast<double>(max_steps) * sizeof(double) <= 512e6;
     DenseMatrix basis(reorthogonalize ? n : 0, reorthogonalize ? max_steps : 0);
     Vector previous = Vector::Zero(n);
-    Vector current = seeded_start_vector(n, seed);
+    Vector current = seeded_normal_vector(n, seed);
     current.normalize();
     Vector next(n);
     std::vector<double> alpha, beta;

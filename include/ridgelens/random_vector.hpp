@@ -1,0 +1,15 @@
+#pragma once
+/// @file random_vector.hpp
+/// Reproducible random vectors (Lanczos start vectors, a default θ̂).
+
+#include <cstdint>
+
+#include "ridgelens/types.hpp"
+
+namespace ridgelens {
+
+/// n independent standard normal entries from std::mt19937_64 seeded with
+/// `seed`: the same vector on every platform with the same standard library.
+Vector seeded_normal_vector(Index n, std::uint64_t seed);
+
+}  // namespace ridgelens
