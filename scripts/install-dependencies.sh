@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libspectra-dev libsuitesparse-dev libopenblas-dev
   libboost-program-options-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev zlib1g-dev
   dataset-fashion-mnist
+  chromium  # renders the HTML page of `ridgelens plot` in the tests (skipped without it)
 )
 
 missing=()

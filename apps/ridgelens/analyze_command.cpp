@@ -10,6 +10,7 @@
 #include "progress.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/io/vector_io.hpp"
+#include "ridgelens/plot/plot_report.hpp"
 #include "ridgelens/report/json_report.hpp"
 #include "summary_table.hpp"
 
@@ -25,6 +26,7 @@ struct AnalyzeArguments {
     std::string solver = "auto";
     std::string out_path;
     std::string theta_ridge_out;
+    std::string plot_directory;
     bool quiet = false;
 };
 
@@ -54,6 +56,8 @@ po::options_description analyze_options(AnalyzeArguments& a) {
         "write the JSON report here (atomically)")(
         "theta-ridge-out", po::value(&a.theta_ridge_out)->value_name("x.mtx"),
         "write θ̂_ridge of the first λ as a Matrix Market array")(
+        "plot", po::value(&a.plot_directory)->value_name("DIR"),
+        "write the pictures of the report (SVG files and DIR/index.html) into DIR")(
         "quiet,q", po::bool_switch(&a.quiet), "no progress messages on stderr");
     return options;
 }
@@ -81,11 +85,16 @@ int run_analyze(const std::vector<std::string>& arguments) {
     const AnalysisResult result = analyze(problem, a.analysis);
     print_summary_table(std::cout, summarize(problem), result);
 
-    if (!a.out_path.empty()) {
+    if (!a.out_path.empty() || !a.plot_directory.empty()) {
         const ReportTimings timings{loaded->read_seconds(), result.eigen_seconds,
                                     result.analyze_seconds};
-        write_json_report(a.out_path, make_analysis_report(summarize(problem), result, timings));
-        progress("report written to " + a.out_path);
+        const nlohmann::json report = make_analysis_report(summarize(problem), result, timings);
+        if (!a.out_path.empty()) {
+            write_json_report(a.out_path, report);
+            progress("report written to " + a.out_path);
+        }
+        if (!a.plot_directory.empty())
+            std::cout << "plots: " << plot::write_plots(report, a.plot_directory).page << "\n";
     }
     if (!a.theta_ridge_out.empty()) {
         write_vector_matrix_market(a.theta_ridge_out, result.lambdas.front().ridge.x);

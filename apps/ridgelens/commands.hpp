@@ -11,5 +11,6 @@ namespace ridgelens::cli {
 int run_analyze(const std::vector<std::string>& arguments);
 int run_path(const std::vector<std::string>& arguments);
 int run_fit(const std::vector<std::string>& arguments);
+int run_plot(const std::vector<std::string>& arguments);
 
 }  // namespace ridgelens::cli

@@ -18,6 +18,7 @@
 #include "ridgelens/model/fashion_mnist.hpp"
 #include "ridgelens/model/linear_models.hpp"
 #include "ridgelens/model/training_set.hpp"
+#include "ridgelens/plot/plot_report.hpp"
 #include "ridgelens/report/fit_report.hpp"
 #include "summary_table.hpp"
 
@@ -34,6 +35,7 @@ struct FitArguments {
     bool no_approximation = false;
     std::string out_path;
     std::uint64_t seed = 1;
+    std::string plot_directory;
     bool quiet = false;
 };
 
@@ -62,6 +64,8 @@ po::options_description fit_options(FitArguments& a) {
         "no-approximation", po::bool_switch(&a.no_approximation), "skip fitting θ*_λ for every λ")(
         "seed", po::value(&a.seed)->default_value(1), "Lanczos start vector seed")(
         "out", po::value(&a.out_path)->value_name("report.json"), "the JSON report (atomic)")(
+        "plot", po::value(&a.plot_directory)->value_name("DIR"),
+        "write the pictures of the report (SVG files and DIR/index.html) into DIR")(
         "quiet,q", po::bool_switch(&a.quiet), "no progress messages on stderr");
     return options;
 }
@@ -120,12 +124,17 @@ int run_fit(const std::vector<std::string>& arguments) {
         print_summary_table(std::cout, result.problem, result.analysis);
         print_approximation_table(std::cout, result);
     }
-    if (!a.out_path.empty()) {
+    if (!a.out_path.empty() || (!a.plot_directory.empty() && result.analyzed)) {
         const ReportTimings timings{read_seconds, result.analysis.eigen_seconds,
                                     result.analysis.analyze_seconds};
-        write_json_report(a.out_path,
-                          make_fit_report(*model, features, data_description, result, timings));
-        progress("report written to " + a.out_path);
+        const nlohmann::json report =
+            make_fit_report(*model, features, data_description, result, timings);
+        if (!a.out_path.empty()) {
+            write_json_report(a.out_path, report);
+            progress("report written to " + a.out_path);
+        }
+        if (!a.plot_directory.empty() && result.analyzed)
+            std::cout << "plots: " << plot::write_plots(report, a.plot_directory).page << "\n";
     }
     if (!result.analyzed) {
         std::cerr << "ridgelens: " << result.fit.message << "\n";

@@ -29,7 +29,9 @@ void print_usage(std::ostream& out) {
            "            with no options, softmax on Fashion-MNIST\n"
            "  path      θ̂_ridge, coefficient paths and effective degrees of freedom df(λ)\n"
            "            along a log-spaced λ grid (multi-shift CG or CHOLMOD), with the\n"
-           "            spectral density of H\n\n"
+           "            spectral density of H\n"
+           "  plot      SVG pictures and an HTML page of a report of analyze, fit or path\n"
+           "            (decay curves, components, the 2-D geometry, df and paths)\n\n"
            "Run 'ridgelens <command> --help' for the options of a command.\n"
            "Exit codes: 0 success, 1 usage error, 2 input error, 3 numerical failure,\n"
            "            4 not enough memory.\n";
@@ -54,6 +56,7 @@ int dispatch(int argc, char** argv) {
     if (command == "analyze") return run_analyze(arguments);
     if (command == "path") return run_path(arguments);
     if (command == "fit") return run_fit(arguments);
+    if (command == "plot") return run_plot(arguments);
     std::cerr << "ridgelens: unknown command '" << command << "'\n\n";
     print_usage(std::cerr);
     return exit_usage;

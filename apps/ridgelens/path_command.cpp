@@ -13,6 +13,7 @@
 #include "progress.hpp"
 #include "ridgelens/analysis/path.hpp"
 #include "ridgelens/error.hpp"
+#include "ridgelens/plot/plot_report.hpp"
 #include "ridgelens/report/json_report.hpp"
 #include "ridgelens/report/path_report.hpp"
 
@@ -31,6 +32,7 @@ struct PathArguments {
     bool no_baseline = false;
     std::string out_path;
     std::string csv_path;
+    std::string plot_directory;
     bool quiet = false;
 };
 
@@ -72,6 +74,8 @@ po::options_description path_options(PathArguments& a) {
                                    "largest n for which df comes from a dense eigendecomposition")(
         "out", po::value(&a.out_path)->value_name("path.json"), "the JSON report (atomic)")(
         "csv", po::value(&a.csv_path)->value_name("path.csv"), "one CSV row per λ (atomic)")(
+        "plot", po::value(&a.plot_directory)->value_name("DIR"),
+        "write the pictures of the report (SVG files and DIR/index.html) into DIR")(
         "quiet,q", po::bool_switch(&a.quiet), "no progress messages on stderr");
     return options;
 }
@@ -140,9 +144,14 @@ int run_path(const std::vector<std::string>& arguments) {
     const HessianProblem& problem = loaded ? loaded->problem() : fitted->problem();
     const PathResult result = compute_path(problem, a.path);
     print_path_table(std::cout, problem, result);
-    if (!a.out_path.empty()) {
-        write_json_report(a.out_path, make_path_report(problem, result));
-        progress("report written to " + a.out_path);
+    if (!a.out_path.empty() || !a.plot_directory.empty()) {
+        const nlohmann::json report = make_path_report(problem, result);
+        if (!a.out_path.empty()) {
+            write_json_report(a.out_path, report);
+            progress("report written to " + a.out_path);
+        }
+        if (!a.plot_directory.empty())
+            std::cout << "plots: " << plot::write_plots(report, a.plot_directory).page << "\n";
     }
     if (!a.csv_path.empty()) {
         write_path_csv(a.csv_path, result);

@@ -2,8 +2,10 @@
 # outputs and the JSON report contract.
 if(TARGET ridgelens_cli)
   add_executable(ridgelens_cli_tests "${CMAKE_CURRENT_LIST_DIR}/test_cli_analyze.cpp"
-                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_path_fit.cpp")
-  target_link_libraries(ridgelens_cli_tests PRIVATE ridgelens::ridgelens GTest::gtest_main)
+                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_path_fit.cpp"
+                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_plot.cpp")
+  target_link_libraries(ridgelens_cli_tests PRIVATE ridgelens::ridgelens GTest::gtest_main
+                        ZLIB::ZLIB)  # ZLIB: the PNG decoder of the Chromium test
   target_include_directories(ridgelens_cli_tests PRIVATE "${CMAKE_CURRENT_LIST_DIR}/../unit")
   target_compile_definitions(ridgelens_cli_tests PRIVATE
     RIDGELENS_CLI="$<TARGET_FILE:ridgelens_cli>"

@@ -1,0 +1,64 @@
+#pragma once
+/// @file plot_data.hpp
+/// What the charts need, read from a JSON report of `analyze`, `fit` or
+/// `path` (README "The JSON report").
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace ridgelens::plot {
+
+enum class ReportKind { analyze, fit, path };
+
+/// "analyze", "fit" or "path".
+const char* to_string(ReportKind kind);
+
+/// One λ of the path report.
+struct PathSample {
+    double lambda = 0;
+    double df = 0;
+    double df_stderr = 0;
+    double df_slq = 0;
+    double df_slq_stderr = 0;
+    double ridge_norm = 0;
+    std::vector<double> coefficients;  ///< q_jᵀθ̂_ridge(λ) from the solve ("shrunk")
+};
+
+/// The numbers behind the pictures. Values the report has as null (non-finite)
+/// are NaN here.
+struct PlotData {
+    ReportKind kind = ReportKind::analyze;
+    std::string source;               ///< problem.source (and the model for fit reports)
+    double n = 0;                     ///< problem.n
+    double theta_norm = 0;            ///< ‖θ̂‖
+    double gradient_norm = 0;         ///< ‖g‖, g = ∇R(θ̂)
+    std::vector<double> eigenvalues;  ///< eigen.values, σ_1 ≥ σ_2 ≥ …
+    /// c_j = q_jᵀθ̂ of the directions; empty when the report cannot give it
+    /// (a path report with g ≠ 0).
+    std::vector<double> components;
+    /// m_j = q_jᵀθ̂ − q_jᵀg/σ_j, the minimizer of the quadratic model along q_j
+    /// (= c_j when g = 0): the centre of its contour ellipses and the λ → 0
+    /// end of the ridge path. Recovered as shrunk_j(λ)·(σ_j+λ)/σ_j.
+    std::vector<double> centre;
+    /// The λ of the per-λ charts: every λ of an analyze/fit report, up to
+    /// `max_lambdas` spread over the grid of a path report.
+    std::vector<double> lambdas;
+    /// shrunk[l][j] = predicted q_jᵀθ̂_ridge(lambdas[l]) = (σ_j c_j − q_jᵀg)/(σ_j+λ).
+    std::vector<std::vector<double>> shrunk;
+    std::vector<PathSample> path;  ///< path reports: every λ of the grid
+    std::string df_method;         ///< path reports: "exact" or "slq"
+    /// Spectral density of a path report: σ grid and eigenvalue count per
+    /// decade of σ (n × density per unit log10 σ), or per unit σ when only the
+    /// linear density is present. Empty when the report has none.
+    std::vector<double> density_sigma;
+    std::vector<double> density_value;
+    bool density_log = true;       ///< log-σ grid (per decade) or linear (per unit σ)
+    double density_null_mass = 0;  ///< fraction of eigenvalues at or below the null threshold
+};
+
+/// Reads a report. `max_lambdas` ≥ 1 caps the λ of a path report shown in
+/// the per-λ charts. @throws InputError naming the missing or malformed field.
+PlotData read_plot_data(const nlohmann::json& report, std::size_t max_lambdas = 5);
+
+}  // namespace ridgelens::plot

@@ -1,0 +1,63 @@
+#pragma once
+/// @file plot_report.hpp
+/// All pictures of a report: `ridgelens plot` and the `--plot DIR` option of
+/// analyze, fit and path.
+
+#include <cstddef>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "ridgelens/plot/charts.hpp"
+
+namespace ridgelens::plot {
+
+/// Settings of the pictures.
+struct PlotOptions {
+    /// 1-based directions of the two-dimensional picture; {0, 0}: the two
+    /// leading directions (skipped, with a note, if they cannot be drawn).
+    std::size_t pair_i = 0;
+    std::size_t pair_j = 0;
+    /// Most λ of a path report shown in the per-λ pictures.
+    std::size_t max_lambdas = 5;
+};
+
+/// Parses "i,j" (two different positive integers). @throws UsageError.
+std::pair<std::size_t, std::size_t> parse_pair(const std::string& text);
+
+/// The figures of a report, and notes on what could not be drawn.
+struct FigureSet {
+    std::string heading;  ///< "ridgelens analyze: <source>"
+    std::vector<Figure> figures;
+    std::vector<std::string> notes;
+};
+
+/// Builds every picture the report supports: decay curves, components and
+/// the 2-D geometry always; df, ‖θ̂_ridge‖, coefficient paths and the
+/// spectral density for path reports. @throws InputError on a malformed
+/// report, UsageError on an impossible explicit pair.
+FigureSet make_figures(const nlohmann::json& report, const PlotOptions& options = {});
+
+/// A self-contained HTML page: every SVG inline as a base64 `data:` image
+/// with its title and caption, and a script that counts the images that
+/// loaded into `<p id="load-status" data-expected data-loaded data-failed
+/// data-state>` ("complete" once the window's load event has fired).
+std::string make_html_page(const FigureSet& set);
+
+/// Reads a JSON report file. @throws InputError naming the file if it
+/// cannot be read or is not JSON.
+nlohmann::json read_report_file(const std::string& path);
+
+/// What `write_plots` wrote.
+struct PlotOutput {
+    std::vector<std::string> files;  ///< the SVG files, then the page
+    std::string page;                ///< DIR/index.html
+};
+
+/// Creates `directory` if needed and writes each SVG and `index.html`
+/// there, every file atomically. @throws Error naming a path that cannot be
+/// written.
+PlotOutput write_plots(const nlohmann::json& report, const std::string& directory,
+                       const PlotOptions& options = {});
+
+}  // namespace ridgelens::plot

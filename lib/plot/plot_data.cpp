@@ -1,0 +1,172 @@
+#include "ridgelens/plot/plot_data.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "ridgelens/error.hpp"
+
+namespace ridgelens::plot {
+
+using nlohmann::json;
+
+const char* to_string(ReportKind kind) {
+    switch (kind) {
+        case ReportKind::analyze:
+            return "analyze";
+        case ReportKind::fit:
+            return "fit";
+        case ReportKind::path:
+            return "path";
+    }
+    return "?";
+}
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+const json& field(const json& object, const char* name, const std::string& where) {
+    if (!object.is_object() || !object.contains(name))
+        throw InputError("report: missing field '" + where + name + "'");
+    return object.at(name);
+}
+
+double number_or_nan(const json& value, const std::string& where) {
+    if (value.is_null()) return nan;
+    if (!value.is_number()) throw InputError("report: field '" + where + "' is not a number");
+    return value.get<double>();
+}
+
+double number_field(const json& object, const char* name, const std::string& where) {
+    return number_or_nan(field(object, name, where), where + name);
+}
+
+std::vector<double> number_array(const json& value, const std::string& where) {
+    if (!value.is_array()) throw InputError("report: field '" + where + "' is not an array");
+    std::vector<double> out;
+    out.reserve(value.size());
+    for (std::size_t i = 0; i < value.size(); ++i)
+        out.push_back(number_or_nan(value[i], where + "[" + std::to_string(i) + "]"));
+    return out;
+}
+
+/// m_j from one λ: q_jᵀθ̂_ridge(λ)·(σ_j+λ)/σ_j (NaN for σ_j ≤ 0).
+std::vector<double> centre_from(const std::vector<double>& shrunk, const std::vector<double>& sigma,
+                                double lambda) {
+    std::vector<double> centre(shrunk.size(), nan);
+    for (std::size_t j = 0; j < shrunk.size() && j < sigma.size(); ++j)
+        if (sigma[j] > 0) centre[j] = shrunk[j] * (sigma[j] + lambda) / sigma[j];
+    return centre;
+}
+
+void read_lambda_entries(const json& report, PlotData& data) {
+    const json& lambdas = field(report, "lambdas", "");
+    if (!lambdas.is_array() || lambdas.empty())
+        throw InputError("report: 'lambdas' is not a non-empty array");
+    for (std::size_t l = 0; l < lambdas.size(); ++l) {
+        const std::string where = "lambdas[" + std::to_string(l) + "].";
+        const json& entry = lambdas[l];
+        data.lambdas.push_back(number_field(entry, "lambda", where));
+        const json& directions = field(entry, "directions", where);
+        std::vector<double> shrunk, sigma, component;
+        for (std::size_t j = 0; j < directions.size(); ++j) {
+            const std::string at = where + "directions[" + std::to_string(j) + "].";
+            shrunk.push_back(number_field(directions[j], "shrunk", at));
+            sigma.push_back(number_field(directions[j], "sigma", at));
+            component.push_back(number_field(directions[j], "component", at));
+        }
+        if (l == 0) {
+            data.components = component;
+            data.centre =
+                data.gradient_norm == 0 ? component : centre_from(shrunk, sigma, data.lambdas[0]);
+        }
+        data.shrunk.push_back(std::move(shrunk));
+    }
+}
+
+void read_path(const json& report, PlotData& data, std::size_t max_lambdas) {
+    const json& path = field(report, "path", "");
+    if (!path.is_array() || path.empty())
+        throw InputError("report: 'path' is not a non-empty array");
+    data.df_method = report.value("df_method", "");
+    std::vector<std::vector<double>> predicted;
+    for (std::size_t i = 0; i < path.size(); ++i) {
+        const std::string where = "path[" + std::to_string(i) + "].";
+        const json& point = path[i];
+        PathSample sample;
+        sample.lambda = number_field(point, "lambda", where);
+        sample.df = number_field(point, "df", where);
+        sample.df_stderr = number_field(point, "df_stderr", where);
+        sample.df_slq = point.contains("df_slq") ? number_field(point, "df_slq", where) : nan;
+        sample.df_slq_stderr =
+            point.contains("df_slq_stderr") ? number_field(point, "df_slq_stderr", where) : nan;
+        sample.ridge_norm = number_field(point, "ridge_norm", where);
+        sample.coefficients = number_array(field(point, "shrunk", where), where + "shrunk");
+        predicted.push_back(number_array(field(point, "predicted", where), where + "predicted"));
+        data.path.push_back(std::move(sample));
+    }
+    // The centre from the smallest λ (least cancellation in (σ+λ)/σ).
+    std::size_t first = 0;
+    for (std::size_t i = 1; i < path.size(); ++i)
+        if (data.path[i].lambda < data.path[first].lambda) first = i;
+    data.centre = centre_from(predicted[first], data.eigenvalues, data.path[first].lambda);
+    if (data.gradient_norm == 0) data.components = data.centre;
+    const std::size_t count = std::min(std::max<std::size_t>(max_lambdas, 1), path.size());
+    for (std::size_t s = 0; s < count; ++s) {
+        const std::size_t i = count == 1 ? 0 : s * (path.size() - 1) / (count - 1);
+        data.lambdas.push_back(data.path[i].lambda);
+        data.shrunk.push_back(predicted[i]);
+    }
+    const auto read_density = [&](const char* name, bool log_grid) {
+        if (!report.contains(name) || !report[name].is_object()) return false;
+        const json& density = report[name];
+        if (!density.contains("sigma") || !density.contains("value")) return false;
+        std::vector<double> sigma = number_array(density["sigma"], std::string(name) + ".sigma");
+        std::vector<double> value = number_array(density["value"], std::string(name) + ".value");
+        if (sigma.size() < 2 || sigma.size() != value.size()) return false;
+        for (double& v : value) v *= data.n;
+        data.density_sigma = std::move(sigma);
+        data.density_value = std::move(value);
+        data.density_log = log_grid;
+        if (log_grid && density.contains("null_mass"))
+            data.density_null_mass = number_or_nan(density["null_mass"], "log_density.null_mass");
+        return true;
+    };
+    if (!read_density("log_density", true)) read_density("density", false);
+}
+
+}  // namespace
+
+PlotData read_plot_data(const json& report, std::size_t max_lambdas) {
+    if (!report.is_object()) throw InputError("report: not a JSON object");
+    PlotData data;
+    if (report.contains("path"))
+        data.kind = ReportKind::path;
+    else if (report.contains("model"))
+        data.kind = ReportKind::fit;
+    else if (report.contains("lambdas"))
+        data.kind = ReportKind::analyze;
+    else
+        throw InputError(
+            "report: neither 'lambdas' nor 'path' found — not a report of analyze, fit or path" +
+            std::string(report.value("status", "") == "fit_failed" ? " (the fit failed)" : ""));
+    const json& problem = field(report, "problem", "");
+    data.source = problem.value("source", "");
+    if (data.kind == ReportKind::fit && report["model"].is_object())
+        data.source =
+            report["model"].value("name", "") + " on " + report["model"].value("data", "");
+    data.n = number_field(problem, "n", "problem.");
+    data.theta_norm = number_field(problem, "theta_norm", "problem.");
+    data.gradient_norm =
+        problem.contains("gradient_norm") ? number_field(problem, "gradient_norm", "problem.") : 0;
+    if (!(data.gradient_norm >= 0)) data.gradient_norm = nan;
+    data.eigenvalues =
+        number_array(field(field(report, "eigen", ""), "values", "eigen."), "eigen.values");
+    if (data.kind == ReportKind::path)
+        read_path(report, data, max_lambdas);
+    else
+        read_lambda_entries(report, data);
+    return data;
+}
+
+}  // namespace ridgelens::plot

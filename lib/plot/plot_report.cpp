@@ -1,0 +1,90 @@
+// All pictures of a report, written to a directory.
+
+#include "ridgelens/plot/plot_report.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+#include "ridgelens/error.hpp"
+#include "ridgelens/io/atomic_file.hpp"
+
+namespace ridgelens::plot {
+
+std::pair<std::size_t, std::size_t> parse_pair(const std::string& text) {
+    const std::size_t comma = text.find(',');
+    const auto parse = [&](const std::string& part) -> std::size_t {
+        if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos ||
+            part.size() > 9)
+            throw UsageError("--pair '" + text + "': expected two direction numbers i,j");
+        return static_cast<std::size_t>(std::stoul(part));
+    };
+    if (comma == std::string::npos)
+        throw UsageError("--pair '" + text + "': expected two direction numbers i,j");
+    const std::size_t i = parse(text.substr(0, comma));
+    const std::size_t j = parse(text.substr(comma + 1));
+    if (i == 0 || j == 0 || i == j)
+        throw UsageError("--pair '" + text + "': need two different directions, counted from 1");
+    return {i, j};
+}
+
+nlohmann::json read_report_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw InputError(path + ": cannot open the report");
+    try {
+        return nlohmann::json::parse(in);
+    } catch (const nlohmann::json::parse_error& error) {
+        throw InputError(path + ": not a JSON report (" + error.what() + ")");
+    }
+}
+
+FigureSet make_figures(const nlohmann::json& report, const PlotOptions& options) {
+    const PlotData data = read_plot_data(report, options.max_lambdas);
+    FigureSet set;
+    set.heading = std::string("ridgelens ") + to_string(data.kind) + ": " + data.source;
+    set.figures.push_back(decay_chart(data));
+    set.figures.push_back(components_chart(data));
+    if (options.pair_i != 0 || options.pair_j != 0) {
+        set.figures.push_back(geometry_chart(data, options.pair_i, options.pair_j));
+    } else {
+        try {
+            set.figures.push_back(geometry_chart(data, 1, 2));
+        } catch (const UsageError& error) {
+            set.notes.push_back(std::string("No two-dimensional picture of directions 1 and 2: ") +
+                                error.what());
+        }
+    }
+    if (data.kind == ReportKind::path) {
+        set.figures.push_back(dof_chart(data));
+        set.figures.push_back(ridge_norm_chart(data));
+        set.figures.push_back(coefficient_paths_chart(data));
+        if (!data.density_sigma.empty())
+            set.figures.push_back(density_chart(data));
+        else
+            set.notes.push_back("The report has no spectral density.");
+    }
+    return set;
+}
+
+PlotOutput write_plots(const nlohmann::json& report, const std::string& directory,
+                       const PlotOptions& options) {
+    const FigureSet set = make_figures(report, options);
+    std::error_code error;
+    std::filesystem::create_directories(directory, error);
+    if (error)
+        throw Error("cannot create the plot directory '" + directory + "': " + error.message());
+    PlotOutput output;
+    const std::filesystem::path base(directory);
+    for (const Figure& figure : set.figures) {
+        const std::string path = (base / figure.name).string();
+        write_file_atomically(path, [&](std::ostream& out) { out << figure.svg; });
+        output.files.push_back(path);
+    }
+    output.page = (base / "index.html").string();
+    const std::string page = make_html_page(set);
+    write_file_atomically(output.page, [&](std::ostream& out) { out << page; });
+    output.files.push_back(output.page);
+    return output;
+}
+
+}  // namespace ridgelens::plot
