@@ -31,7 +31,7 @@ void print_summary_table(std::ostream& out, const ProblemSummary& problem,
         out << "\nλ = " << format("%.6g", entry.lambda)
             << "   ‖θ̂_ridge‖ = " << format("%.6g", entry.ridge_norm) << "   relative residual "
             << format("%.2e", entry.ridge.relative_residual) << " (" << entry.ridge.solver;
-        if (entry.ridge.solver == "cg") out << ", " << entry.ridge.iterations << " iterations";
+        if (entry.ridge.solver != "cholmod") out << ", " << entry.ridge.iterations << " iterations";
         out << ")\n";
         if (!entry.ridge.ok()) out << "   SOLVE FAILED: " << entry.ridge.message << "\n";
         out << "    j          σ_j          c_j      f_j=σ/(σ+λ)      f_j·c_j\n";

@@ -91,14 +91,33 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
     Vector rhs(n);
     H.perform_op(problem.theta.data(), rhs.data());
     if (problem.gradient.size() == n) rhs -= problem.gradient;
-    for (double lambda : options.lambdas) {
-        report_progress(options, "solving (H + λI)x = Hθ̂ - g for λ = " + format_double(lambda) +
-                                     " by " + result.solver);
+    // Without CHOLMOD every λ comes from one multi-shift CG run, deflated by
+    // the top-k pairs: its cost is that of the hardest λ alone.
+    std::vector<SolveResult> shifted;
+    if (!cholmod) {
+        report_progress(options, "solving (H + λI)x = Hθ̂ - g for " +
+                                     std::to_string(options.lambdas.size()) +
+                                     " λ by deflated multi-shift CG");
+        MultiShiftCgOptions shift_options;
+        shift_options.tolerance = options.cg.tolerance;
+        shift_options.max_iterations = options.cg.max_iterations;
+        pipeline::ShiftedSolves solves = pipeline::solve_shifted_systems(
+            H, result.eigen, options.lambdas, rhs, shift_options, /*deflate=*/true);
+        report_progress(options, solves.solver + ": " + std::to_string(solves.solved.iterations) +
+                                     " Krylov iterations for every λ");
+        shifted = std::move(solves.solved.solutions);
+    }
+    for (std::size_t i = 0; i < options.lambdas.size(); ++i) {
+        const double lambda = options.lambdas[i];
         LambdaResult entry;
         entry.lambda = lambda;
-        entry.ridge = cholmod
-                          ? cholmod->solve(lambda, rhs)
-                          : solve_conjugate_gradient(H, lambda, rhs, problem.diagonal, options.cg);
+        if (cholmod) {
+            report_progress(options, "solving (H + λI)x = Hθ̂ - g for λ = " + format_double(lambda) +
+                                         " by CHOLMOD");
+            entry.ridge = cholmod->solve(lambda, rhs);
+        } else {
+            entry.ridge = std::move(shifted[i]);
+        }
         entry.ridge_norm = entry.ridge.x.norm();
         entry.decay = analyze_decay(result.eigen, problem.theta, problem.gradient, lambda,
                                     entry.ridge.x, result.psd.psd, options.decay);

@@ -1,6 +1,8 @@
 #include "ridgelens/analysis/fit_analysis.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <limits>
 
 #include "analysis/pipeline_steps.hpp"
 #include "ridgelens/error.hpp"
@@ -36,13 +38,20 @@ double penalized_objective(const Model& model, const Vector& theta, double lambd
     return model.evaluate(theta, nullptr) + 0.5 * lambda * theta.squaredNorm();
 }
 
-ApproximationResult study_approximation(Model& model, const FitOptions& fit_options,
+ApproximationResult study_approximation(Model& model, const FitAnalysisOptions& analysis_options,
                                         const LambdaResult& entry) {
     ApproximationResult study;
     study.lambda = entry.lambda;
-    FitOptions options = fit_options;
+    FitOptions options = analysis_options.fit;
     options.base_lambda = entry.lambda;
     options.progress = nullptr;
+    options.separability_probe_iterations = 0;  // settled by the main fit
+    // ‖θ − θ*‖ ≤ ‖∇F_λ(θ)‖/λ: a gradient of λ·accuracy·‖θ*‖ pins θ* down to
+    // `accuracy` relative (‖θ̂_ridge‖ stands in for ‖θ*‖, checked below).
+    if (entry.lambda > 0)
+        options.gradient_tolerance =
+            std::max(options.gradient_tolerance, analysis_options.truth_relative_accuracy *
+                                                     entry.lambda * entry.ridge.x.norm());
     const FitResult truth = fit_newton_cg(model, options, &entry.ridge.x);
     study.newton_iterations = truth.iterations;
     study.gradient_norm = truth.gradient_norm;
@@ -51,6 +60,10 @@ ApproximationResult study_approximation(Model& model, const FitOptions& fit_opti
     const double truth_norm = truth.theta.norm();
     study.relative_error =
         (entry.ridge.x - truth.theta).norm() / (truth_norm > 0 ? truth_norm : 1.0);
+    study.truth_error_bound =
+        entry.lambda > 0 && truth_norm > 0
+            ? truth.gradient_norm / (entry.lambda * truth_norm)
+            : std::numeric_limits<double>::quiet_NaN();  // λ = 0: no strong convexity
     study.ridge_objective = truth.objective;
     study.approx_objective = penalized_objective(model, entry.ridge.x, entry.lambda);
     return study;
@@ -97,7 +110,7 @@ FitAnalysisResult fit_and_analyze(Model& model, const FitAnalysisOptions& option
             pipeline::report(options.analysis.progress,
                              "approximation study: fitting θ*_λ for λ = " +
                                  format_double(entry.lambda) + " from θ̂_ridge");
-            result.approximation.push_back(study_approximation(model, options.fit, entry));
+            result.approximation.push_back(study_approximation(model, options, entry));
             if (!result.approximation.back().converged) result.ok = false;
         }
         model.set_curvature_point(result.fit.theta);

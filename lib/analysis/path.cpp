@@ -41,12 +41,11 @@ void solve_path_cholmod(CholmodSolver& cholmod, const Vector& rhs, PathResult& r
 // they converged; optionally the undeflated run too, to show the saving.
 void solve_path_multishift(const HessianProblem& problem, const PathOptions& options,
                            const Vector& rhs, PathResult& result) {
-    const bool deflate = options.deflate && result.eigen.status == EigenStatus::converged;
-    MultiShiftResult solved =
-        deflate ? solve_multishift_deflated(problem.hessian, result.eigen, options.lambdas, rhs,
-                                            options.cg)
-                : solve_multishift_cg(problem.hessian, options.lambdas, rhs, options.cg);
-    result.solver = deflate ? "deflated_multishift_cg" : "multishift_cg";
+    pipeline::ShiftedSolves shifted = pipeline::solve_shifted_systems(
+        problem.hessian, result.eigen, options.lambdas, rhs, options.cg, options.deflate);
+    const bool deflate = shifted.deflated;
+    MultiShiftResult& solved = shifted.solved;
+    result.solver = shifted.solver;
     result.krylov_iterations = solved.iterations;
     result.total_matvecs += solved.matvecs;
     if (deflate && options.measure_undeflated) {

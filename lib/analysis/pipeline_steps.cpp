@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "ridgelens/error.hpp"
+#include "ridgelens/solve/deflated_solve.hpp"
 
 namespace ridgelens::pipeline {
 namespace {
@@ -45,6 +46,17 @@ void validate_problem(const HessianProblem& problem, const std::vector<double>& 
         throw UsageError(context +
                          ": --solver cholmod needs an explicit sparse matrix; this "
                          "Hessian is matrix-free (use cg)");
+}
+
+ShiftedSolves solve_shifted_systems(OperatorRef hessian, const Eigenpairs& eigen,
+                                    const std::vector<double>& lambdas, const Vector& rhs,
+                                    const MultiShiftCgOptions& options, bool deflate) {
+    ShiftedSolves out;
+    out.deflated = deflate && eigen.status == EigenStatus::converged && eigen.converged > 0;
+    out.solved = out.deflated ? solve_multishift_deflated(hessian, eigen, lambdas, rhs, options)
+                              : solve_multishift_cg(hessian, lambdas, rhs, options);
+    out.solver = out.deflated ? "deflated_multishift_cg" : "multishift_cg";
+    return out;
 }
 
 double spectral_scale(const Eigenpairs& pairs) {

@@ -10,6 +10,7 @@
 
 #include "ridgelens/analysis/analyze.hpp"
 #include "ridgelens/solve/cholmod_solver.hpp"
+#include "ridgelens/solve/multishift_cg.hpp"
 
 namespace ridgelens::pipeline {
 
@@ -49,6 +50,18 @@ PsdVerdict check_psd(const HessianProblem& problem, const PsdCheckOptions& optio
 /// @throws UsageError naming `context` and what is wrong.
 void validate_problem(const HessianProblem& problem, const std::vector<double>& lambdas,
                       SolverChoice solver, const std::string& context);
+
+/// Every λ of the grid solved in one multi-shift CG run (on right-hand side
+/// `rhs`), deflated by the top-k pairs when `deflate` is set and all of them
+/// converged; `solver` names what ran.
+struct ShiftedSolves {
+    MultiShiftResult solved;
+    std::string solver;  ///< "deflated_multishift_cg" or "multishift_cg"
+    bool deflated = false;
+};
+ShiftedSolves solve_shifted_systems(OperatorRef hessian, const Eigenpairs& eigen,
+                                    const std::vector<double>& lambdas, const Vector& rhs,
+                                    const MultiShiftCgOptions& options, bool deflate);
 
 /// The largest |σ_j| of the computed pairs, or 1 when there is none.
 double spectral_scale(const Eigenpairs& pairs);

@@ -47,6 +47,7 @@ json make_fit_report(const Model& model, Index features, const std::string& data
                                           {"approx_objective", number(study.approx_objective)},
                                           {"newton_iterations", study.newton_iterations},
                                           {"gradient_norm", number(study.gradient_norm)},
+                                          {"truth_error_bound", number(study.truth_error_bound)},
                                           {"converged", study.converged},
                                           {"message", study.message}};
         }
