@@ -102,16 +102,17 @@ Vector LinearModel::curvature_diagonal() const {
     return diagonal / static_cast<double>(n);
 }
 
-std::optional<bool> LinearModel::separates(const Vector& theta) const {
+std::optional<Index> LinearModel::misclassified(const Vector& theta) const {
     const Vector zero_scores = Vector::Zero(outputs_);
     if (!sample_separated(0, zero_scores.data()).has_value()) return std::nullopt;
     const DenseMatrix z = scores(theta);
     const Index n = samples();
-    bool all = true;
-#pragma omp parallel for schedule(static) reduction(&& : all) \
+    Index count = 0;
+#pragma omp parallel for schedule(static) reduction(+ : count) \
     if (n * outputs_ >= parallel_item_threshold)
-    for (Index i = 0; i < n; ++i) all = all && sample_separated(i, z.col(i).data()).value_or(false);
-    return all;
+    for (Index i = 0; i < n; ++i)
+        count += sample_separated(i, z.col(i).data()).value_or(false) ? 0 : 1;
+    return count;
 }
 
 }  // namespace ridgelens

@@ -346,8 +346,14 @@ FitResult run_newton(Model& model, const FitOptions& options, const Vector* star
 FitResult fit_newton_cg(Model& model, const FitOptions& options, const Vector* start) {
     validate(model, options, start);
     FitResult result = run_newton(model, options, start, std::numeric_limits<Index>::max());
-    if (options.base_lambda > 0 && !result.separable && options.separability_probe_iterations > 0 &&
-        model.separates(result.theta).has_value()) {
+    // A penalized fit of separable data classifies (nearly) every sample:
+    // probe only when θ̂ misclassifies at most probe_misclassified_fraction.
+    const std::optional<Index> missed =
+        options.base_lambda > 0 && !result.separable && options.separability_probe_iterations > 0
+            ? model.misclassified(result.theta)
+            : std::nullopt;
+    if (missed && static_cast<double>(*missed) <=
+                      options.probe_misclassified_fraction * static_cast<double>(model.samples())) {
         // Look for a separating θ without the penalty, starting from θ̂.
         FitOptions probe_options;
         probe_options.base_lambda = 0;
@@ -370,6 +376,11 @@ FitResult fit_newton_cg(Model& model, const FitOptions& options, const Vector* s
                        "sample correctly, so θ̂ exists only because of the base penalty";
             result.message = message.str();
         }
+    } else if (missed) {
+        std::ostringstream message;
+        message << result.message << "; θ̂ misclassifies " << *missed << " of " << model.samples()
+                << " training samples, so no separability probe was run";
+        result.message = message.str();
     }
     const auto start_point = Clock::now();
     model.set_curvature_point(result.theta);

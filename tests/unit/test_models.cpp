@@ -521,6 +521,17 @@ TEST(LinearModels, SeparationCertificate) {
     theta << -1, 0, 1, 0;
     EXPECT_EQ(softmax->separates(theta), std::optional<bool>(true));
     EXPECT_EQ(softmax->separates(Vector::Zero(4)), std::optional<bool>(false));  // ties
+    // Counted by hand: θ = 1 gives margins y·x = 1, 2, 1 (labels ±1: 1, 1, −1 for x = −1);
+    // θ = −1 flips them all; θ = 0 has margin 0 everywhere; θ = (0.5 on x) all correct.
+    EXPECT_EQ(logistic->misclassified(Vector::Ones(1)), std::optional<Index>(0));
+    EXPECT_EQ(logistic->misclassified(-Vector::Ones(1)), std::optional<Index>(3));
+    EXPECT_EQ(logistic->misclassified(Vector::Zero(1)), std::optional<Index>(3));
+    EXPECT_FALSE(ls->misclassified(Vector::Ones(1)).has_value());
+    Vector half(4);  // class 1 wins on x > 0.5: samples x = 1, 2 (class 1) right, x = −1 right
+    half << 0, 0, 1, -0.5;
+    EXPECT_EQ(softmax->misclassified(half), std::optional<Index>(0));
+    half << 0, 0, 1, -1.5;  // now x = 1 scores 1 − 1.5 < 0: sample 0 is misclassified
+    EXPECT_EQ(softmax->misclassified(half), std::optional<Index>(1));
 }
 
 // ----- Factory and errors -----------------------------------------------------

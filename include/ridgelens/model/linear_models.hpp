@@ -50,7 +50,7 @@ class LinearModel : public Model {
     void curvature_product(const double* v, double* y) const override;
     /// diag(H) (= diag(GGN) for these models). @throws UsageError without a curvature point.
     Vector curvature_diagonal() const override;
-    std::optional<bool> separates(const Vector& theta) const override;
+    std::optional<Index> misclassified(const Vector& theta) const override;
 
     /// The scores Z = (X·Θ)ᵀ, C × n (sample i's scores are column i).
     /// @throws UsageError if θ has the wrong length.

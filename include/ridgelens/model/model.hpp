@@ -47,14 +47,22 @@ class Model {
     /// diag(C) at the curvature point (for Jacobi preconditioning).
     virtual Vector curvature_diagonal() const = 0;
 
+    /// How many training samples θ fails to classify correctly with a
+    /// positive margin; std::nullopt for models where this does not apply
+    /// (the default; e.g. least squares).
+    virtual std::optional<Index> misclassified(const Vector& theta) const {
+        static_cast<void>(theta);
+        return std::nullopt;
+    }
+
     /// Whether θ classifies every training sample correctly with a positive
     /// margin: a certificate that the data are linearly separable, so that a
     /// classification loss has no unpenalized minimizer (it keeps decreasing
-    /// along θ). std::nullopt for models where this does not apply (the
-    /// default; e.g. least squares).
-    virtual std::optional<bool> separates(const Vector& theta) const {
-        static_cast<void>(theta);
-        return std::nullopt;
+    /// along θ). std::nullopt where misclassified() does not apply.
+    std::optional<bool> separates(const Vector& theta) const {
+        const std::optional<Index> count = misclassified(theta);
+        if (!count) return std::nullopt;
+        return *count == 0;
     }
 
     void set_curvature(Curvature curvature) { curvature_ = curvature; }

@@ -92,6 +92,10 @@ struct FitOptions {
     /// most a tenth as many curvature products as the fit, at least 20) look
     /// for a separating θ, to report `separable`; θ̂ is not changed. 0 disables.
     Index separability_probe_iterations = 10;
+    /// The probe runs only when θ̂ misclassifies at most this fraction of the
+    /// training samples (a small-penalty fit of separable data classifies
+    /// nearly all of them); otherwise `separable` stays false, untested.
+    double probe_misclassified_fraction = 0.01;
     /// Called after every Newton iteration when set.
     std::function<void(const NewtonIteration&)> progress;
 };
