@@ -70,7 +70,6 @@ FittedModelProblem::FittedModelProblem(LoadedModel loaded, const FitOptions& opt
     HessianProblem& problem = problem_.emplace(HessianProblem{*curvature_});
     problem.theta = fit_.theta;
     if (options.base_lambda > 0) model.evaluate(fit_.theta, &problem.gradient);
-    problem.diagonal = model.curvature_diagonal();
     problem.psd_by_construction = true;  // convex losses; the GGN is PSD for any loss
     problem.source = model.name() + " model on " + loaded_.description + ", " +
                      to_string(model.curvature()) + " curvature at θ̂ (matrix-free)";

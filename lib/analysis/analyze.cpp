@@ -91,10 +91,11 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
     Vector rhs(n);
     H.perform_op(problem.theta.data(), rhs.data());
     if (problem.gradient.size() == n) rhs -= problem.gradient;
-    // Without CHOLMOD every λ comes from one multi-shift CG run, deflated by
-    // the top-k pairs: its cost is that of the hardest λ alone.
+    // Without CHOLMOD and a diagonal, every λ comes from one multi-shift CG
+    // run deflated by the top-k pairs: it costs what the hardest λ costs alone.
     std::vector<SolveResult> shifted;
-    if (!cholmod) {
+    const bool multishift = !cholmod && !problem.diagonal;
+    if (multishift) {
         report_progress(options, "solving (H + λI)x = Hθ̂ - g for " +
                                      std::to_string(options.lambdas.size()) +
                                      " λ by deflated multi-shift CG");
@@ -111,12 +112,15 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
         const double lambda = options.lambdas[i];
         LambdaResult entry;
         entry.lambda = lambda;
-        if (cholmod) {
-            report_progress(options, "solving (H + λI)x = Hθ̂ - g for λ = " + format_double(lambda) +
-                                         " by CHOLMOD");
-            entry.ridge = cholmod->solve(lambda, rhs);
-        } else {
+        if (multishift) {
             entry.ridge = std::move(shifted[i]);
+        } else {
+            report_progress(options, "solving (H + λI)x = Hθ̂ - g for λ = " + format_double(lambda) +
+                                         " by " +
+                                         (cholmod ? "CHOLMOD" : "Jacobi-preconditioned CG"));
+            entry.ridge =
+                cholmod ? cholmod->solve(lambda, rhs)
+                        : solve_conjugate_gradient(H, lambda, rhs, problem.diagonal, options.cg);
         }
         entry.ridge_norm = entry.ridge.x.norm();
         entry.decay = analyze_decay(result.eigen, problem.theta, problem.gradient, lambda,

@@ -91,7 +91,6 @@ FitAnalysisResult fit_and_analyze(Model& model, const FitAnalysisOptions& option
     model.evaluate(result.fit.theta, &gradient);
     result.gradient_norm = gradient.norm();
     if (options.fit.base_lambda > 0) problem.gradient = std::move(gradient);
-    problem.diagonal = model.curvature_diagonal();
     problem.psd_by_construction = true;  // convex losses; the GGN is PSD for any loss
     problem.source = model.name() + " model, " + to_string(model.curvature()) +
                      " curvature at θ̂ (matrix-free products)";

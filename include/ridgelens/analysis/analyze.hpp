@@ -20,12 +20,18 @@ namespace ridgelens {
 struct HessianProblem {
     OperatorRef hessian;                   ///< y = H·x
     const SparseMatrix* matrix = nullptr;  ///< H itself (both triangles), if explicit
-    std::optional<Vector> diagonal;        ///< diag(H) for Jacobi-preconditioned CG
-    Vector theta;                          ///< θ̂
-    Vector gradient;                       ///< g = ∇R(θ̂); empty means 0
-    std::string source;                    ///< where H came from (for the report)
-    std::string theta_source;              ///< how θ̂ was obtained (for the report)
-    std::int64_t nonzeros = 0;             ///< stored nonzeros of H (0 if matrix-free)
+    /// diag(H), when it is free to have (an explicit matrix). Without
+    /// CHOLMOD, analyze() then solves λ by λ with Jacobi-preconditioned CG
+    /// (what a badly scaled explicit matrix needs); without it, every λ
+    /// comes from one multi-shift CG run deflated by the top-k pairs
+    /// (matrix-free Hessians, where a diagonal costs a pass over the data
+    /// and deflation removes the stiff directions instead).
+    std::optional<Vector> diagonal;
+    Vector theta;               ///< θ̂
+    Vector gradient;            ///< g = ∇R(θ̂); empty means 0
+    std::string source;         ///< where H came from (for the report)
+    std::string theta_source;   ///< how θ̂ was obtained (for the report)
+    std::int64_t nonzeros = 0;  ///< stored nonzeros of H (0 if matrix-free)
     /// H is PSD by construction (a Gram matrix XᵀX/n, a Gauss-Newton product);
     /// the Lanczos check still runs, as evidence.
     bool psd_by_construction = false;
