@@ -13,10 +13,7 @@
 #include <utility>
 
 #include "ridgelens/error.hpp"
-
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "solve/multishift_kernels.hpp"
 
 // Multi-shift CG (Frommer 2003, Jegerlehner 1996), written from the recurrences.
 //
@@ -42,15 +39,27 @@
 //   p^σ_k = a·p^σ_{k₀} + Σ_m c_m r_{k₀+m},   x^σ_k = x^σ_{k₀} + d·p^σ_{k₀} + Σ_m e_m r_{k₀+m},
 // with scalar coefficients updated per step (O(s) flops per shift). The seed
 // copies its residuals into a window of s vectors, and every s steps (or once no
-// shift but the seed is left, or at the end) one cache-blocked pass applies the
-// window to x^σ and p^σ of every pending shift; a shift that freezes just stops
-// updating its coefficients and is completed in that pass. This is the same
-// linear combination as the step-by-step recurrence, merely associated
+// shift but the seed is left, or at the end) one pass applies the window to x^σ
+// and p^σ of every pending shift; a shift that freezes just stops updating its
+// coefficients and is completed (x only) in that pass, then dropped. This is the
+// same linear combination as the step-by-step recurrence, merely associated
 // differently (the coefficients are products of positive factors, no new
 // cancellation), but it reads and writes each x^σ, p^σ once per s steps instead
-// of once per step. For large n these updates are memory bound, so this is what
-// makes many shifts cheap: the remaining extra traffic per step is one residual
-// written and read back plus 4·(active shifts)/s vectors.
+// of once per step.
+//
+// The pass (multishift_kernels.cpp) is a small matrix product per block of 256
+// rows, window block (256 × s) times coefficients (s × 2·shifts), register-blocked
+// over four shifts (each residual value loaded feeds eight FMAs) and prefetching
+// the next block of the window, which is stored block by block so that each block
+// is one contiguous 64 KB run. Its cost is two FMAs per row per active shift per
+// step plus, per step, ≈ 8 bytes/row of window written (non-temporal) and read
+// back and 4·8·(active shifts)/s bytes/row of x^σ, p^σ. When n is large the single
+// CG is itself memory bound and this is a small addition; when the seed's vectors
+// fit in L3 while the window cannot, it is not (see bench/bench_multishift.cpp).
+// Measured at n = 490k, 50 shifts, CPU seconds of the run: two-shift SSE kernel
+// with one vector per window slot ≈ 2.9 s; four-shift register-blocked kernel
+// 2.8 s; plus blocked window layout and next-block prefetch 2.6 s (2.9–3.1 s
+// without the prefetch).
 //
 // Threads: none. The loops are memory bound. Measured on the 2-core development
 // machine: two OpenMP threads on the flush gained ≈5% when the machine was idle
@@ -58,33 +67,34 @@
 // loop (several parallel regions per step) made a 40,000-row solve 100× slower
 // under such contention (barrier waits). So everything runs on the caller's
 // thread; the operator may parallelize itself.
+//
+// Restarts: a run ends early when its seed meets non-positive curvature; see
+// solve_multishift_cg below.
 
 namespace ridgelens {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-constexpr int max_window = 32;  // deferred steps between flushes, at most
-static_assert(max_window % 4 == 0, "the flush kernels take residuals four at a time");
-constexpr Index block_rows = 512;  // rows per cache block of a flush
+using multishift::max_window;
 
 double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
-// State of one distinct shift. The seed (smallest shift, index 0) keeps only x;
-// its search direction is the seed's p.
+// State of one distinct shift. The seed of a run (its smallest shift) keeps only
+// x; its search direction is the run's p.
 struct ShiftState {
     double shift = 0;
-    double delta = 0;        // shift − σ_s
+    double delta = 0;        // shift − σ of the current run's seed
     double zeta = 1;         // ζ_k
     double ratio = 1;        // q_k = ζ_k / ζ_{k−1}
     bool frozen = false;     // met the tolerance (recurrence); takes no more steps
     int deferred_steps = 0;  // steps taken since the last flush (not yet applied to x, p)
-    Index iterations = 0;    // step at which it froze (or the last step)
+    Index iterations = 0;    // iteration (over all runs) at which it froze or stopped
     double estimate = 1;     // recurrence residual |ζ|·‖r‖/‖b‖ at that step
     SolveStatus status = SolveStatus::not_converged;
     std::string failure;  // message for a status other than converged
+    std::string restart;  // how its run was restarted, if it was
     // Deferred-update coefficients since the last flush (see the file comment).
     double carry_p = 1;                       // a
     double carry_x = 0;                       // d
@@ -108,206 +118,19 @@ std::string format_double(double value) {
     return out.str();
 }
 
-// pᵀy and pᵀp in one pass.
-std::pair<double, double> dot_and_norm(const double* p, const double* y, Index n) {
-    double py = 0, pp = 0;
-    for (Index j = 0; j < n; ++j) {
-        py += p[j] * y[j];
-        pp += p[j] * p[j];
-    }
-    return {py, pp};
-}
-
-// x += α p;  r −= α(Hp + σ p);  returns ‖r‖². With `Copy`, the new r is also
-// written to `copy` (the residual window) with non-temporal stores: the window
-// is read only at the next flush, so the copy neither reads the destination
-// first nor evicts the seed's vectors from cache. Both variants do the same
-// arithmetic in the same order (the seed is bitwise the same with or without
-// other shifts).
-template <bool Copy>
-double update_seed(double* __restrict x, const double* __restrict p, const double* __restrict hp,
-                   double* __restrict r, double* __restrict copy, double alpha, double sigma,
-                   Index n) {
-    Index j = 0;
-    double rr = 0;
-#if defined(__SSE2__)
-    // Four independent sums of squares, two lanes each.
-    if (!Copy || reinterpret_cast<std::uintptr_t>(copy) % 16 == 0) {
-        const __m128d a = _mm_set1_pd(alpha), s = _mm_set1_pd(sigma);
-        __m128d sum0 = _mm_setzero_pd(), sum1 = sum0, sum2 = sum0, sum3 = sum0;
-        const auto step = [&](Index k, __m128d& sum) {
-            const __m128d pk = _mm_loadu_pd(p + k);
-            const __m128d rk =
-                _mm_sub_pd(_mm_loadu_pd(r + k),
-                           _mm_mul_pd(a, _mm_add_pd(_mm_loadu_pd(hp + k), _mm_mul_pd(s, pk))));
-            _mm_storeu_pd(x + k, _mm_add_pd(_mm_loadu_pd(x + k), _mm_mul_pd(a, pk)));
-            _mm_storeu_pd(r + k, rk);
-            if constexpr (Copy) _mm_stream_pd(copy + k, rk);
-            sum = _mm_add_pd(sum, _mm_mul_pd(rk, rk));
-        };
-        for (; j + 8 <= n; j += 8) {
-            step(j, sum0);
-            step(j + 2, sum1);
-            step(j + 4, sum2);
-            step(j + 6, sum3);
-        }
-        if constexpr (Copy) _mm_sfence();
-        const __m128d sum = _mm_add_pd(_mm_add_pd(sum0, sum1), _mm_add_pd(sum2, sum3));
-        double lanes[2];
-        _mm_storeu_pd(lanes, sum);
-        rr = lanes[0] + lanes[1];
-    }
-#endif
-    for (; j < n; ++j) {
-        const double pj = p[j];
-        const double rj = r[j] - alpha * (hp[j] + sigma * pj);
-        x[j] += alpha * pj;
-        r[j] = rj;
-        if constexpr (Copy) copy[j] = rj;
-        rr += rj * rj;
-    }
-    return rr;
-}
-
-// p = r + β p.
-void update_direction(double* p, const double* r, double beta, Index n) {
-    for (Index j = 0; j < n; ++j) p[j] = r[j] + beta * p[j];
-}
-
-// The flush kernel, compiled for the baseline ISA and for x86-64-v3/v4 (AVX2+FMA,
-// AVX-512) with run-time dispatch: it is the only flop-heavy loop of the solver
-// (two FMAs per row per shift per step) and the build targets plain x86-64.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
-#define RIDGELENS_MULTIVERSION \
-    __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
-#else
-#define RIDGELENS_MULTIVERSION
-#endif
-
-// One block of rows of one shift: x += d p + Σ_m e_m R_m and, when `keep_p`,
-// p = a p + Σ_m c_m R_m. The residual list is padded to a multiple of four
-// (zero coefficients) and applied four residuals per pass over the block; the
-// carry term rides along with the first four.
-RIDGELENS_MULTIVERSION
-void update_block(double* __restrict x, double* __restrict p, const double* const* residual,
-                  const double* coef_x, const double* coef_p, int padded_steps, double a, double d,
-                  Index length, bool keep_p) {
-    for (int m = 0; m < padded_steps; m += 4) {
-        const double* __restrict r0 = residual[m];
-        const double* __restrict r1 = residual[m + 1];
-        const double* __restrict r2 = residual[m + 2];
-        const double* __restrict r3 = residual[m + 3];
-        const double e0 = coef_x[m], e1 = coef_x[m + 1], e2 = coef_x[m + 2], e3 = coef_x[m + 3];
-        const double c0 = coef_p[m], c1 = coef_p[m + 1], c2 = coef_p[m + 2], c3 = coef_p[m + 3];
-        if (m == 0 && keep_p) {
-            for (Index j = 0; j < length; ++j) {
-                const double v0 = r0[j], v1 = r1[j], v2 = r2[j], v3 = r3[j], pj = p[j];
-                x[j] += d * pj + (e0 * v0 + e1 * v1) + (e2 * v2 + e3 * v3);
-                p[j] = a * pj + (c0 * v0 + c1 * v1) + (c2 * v2 + c3 * v3);
-            }
-        } else if (m == 0) {
-            for (Index j = 0; j < length; ++j)
-                x[j] += d * p[j] + (e0 * r0[j] + e1 * r1[j]) + (e2 * r2[j] + e3 * r3[j]);
-        } else if (keep_p) {
-            for (Index j = 0; j < length; ++j) {
-                const double v0 = r0[j], v1 = r1[j], v2 = r2[j], v3 = r3[j];
-                x[j] += (e0 * v0 + e1 * v1) + (e2 * v2 + e3 * v3);
-                p[j] += (c0 * v0 + c1 * v1) + (c2 * v2 + c3 * v3);
-            }
-        } else {
-            for (Index j = 0; j < length; ++j)
-                x[j] += (e0 * r0[j] + e1 * r1[j]) + (e2 * r2[j] + e3 * r3[j]);
-        }
-    }
-}
-
-// The same for two shifts at once (both keeping p): every residual value loaded
-// feeds four FMAs instead of two.
-RIDGELENS_MULTIVERSION
-void update_block_pair(double* __restrict x0, double* __restrict p0, double* __restrict x1,
-                       double* __restrict p1, const double* const* residual, const double* coef_x0,
-                       const double* coef_p0, const double* coef_x1, const double* coef_p1,
-                       int padded_steps, double a0, double d0, double a1, double d1, Index length) {
-    for (int m = 0; m < padded_steps; m += 4) {
-        const double* __restrict r0 = residual[m];
-        const double* __restrict r1 = residual[m + 1];
-        const double* __restrict r2 = residual[m + 2];
-        const double* __restrict r3 = residual[m + 3];
-        const double e00 = coef_x0[m], e01 = coef_x0[m + 1], e02 = coef_x0[m + 2],
-                     e03 = coef_x0[m + 3];
-        const double c00 = coef_p0[m], c01 = coef_p0[m + 1], c02 = coef_p0[m + 2],
-                     c03 = coef_p0[m + 3];
-        const double e10 = coef_x1[m], e11 = coef_x1[m + 1], e12 = coef_x1[m + 2],
-                     e13 = coef_x1[m + 3];
-        const double c10 = coef_p1[m], c11 = coef_p1[m + 1], c12 = coef_p1[m + 2],
-                     c13 = coef_p1[m + 3];
-        if (m == 0) {
-            for (Index j = 0; j < length; ++j) {
-                const double v0 = r0[j], v1 = r1[j], v2 = r2[j], v3 = r3[j];
-                const double q0 = p0[j], q1 = p1[j];
-                x0[j] = x0[j] + d0 * q0 + e00 * v0 + e01 * v1 + e02 * v2 + e03 * v3;
-                p0[j] = a0 * q0 + c00 * v0 + c01 * v1 + c02 * v2 + c03 * v3;
-                x1[j] = x1[j] + d1 * q1 + e10 * v0 + e11 * v1 + e12 * v2 + e13 * v3;
-                p1[j] = a1 * q1 + c10 * v0 + c11 * v1 + c12 * v2 + c13 * v3;
-            }
-        } else {
-            for (Index j = 0; j < length; ++j) {
-                const double v0 = r0[j], v1 = r1[j], v2 = r2[j], v3 = r3[j];
-                x0[j] = x0[j] + e00 * v0 + e01 * v1 + e02 * v2 + e03 * v3;
-                p0[j] = p0[j] + c00 * v0 + c01 * v1 + c02 * v2 + c03 * v3;
-                x1[j] = x1[j] + e10 * v0 + e11 * v1 + e12 * v2 + e13 * v3;
-                p1[j] = p1[j] + c10 * v0 + c11 * v1 + c12 * v2 + c13 * v3;
-            }
-        }
-    }
-}
-
-// Applies the deferred coefficients of every listed shift: x += d p + Σ e_m R_m
-// and, for shifts still iterating, p = a p + Σ c_m R_m, with R_m = window[m] =
-// r_{k₀+m+1} and m below the shift's own number of deferred steps (a shift that
-// froze since the last flush stopped taking steps). Blocked by rows so that the
-// window block stays in cache while all shifts pass over it.
-void flush_shifts(const std::vector<ShiftState*>& shifts, const std::vector<Vector>& window,
+// Applies the deferred coefficients of every pending shift: x += d p + Σ e_m R_m
+// and, for shifts still iterating, p = a p + Σ c_m R_m (R_m = window[m]); then
+// resets the coefficients.
+void flush_shifts(const std::vector<ShiftState*>& shifts, const multishift::Window& window,
                   Index n) {
-    int steps = 0;
-    for (const ShiftState* state : shifts) steps = std::max(steps, state->deferred_steps);
-    if (steps == 0) return;
-    const int padded = (steps + 3) / 4 * 4;
-    std::array<const double*, max_window> residual{};
-    for (int m = 0; m < padded; ++m) residual[m] = window[m < steps ? m : 0].data();
-    for (ShiftState* state : shifts) {  // padding contributes 0·R_0
-        const int own = state->deferred_steps;
-        for (int m = own; m < (own + 3) / 4 * 4; ++m) state->coef_x[m] = state->coef_p[m] = 0;
+    std::vector<multishift::DeferredUpdate> updates;
+    updates.reserve(shifts.size());
+    for (ShiftState* state : shifts) {
+        updates.push_back({state->x.data(), state->p.data(), state->coef_x.data(),
+                           state->coef_p.data(), state->carry_p, state->carry_x,
+                           state->deferred_steps, !state->frozen});
     }
-    std::array<const double*, max_window> block_residual{};
-    for (Index begin = 0; begin < n; begin += block_rows) {
-        const Index length = std::min(n - begin, block_rows);
-        for (int m = 0; m < padded; ++m) block_residual[m] = residual[m] + begin;
-        ShiftState* pending = nullptr;  // an iterating shift waiting for a partner
-        for (ShiftState* state : shifts) {
-            const int own_padded = (state->deferred_steps + 3) / 4 * 4;
-            if (state->frozen) {
-                update_block(state->x.data() + begin, state->p.data() + begin,
-                             block_residual.data(), state->coef_x.data(), state->coef_p.data(),
-                             own_padded, state->carry_p, state->carry_x, length, false);
-            } else if (pending == nullptr) {
-                pending = state;
-            } else {
-                update_block_pair(
-                    pending->x.data() + begin, pending->p.data() + begin, state->x.data() + begin,
-                    state->p.data() + begin, block_residual.data(), pending->coef_x.data(),
-                    pending->coef_p.data(), state->coef_x.data(), state->coef_p.data(), own_padded,
-                    pending->carry_p, pending->carry_x, state->carry_p, state->carry_x, length);
-                pending = nullptr;
-            }
-        }
-        if (pending != nullptr) {
-            update_block(pending->x.data() + begin, pending->p.data() + begin,
-                         block_residual.data(), pending->coef_x.data(), pending->coef_p.data(),
-                         (pending->deferred_steps + 3) / 4 * 4, pending->carry_p, pending->carry_x,
-                         length, true);
-        }
-    }
+    multishift::apply_window(updates, window, n);
     for (ShiftState* state : shifts) {
         state->carry_p = 1;
         state->carry_x = 0;
@@ -336,6 +159,172 @@ void check_arguments(OperatorRef op, const std::vector<double>& shifts, const Ve
                          std::to_string(max_window));
 }
 
+// "NaN at row 7" for the first non-finite entry of the operator output, or an
+// empty string when every entry is finite (then the overflow is in pᵀHp).
+std::string first_non_finite(const Vector& y) {
+    for (Index i = 0; i < y.size(); ++i) {
+        if (!std::isfinite(y[i]))
+            return std::string(std::isnan(y[i]) ? "NaN" : "Inf") + " at row " + std::to_string(i);
+    }
+    return {};
+}
+
+// How a run ended.
+struct RunEnd {
+    SolveStatus status = SolveStatus::converged;  // converged: the seed froze
+    std::string reason;
+    double curvature = 0;  // at a breakdown: pᵀ(H+σ_seed I)p ≤ 0 ...
+    double norm2 = 0;      // ... and pᵀp of the seed's direction p
+    Index iteration = 0;   // global iteration of the breakdown
+};
+
+// Everything a run shares with the caller.
+struct Context {
+    OperatorRef op;
+    const Vector& b;
+    double b_norm;
+    const MultiShiftCgOptions& options;
+    int window_size;
+    Index max_iterations;
+    Index iteration = 0;                                                   // over all runs
+    std::int64_t matvecs = 0;                                              // over all runs
+    double largest_rayleigh_h = -std::numeric_limits<double>::infinity();  // max pᵀHp/pᵀp
+};
+
+// One multi-shift CG run from x = 0 over `run` (ascending, none frozen); the
+// first shift is the seed. Shifts that meet the tolerance are marked frozen
+// (their x complete); the others keep the last iterate when the run ends.
+RunEnd run_multishift(Context& context, const std::vector<ShiftState*>& run) {
+    const Index n = context.b.size();
+    const double b_norm = context.b_norm;
+    const double tolerance = context.options.tolerance;
+    ShiftState& seed = *run.front();
+    const double sigma = seed.shift;
+    for (ShiftState* state : run) {
+        state->delta = state->shift - sigma;
+        state->zeta = state->ratio = 1;
+        state->carry_p = 1;
+        state->carry_x = 0;
+        state->deferred_steps = 0;
+        state->estimate = 1;
+        state->x.setZero(n);
+        if (state != &seed) state->p = context.b;
+    }
+    seed.p = Vector();
+    // Non-seed shifts whose x, p have steps not yet applied: the ones still
+    // iterating and the ones that froze since the last flush.
+    std::vector<ShiftState*> pending(run.begin() + 1, run.end());
+    std::size_t iterating = pending.size();  // non-seed shifts not yet frozen
+    const int window_size = iterating > 0 ? context.window_size : 0;
+    // window[m] = r_{k₀+m+1}, the seed residuals since the last flush at step k₀.
+    multishift::Window window(window_size, n);
+    Vector r = context.b, p = context.b, hp(n);
+    double rr = b_norm * b_norm;
+    double alpha_previous = 1, beta_previous = 0;
+    int steps = 0;  // deferred steps since the last flush
+    const auto flush = [&] {
+        flush_shifts(pending, window, n);
+        steps = 0;
+        std::erase_if(pending, [](ShiftState* state) {
+            if (!state->frozen) return false;
+            state->p = Vector();  // its direction is not needed any more
+            return true;
+        });
+    };
+
+    RunEnd end;
+    while (!seed.frozen) {
+        if (context.iteration == context.max_iterations) {
+            end.status = SolveStatus::not_converged;
+            end.reason = "iteration cap " + std::to_string(context.max_iterations) + " reached";
+            break;
+        }
+        context.op.perform_op(p.data(), hp.data());
+        ++context.matvecs;
+        const auto [php, pp] = multishift::dot_and_norm(p.data(), hp.data(), n);
+        const double curvature = php + sigma * pp;
+        if (!std::isfinite(curvature)) {
+            const std::string where = first_non_finite(hp);
+            end.status = SolveStatus::non_finite;
+            end.reason = (where.empty() ? "overflow in pᵀHp" : "operator output has " + where) +
+                         " at iteration " + std::to_string(context.iteration + 1);
+            break;
+        }
+        if (curvature <= 0) {
+            end.status = SolveStatus::not_positive_definite;
+            end.curvature = curvature;
+            end.norm2 = pp;
+            end.iteration = context.iteration + 1;
+            end.reason = "non-positive curvature pᵀ(H+σI)p = " + format_double(curvature) +
+                         " of the seed system (σ = " + format_double(sigma) + ") at iteration " +
+                         std::to_string(context.iteration + 1);
+            break;
+        }
+        context.largest_rayleigh_h = std::max(context.largest_rayleigh_h, php / pp);
+        const double alpha = rr / curvature;
+
+        const bool deferring = iterating > 0;
+        const double rr_next =
+            multishift::update_seed(seed.x.data(), p.data(), hp.data(), r.data(),
+                                    deferring ? &window : nullptr, steps, alpha, sigma, n);
+        const Index iteration = ++context.iteration;
+        if (!std::isfinite(rr_next)) {
+            end.status = SolveStatus::non_finite;
+            end.reason = "non-finite residual at iteration " + std::to_string(iteration);
+            break;  // x_seed already took this step; its residual is recomputed later
+        }
+        const double beta = rr_next / rr;
+        const double relative = std::sqrt(rr_next) / b_norm;
+        seed.iterations = iteration;
+        seed.estimate = relative;
+        if (relative <= tolerance) seed.frozen = true;
+
+        if (deferring) {
+            for (ShiftState* state : pending) {
+                if (state->frozen) continue;
+                const double q = alpha_previous / (alpha_previous * (1 + state->delta * alpha) +
+                                                   alpha * beta_previous * (1 - state->ratio));
+                const double alpha_shift = alpha * q;
+                const double beta_shift = beta * q * q;
+                const double zeta = state->zeta * q;
+                // x^σ_{k+1} = x^σ_k + α^σ p^σ_k, then p^σ_{k+1} = ζ r_{k+1} + β^σ p^σ_k.
+                state->carry_x += alpha_shift * state->carry_p;
+                state->carry_p *= beta_shift;
+                for (int m = 0; m < steps; ++m) {
+                    state->coef_x[m] += alpha_shift * state->coef_p[m];
+                    state->coef_p[m] *= beta_shift;
+                }
+                state->coef_x[steps] = 0;
+                state->coef_p[steps] = zeta;
+                state->deferred_steps = steps + 1;
+                state->ratio = q;
+                state->zeta = zeta;
+                state->iterations = iteration;
+                state->estimate = zeta * relative;
+                // ζ ≤ 1: every shift is done once the seed is. A ζ that has
+                // underflowed to a subnormal means a residual far below any
+                // tolerance; freezing it keeps the recurrence in normal range.
+                if (state->estimate <= tolerance || seed.frozen ||
+                    zeta < std::numeric_limits<double>::min()) {
+                    state->frozen = true;  // its x is completed at the next flush
+                    --iterating;
+                }
+            }
+            ++steps;
+            // A frozen shift does not force a flush: its coefficients stop
+            // changing and its x is completed with everyone else's.
+            if (steps == window_size || iterating == 0) flush();
+        }
+        if (!seed.frozen) multishift::update_direction(p.data(), r.data(), beta, n);
+        rr = rr_next;
+        alpha_previous = alpha;
+        beta_previous = beta;
+    }
+    flush();  // bring every x up to date (the loop may have stopped mid-window)
+    for (ShiftState* state : run) state->p = Vector();
+    return end;
+}
+
 }  // namespace
 
 MultiShiftResult solve_multishift_cg(OperatorRef op, const std::vector<double>& shifts,
@@ -343,22 +332,19 @@ MultiShiftResult solve_multishift_cg(OperatorRef op, const std::vector<double>& 
     check_arguments(op, shifts, b, options);
     const auto start = Clock::now();
     const Index n = op.rows();
-    const Index max_iterations =
-        options.max_iterations > 0 ? options.max_iterations : std::min<Index>(10 * n, 100000);
 
     // Distinct shifts in ascending order; repeated shifts share one solve.
     std::vector<double> distinct = shifts;
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
     const std::size_t count = distinct.size();
-    const double sigma = distinct.front();
     const int window_size =
         count == 1 ? 0
         : options.update_interval > 0
             ? options.update_interval
             : static_cast<int>(std::min<std::size_t>(2 * (count - 1), max_window));
 
-    // Memory: x and p per shift (x only for the seed), the seed's p and Hp, the
+    // Memory: x and p per shift (x only for the seed), the seed's r, p and Hp, the
     // residual window, and the returned solutions.
     const double vectors =
         2.0 * static_cast<double>(count) + 3.0 + window_size + static_cast<double>(shifts.size());
@@ -368,174 +354,92 @@ MultiShiftResult solve_multishift_cg(OperatorRef op, const std::vector<double>& 
                             std::to_string(n) + " need " + format_double(bytes / 1e9) +
                             " GB, more than the machine's memory");
 
-    MultiShiftResult result;
     std::vector<ShiftState> states(count);
     for (std::size_t i = 0; i < count; ++i) {
         states[i].shift = distinct[i];
-        states[i].delta = distinct[i] - sigma;
         states[i].x = Vector::Zero(n);
     }
-
     const double b_norm = b.norm();
-    Index iteration = 0;
-    double largest_rayleigh = 0;  // max pᵀ(H+σ_s I)p / pᵀp seen: ≈ ‖H + σ_s I‖ from below
-    std::string stop_reason;
-    SolveStatus stop_status = SolveStatus::not_converged;
-    if (b_norm == 0) {
+    Context context{
+        op,
+        b,
+        b_norm,
+        options,
+        window_size,
+        options.max_iterations > 0 ? options.max_iterations : std::min<Index>(10 * n, 100000)};
+
+    if (b_norm == 0 || options.tolerance >= 1) {
+        // x = 0 meets the tolerance for every shift (b = 0: exactly).
         for (ShiftState& state : states) {
             state.frozen = true;
-            state.estimate = 0;
+            state.estimate = b_norm == 0 ? 0 : 1;
         }
     } else {
-        ShiftState& seed = states.front();
-        // Non-seed shifts whose x, p have steps not yet applied: the ones still
-        // iterating and the ones that froze since the last flush.
-        std::vector<ShiftState*> pending;
-        for (std::size_t i = 1; i < count; ++i) {
-            states[i].p = b;
-            pending.push_back(&states[i]);
-        }
-        std::size_t iterating = pending.size();  // non-seed shifts not yet frozen
-        // window[m] = r_{k₀+m+1}, the seed residuals since the last flush at step k₀.
-        std::vector<Vector> window(window_size);
-        for (Vector& slot : window) slot.resize(n);
-        Vector r = b, p = b, hp(n);
-        double rr = b_norm * b_norm;
-        double alpha_previous = 1, beta_previous = 0;
-        int steps = 0;  // deferred steps since the last flush
-        const auto flush = [&] {
-            flush_shifts(pending, window, n);
-            steps = 0;
-            std::erase_if(pending, [](ShiftState* state) {
-                if (!state->frozen) return false;
-                state->p = Vector();  // its direction is not needed any more
-                return true;
-            });
-        };
-
-        // Every shift meets the tolerance at x = 0 when tolerance >= 1.
-        if (options.tolerance >= 1) {
-            for (ShiftState& state : states) state.frozen = true;
-        }
-        while (!seed.frozen) {
-            if (iteration == max_iterations) {
-                stop_status = SolveStatus::not_converged;
-                stop_reason = "iteration cap " + std::to_string(max_iterations) + " reached";
-                break;
-            }
-            op.perform_op(p.data(), hp.data());
-            ++result.matvecs;
-            const auto [php, pp] = dot_and_norm(p.data(), hp.data(), n);
-            const double curvature = php + sigma * pp;
-            if (!std::isfinite(curvature)) {
-                stop_status = SolveStatus::non_finite;
-                stop_reason = "non-finite value in the operator output at iteration " +
-                              std::to_string(iteration + 1);
-                break;
-            }
-            if (curvature <= 0) {
-                stop_status = SolveStatus::not_positive_definite;
-                stop_reason = "non-positive curvature pᵀ(H+σI)p = " + format_double(curvature) +
-                              " of the seed system (smallest shift σ = " + format_double(sigma) +
-                              ") at iteration " + std::to_string(iteration + 1) +
-                              ": H + σI is not positive definite";
-                break;
-            }
-            largest_rayleigh = std::max(largest_rayleigh, curvature / pp);
-            const double alpha = rr / curvature;
-
-            const bool deferring = iterating > 0;
-            const double rr_next =
-                deferring ? update_seed<true>(seed.x.data(), p.data(), hp.data(), r.data(),
-                                              window[steps].data(), alpha, sigma, n)
-                          : update_seed<false>(seed.x.data(), p.data(), hp.data(), r.data(),
-                                               nullptr, alpha, sigma, n);
-            ++iteration;
-            if (!std::isfinite(rr_next)) {
-                stop_status = SolveStatus::non_finite;
-                stop_reason = "non-finite residual at iteration " + std::to_string(iteration);
-                break;  // x_seed already took this step; its residual is recomputed below
-            }
-            const double beta = rr_next / rr;
-            const double relative = std::sqrt(rr_next) / b_norm;
-            seed.iterations = iteration;
-            seed.estimate = relative;
-            if (relative <= options.tolerance) seed.frozen = true;
-
-            if (deferring) {
-                for (ShiftState* state : pending) {
-                    if (state->frozen) continue;
-                    const double q = alpha_previous / (alpha_previous * (1 + state->delta * alpha) +
-                                                       alpha * beta_previous * (1 - state->ratio));
-                    const double alpha_shift = alpha * q;
-                    const double beta_shift = beta * q * q;
-                    const double zeta = state->zeta * q;
-                    // x^σ_{k+1} = x^σ_k + α^σ p^σ_k, then p^σ_{k+1} = ζ r_{k+1} + β^σ p^σ_k.
-                    state->carry_x += alpha_shift * state->carry_p;
-                    state->carry_p *= beta_shift;
-                    for (int m = 0; m < steps; ++m) {
-                        state->coef_x[m] += alpha_shift * state->coef_p[m];
-                        state->coef_p[m] *= beta_shift;
-                    }
-                    state->coef_x[steps] = 0;
-                    state->coef_p[steps] = zeta;
-                    state->deferred_steps = steps + 1;
-                    state->ratio = q;
-                    state->zeta = zeta;
-                    state->iterations = iteration;
-                    state->estimate = zeta * relative;
-                    // ζ ≤ 1: every shift is done once the seed is. A ζ that has
-                    // underflowed to a subnormal means a residual far below any
-                    // tolerance; freezing it keeps the recurrence in normal range.
-                    if (state->estimate <= options.tolerance || seed.frozen ||
-                        zeta < std::numeric_limits<double>::min()) {
-                        state->frozen = true;  // its x is applied at the next flush
-                        --iterating;
-                    }
+        // Runs: the first has every shift. When its seed breaks down (H + σI not
+        // positive definite), the shifts that the breakdown direction p proves
+        // indefinite, pᵀ(H+λI)p = pᵀ(H+σI)p + (λ−σ)pᵀp ≤ 0, fail for good; the
+        // others not yet converged start a new run seeded by the smallest of them.
+        std::vector<ShiftState*> run;
+        for (ShiftState& state : states) run.push_back(&state);
+        while (!run.empty()) {
+            const RunEnd end = run_multishift(context, run);
+            std::vector<ShiftState*> next;
+            for (ShiftState* state : run) {
+                if (state->frozen) continue;
+                state->iterations = context.iteration;
+                if (end.status == SolveStatus::not_positive_definite &&
+                    end.curvature + (state->shift - run.front()->shift) * end.norm2 > 0) {
+                    state->restart = "restarted at iteration " + std::to_string(end.iteration) +
+                                     " after the seed σ = " + format_double(run.front()->shift) +
+                                     " met non-positive curvature";
+                    next.push_back(state);
+                    continue;
                 }
-                ++steps;
-                // A frozen shift does not force a flush: its coefficients stop
-                // changing and its x is completed with everyone else's.
-                if (steps == window_size || iterating == 0) flush();
+                state->status = end.status;
+                std::ostringstream reason;
+                reason << end.reason;
+                if (end.status == SolveStatus::not_positive_definite) {
+                    reason << ": the seed's direction p has pᵀ(H+λI)p = "
+                           << format_double(end.curvature +
+                                            (state->shift - run.front()->shift) * end.norm2)
+                           << " <= 0 for this λ, so H + λI is not positive definite";
+                } else {
+                    reason << "; this shift was not converged (recurrence residual "
+                           << format_double(state->estimate) << " > tolerance "
+                           << format_double(options.tolerance) << ")";
+                }
+                state->failure = reason.str();
             }
-            if (!seed.frozen) update_direction(p.data(), r.data(), beta, n);
-            rr = rr_next;
-            alpha_previous = alpha;
-            beta_previous = beta;
+            run = std::move(next);
         }
-        flush();  // bring every x up to date (the loop may have stopped mid-window)
     }
     for (ShiftState& state : states) {
-        if (state.frozen) {
+        if (state.frozen)
             state.status = SolveStatus::converged;  // by the recurrence; verified below
-            continue;
-        }
-        state.status = stop_status;
-        state.iterations = iteration;
-        std::ostringstream reason;
-        reason << stop_reason << "; this shift was not converged (recurrence residual "
-               << format_double(state.estimate) << " > tolerance "
-               << format_double(options.tolerance) << ")";
-        state.failure = reason.str();
     }
-    result.iterations = iteration;
+
+    MultiShiftResult result;
+    result.iterations = context.iteration;
+    result.matvecs = context.matvecs;
 
     // Verification. The smallest residual a computed x can show is limited by
     // rounding in forming (H+λI)x − b itself and by the drift of CG's recursive
     // residual from the true one, both O(u)·‖H+λI‖·max_k‖x_k‖/‖b‖ (Greenbaum 1997;
     // CG's ‖x_k‖ grows monotonically, so max_k‖x_k‖ = ‖x‖). That quantity is at most
     // the condition number κ(H+λI), hence "cond-ish". We estimate ‖H+λI‖ from below
-    // by the largest Rayleigh quotient the seed saw plus δ, and allow 1e-14 (≈ 90u,
-    // room for the modest dimension-dependent constants) times it, so a tolerance
-    // below attainable accuracy is not reported as failure; anything above both
-    // that floor and 10·tolerance is reported as not_converged.
+    // by the largest Rayleigh quotient of H the seeds saw plus λ, and allow 1e-14
+    // (≈ 90u, room for the modest dimension-dependent constants) times it, so a
+    // tolerance below attainable accuracy is not reported as failure; anything above
+    // both that floor and 10·tolerance is reported as not_converged.
+    const double largest_h =
+        std::isfinite(context.largest_rayleigh_h) ? context.largest_rayleigh_h : 0;
     std::vector<double> verified(count, 0.0);
     std::vector<double> threshold(count, 10 * options.tolerance);
     for (std::size_t i = 0; i < count; ++i) {
         ShiftState& state = states[i];
         if (b_norm == 0) continue;
         const double attainable =
-            1e-14 * (largest_rayleigh + state.delta) * state.x.norm() / b_norm;
+            1e-14 * std::abs(largest_h + state.shift) * state.x.norm() / b_norm;
         threshold[i] = std::max(10 * options.tolerance, attainable);
         if (!options.verify_residuals) {
             verified[i] = state.estimate;
@@ -598,6 +502,7 @@ MultiShiftResult solve_multishift_cg(OperatorRef op, const std::vector<double>& 
             if (options.verify_residuals && b_norm != 0)
                 message << "; recomputed residual " << format_double(verified[i]);
         }
+        if (!state.restart.empty()) message << " (" << state.restart << ")";
         out.message = message.str();
         if (given == last_use[i]) {
             out.x = std::move(states[i].x);

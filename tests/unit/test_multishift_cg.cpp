@@ -7,13 +7,16 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <Eigen/QR>
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <random>
 #include <vector>
 
 #include "reference.hpp"
 #include "ridgelens/error.hpp"
+#include "ridgelens/solve/conjugate_gradient.hpp"
 #include "ridgelens/solve/multishift_cg.hpp"
 
 namespace ridgelens {
@@ -79,6 +82,21 @@ struct NanOnCallOperator {
     void perform_op(const double* x, double* y) const {
         DenseOperator{matrix}.perform_op(x, y);
         if (++calls == bad_call) y[rows() / 2] = std::numeric_limits<double>::quiet_NaN();
+    }
+};
+
+// Writes +Inf into the output of its `bad_call`-th application, at row `row`.
+struct InfOnCallOperator {
+    using Scalar = double;
+    const DenseMatrix* matrix;
+    int bad_call;
+    Index row;
+    mutable int calls = 0;
+    Index rows() const { return matrix->rows(); }
+    Index cols() const { return matrix->cols(); }
+    void perform_op(const double* x, double* y) const {
+        DenseOperator{matrix}.perform_op(x, y);
+        if (++calls == bad_call) y[row] = std::numeric_limits<double>::infinity();
     }
 };
 
@@ -298,6 +316,115 @@ TEST(MultiShiftCg, NanFromOperatorIsNonFinite) {
         EXPECT_EQ(solution.status, SolveStatus::non_finite);
         EXPECT_NE(solution.message.find("iteration 3"), std::string::npos) << solution.message;
         EXPECT_TRUE(solution.x.allFinite());  // the last finite iterate
+    }
+}
+
+TEST(MultiShiftCg, InfFromOperatorIsNonFiniteWithRowAndIteration) {
+    const Index n = 90;
+    const DenseMatrix h = matrix_with_spectrum(log_spaced(1e-2, 10, n), 30);
+    const Vector b = random_vector(n, 31);
+    const InfOnCallOperator op{&h, 5, 17};
+    const auto result = solve_multishift_cg(op, {0.01, 0.1, 1.0, 100.0}, b);
+    EXPECT_EQ(result.iterations, 4);
+    for (std::size_t i = 0; i < 3; ++i) {  // λ = 100 may freeze before call 5
+        const SolveResult& solution = result.solutions[i];
+        EXPECT_EQ(solution.status, SolveStatus::non_finite) << solution.message;
+        EXPECT_NE(solution.message.find("Inf at row 17 at iteration 5"), std::string::npos)
+            << solution.message;
+        EXPECT_TRUE(solution.x.allFinite());
+        // The reported residual is the true one of the last finite iterate.
+        EXPECT_NEAR(solution.relative_residual,
+                    dense_residual(h, 0.01 * std::pow(10.0, i), solution.x, b), 1e-9);
+    }
+}
+
+// Seed breakdown: the shifts above −λ_min(H) are positive definite and must be
+// solved (by a restarted run), the ones below must fail, never converge
+// silently. References: dense Cholesky and independent single-shift CG solves.
+void expect_indefinite_handled(const DenseMatrix& h, const Vector& b,
+                               const std::vector<double>& shifts, double smallest_eigenvalue) {
+    const auto result = solve_multishift_cg(DenseOperator{&h}, shifts, b);
+    const Index n = h.rows();
+    std::vector<double> distinct = shifts;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    // Matvecs: the completed iterations, one verification per distinct shift, and
+    // the step that met each breakdown (at least one, at most one per shift).
+    const std::int64_t breakdowns =
+        result.matvecs - result.iterations - static_cast<std::int64_t>(distinct.size());
+    EXPECT_GE(breakdowns, 1);
+    EXPECT_LE(breakdowns, static_cast<std::int64_t>(distinct.size()));
+    for (std::size_t i = 0; i < shifts.size(); ++i) {
+        const SolveResult& solution = result.solutions[i];
+        SCOPED_TRACE("shift " + std::to_string(shifts[i]) + ": " + solution.message);
+        const double residual = dense_residual(h, shifts[i], solution.x, b);
+        EXPECT_NEAR(solution.relative_residual, residual, 1e-6 * residual + 1e-15);
+        EXPECT_LE(solution.iterations, result.iterations);
+        if (shifts[i] + smallest_eigenvalue > 0) {
+            EXPECT_EQ(solution.status, SolveStatus::converged);
+            EXPECT_LE(residual, 1e-9);
+            const DenseMatrix shifted = h + shifts[i] * DenseMatrix::Identity(n, n);
+            const Eigen::LLT<DenseMatrix> cholesky(shifted);
+            ASSERT_EQ(cholesky.info(), Eigen::Success);
+            const Vector reference = cholesky.solve(b);
+            const double condition = (h.norm() + shifts[i]) / (smallest_eigenvalue + shifts[i]);
+            EXPECT_LE((solution.x - reference).norm() / reference.norm(),
+                      condition * (2 * residual + 1e-14));
+            const SolveResult alone = solve_conjugate_gradient(DenseOperator{&h}, shifts[i], b);
+            ASSERT_TRUE(alone.ok()) << alone.message;
+            // x − x_alone = (H+λI)⁻¹(r_alone − r), so its relative size is at most
+            // κ times the sum of the two relative residuals.
+            EXPECT_LE((solution.x - alone.x).norm() / alone.x.norm(),
+                      2 * condition * (residual + alone.relative_residual + 1e-14));
+        } else {
+            EXPECT_NE(solution.status, SolveStatus::converged);
+            EXPECT_GT(residual, 1e-8);
+        }
+    }
+}
+
+TEST(MultiShiftCg, IndefiniteSeedRestartsForPositiveDefiniteShifts) {
+    const Index n = 150;
+    Vector eigenvalues = log_spaced(1e-2, 10, n);
+    eigenvalues[0] = -0.5;
+    const DenseMatrix h = matrix_with_spectrum(eigenvalues, 14);
+    const Vector b = random_vector(n, 15);
+    expect_indefinite_handled(h, b, {0.01, 0.1, 0.3, 0.55, 1.0, 5.0, 1.0}, -0.5);
+    const auto result = solve_multishift_cg(DenseOperator{&h}, {0.01, 0.55, 5.0}, b);
+    EXPECT_EQ(result.solutions[0].status, SolveStatus::not_positive_definite);
+    EXPECT_NE(result.solutions[0].message.find("not positive definite"), std::string::npos);
+    EXPECT_NE(result.solutions[1].message.find("restarted at iteration"), std::string::npos)
+        << result.solutions[1].message;
+}
+
+TEST(MultiShiftCg, SeveralNegativeEigenvaluesNeedSeveralRestarts) {
+    const Index n = 160;
+    Vector eigenvalues = log_spaced(1e-2, 10, n);
+    eigenvalues[0] = -2.0;
+    eigenvalues[1] = -1.0;
+    eigenvalues[2] = -0.4;
+    const DenseMatrix h = matrix_with_spectrum(eigenvalues, 32);
+    const Vector b = random_vector(n, 33);
+    const std::vector<double> shifts = to_std(log_spaced(1e-2, 20, 25));
+    expect_indefinite_handled(h, b, shifts, -2.0);
+}
+
+TEST(MultiShiftCg, RaggedSizeAndManyShiftsMatchStepByStep) {
+    // n not a multiple of the row strips or blocks, and enough shifts for every
+    // group size of the batched update, with and without p; against dense solves
+    // and against the step-by-step recurrence (update_interval 1).
+    const Index n = 521;  // blocks of 256, 256 and 9 rows; strips of 8 and a 1-row tail
+    const DenseMatrix h = matrix_with_spectrum(log_spaced(1e-3, 1e2, n), 34);
+    const Vector b = random_vector(n, 35);
+    const std::vector<double> shifts = to_std(log_spaced(1e-3, 1e3, 23));
+    MultiShiftCgOptions options;
+    const auto result = solve_multishift_cg(DenseOperator{&h}, shifts, b, options);
+    expect_matches_dense(h, shifts, b, result, 1e-10);
+    options.update_interval = 1;
+    const auto step_by_step = solve_multishift_cg(DenseOperator{&h}, shifts, b, options);
+    for (std::size_t i = 0; i < shifts.size(); ++i) {
+        const Vector& x = step_by_step.solutions[i].x;
+        EXPECT_LE((result.solutions[i].x - x).norm(), 1e-12 * x.norm());
     }
 }
 

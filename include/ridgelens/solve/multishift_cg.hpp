@@ -36,27 +36,37 @@ struct MultiShiftResult {
 /// per iteration; every other shift follows through the collinear residuals
 /// r_i = ζ_i·r_seed (shifted-CG recurrences) and is frozen once
 /// ζ_i·‖r_seed‖/‖b‖ ≤ tolerance. The per-shift vector updates are deferred and
-/// applied in cache-blocked batches every `update_interval` steps, which cuts
-/// their memory traffic by that factor without changing the arithmetic.
+/// applied every `update_interval` steps as one cache-blocked small matrix
+/// product (window of seed residuals times the recurrence coefficients), which
+/// cuts their memory traffic by that factor without changing the arithmetic.
 ///
 /// Memory: x_i and p_i per distinct shift (x only for the seed), `update_interval`
 /// residuals and three seed vectors, plus the returned solutions.
 ///
 /// Shifts may come in any order and repeat; results come back in the given
 /// order, and a repeated shift shares one solve (identical x, one
-/// verification). Per solution: `iterations` is the iteration at which that
-/// shift froze, `seconds` the time of the whole run, `relative_residual` the
-/// explicitly recomputed ‖(H+λI)x − b‖/‖b‖ (the recurrence estimate when
-/// `verify_residuals` is off, as the message says). `converged` requires the
-/// recurrence to meet the tolerance and the recomputed residual to meet
-/// max(10·tolerance, 1e-14·‖H+λI‖·‖x‖/‖b‖), the second term being the accuracy
-/// floor of any computed x (‖H+λI‖ estimated from the seed's Rayleigh
-/// quotients); a miss is `not_converged` with both numbers in the message.
+/// verification). Per solution: `iterations` is the iteration (counted over the
+/// whole call) at which that shift froze, `seconds` the time of the whole call,
+/// `relative_residual` the explicitly recomputed ‖(H+λI)x − b‖/‖b‖ (the
+/// recurrence estimate when `verify_residuals` is off, as the message says).
+/// `converged` requires the recurrence to meet the tolerance and the recomputed
+/// residual to meet max(10·tolerance, 1e-14·‖H+λI‖·‖x‖/‖b‖), the second term
+/// being the accuracy floor of any computed x (‖H+λI‖ estimated from the seeds'
+/// Rayleigh quotients); a miss is `not_converged` with both numbers in the message.
+///
+/// Seed breakdown: when the seed meets pᵀ(H+σI)p ≤ 0 (H + σI is not positive
+/// definite), every shift λ not yet frozen with pᵀ(H+λI)p ≤ 0 for that same p is
+/// `not_positive_definite` (the direction proves it; its x is the last iterate);
+/// the remaining shifts are solved by a new run from x = 0 seeded by the smallest
+/// of them ("restarted at iteration k" in their message), and so on until every
+/// shift is settled. Frozen shifts keep their verified results.
 /// Other outcomes, for every shift not yet frozen when the run stopped:
-/// `not_converged` at the iteration cap, `not_positive_definite` when
-/// pᵀ(H+σI)p ≤ 0 (H + σI is not positive definite; frozen shifts keep their
-/// verified results), `non_finite` when the operator returned NaN or Inf.
-/// Matvecs: iterations + one per distinct shift when verifying; b = 0 gives
+/// `not_converged` at the iteration cap (`max_iterations` bounds the iterations
+/// of all runs together), `non_finite` when the operator's output contains NaN
+/// or Inf (the message names the first such row and the iteration; x is the
+/// last finite iterate) or pᵀHp overflows.
+/// Matvecs: iterations + one per distinct shift when verifying + one for the
+/// step that stopped a run early (breakdown, non-finite output); b = 0 gives
 /// x = 0, converged, without applying H.
 /// @throws UsageError for an empty grid, a negative or non-finite shift, a wrong
 ///         length of b, NaN/Inf in b, tolerance ≤ 0, max_iterations < 0 or
