@@ -3,15 +3,18 @@
 
 #include <Spectra/SymEigsSolver.h>
 
+#include <omp.h>
 #include <Eigen/Eigenvalues>
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <limits>
 #include <random>
 #include <sstream>
 
 #include "ridgelens/error.hpp"
+#include "spectrum/parallel_lanczos.hpp"
 
 namespace ridgelens {
 namespace {
@@ -33,6 +36,29 @@ void validate(const EigenOptions& options, Index n, Index subspace) {
     if (options.max_iterations < 1) throw UsageError("eigensolver: iteration cap must be positive");
 }
 
+// Thrown out of Spectra when a product has a NaN or Inf entry, so that the
+// restarted Lanczos stops at once (its own NumericalIssue does not say where).
+struct NonFiniteProduct {
+    std::int64_t product = 0;  // 1-based number of the offending product
+};
+
+// The counted operator, checking every output vector for NaN and Inf.
+class FiniteCheckedOperator {
+  public:
+    using Scalar = double;
+    explicit FiniteCheckedOperator(CountingOperator& op) : op_(op) {}
+    Index rows() const { return op_.rows(); }
+    Index cols() const { return op_.cols(); }
+    void perform_op(const double* x, double* y) const {
+        op_.perform_op(x, y);
+        for (Index i = 0; i < op_.rows(); ++i)
+            if (!std::isfinite(y[i])) throw NonFiniteProduct{op_.applications()};
+    }
+
+  private:
+    CountingOperator& op_;
+};
+
 // Runs Spectra's restarted Lanczos on `op` for the extreme pairs `rule` picks.
 struct LanczosRun {
     Vector values;
@@ -41,13 +67,34 @@ struct LanczosRun {
     Spectra::CompInfo info = Spectra::CompInfo::NotComputed;
 };
 
-LanczosRun run_lanczos(CountingOperator& op, Index k, Index subspace, const EigenOptions& options,
-                       Spectra::SortRule rule, std::uint64_t seed) {
-    Spectra::SymEigsSolver<CountingOperator> solver(op, k, subspace);
+LanczosRun run_lanczos(FiniteCheckedOperator& op, Index k, Index subspace,
+                       const EigenOptions& options, Spectra::SortRule rule, std::uint64_t seed) {
+    // Through LanczosOperator, Spectra runs with the parallel, cache-blocked
+    // basis kernels of parallel_lanczos.hpp.
+    detail::LanczosOperator lanczos_operator{OperatorRef(op)};
+    Spectra::SymEigsSolver<detail::LanczosOperator> solver(lanczos_operator, k, subspace);
     const Vector start = seeded_normal_vector(op.rows(), seed);
     solver.init(start.data());
     LanczosRun run;
-    solver.compute(rule, options.max_iterations, options.tolerance, rule);
+    if (op.rows() < detail::lanczos_parallel_rows) {
+        // Small problems: Eigen's dense products inside Spectra would start
+        // OpenMP teams that cost more than their work (and far more on a busy
+        // machine). A one-thread region with its own thread count keeps them
+        // on this thread without touching the process-wide setting.
+        std::exception_ptr failure;
+#pragma omp parallel num_threads(1)
+        {
+            omp_set_num_threads(1);
+            try {
+                solver.compute(rule, options.max_iterations, options.tolerance, rule);
+            } catch (...) {
+                failure = std::current_exception();
+            }
+        }
+        if (failure) std::rethrow_exception(failure);
+    } else {
+        solver.compute(rule, options.max_iterations, options.tolerance, rule);
+    }
     run.info = solver.info();
     run.iterations = solver.num_iterations();
     if (run.info != Spectra::CompInfo::NumericalIssue) {
@@ -77,11 +124,24 @@ Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options, s
     validate(options, n, subspace);
 
     CountingOperator counting(op);
-    LanczosRun run =
-        run_lanczos(counting, options.k, subspace, options, Spectra::SortRule::LargestAlge, seed);
-
+    FiniteCheckedOperator checked(counting);
     Eigenpairs result;
     result.requested = options.k;
+    LanczosRun run;
+    try {
+        run = run_lanczos(checked, options.k, subspace, options, Spectra::SortRule::LargestAlge,
+                          seed);
+    } catch (const NonFiniteProduct& fault) {
+        result.status = EigenStatus::numerical_issue;
+        result.matvecs = counting.applications();
+        std::ostringstream message;
+        message << "Lanczos stopped: the operator returned NaN or Inf in product " << fault.product
+                << " with H (Lanczos step " << fault.product << "); no eigenpairs computed";
+        result.message = message.str();
+        result.residuals.resize(0);
+        return result;
+    }
+
     result.iterations = run.iterations;
     result.values = std::move(run.values);
     result.vectors = std::move(run.vectors);
