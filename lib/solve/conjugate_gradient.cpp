@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <sstream>
+#include <utility>
 
 #include "ridgelens/error.hpp"
 
@@ -26,6 +27,55 @@ Vector jacobi_inverse(const std::optional<Vector>& diagonal, double shift, Index
         if (d > 0 && std::isfinite(d)) inverse[i] = 1.0 / d;
     }
     return inverse;
+}
+
+// The vector work of one CG iteration in three fused passes (13 vector loads
+// and stores instead of the 18 of the textbook expressions), OpenMP-parallel
+// above 20,000 unknowns; bench_kernels.cpp (BM_cg_updates_*) measures both.
+bool run_parallel(Index n) {
+    return n >= 20000;
+}
+
+// Pass 1: pᵀq and pᵀp (the curvature pᵀ(H + shift·I)p = pᵀq + shift·pᵀp),
+// and whether every entry of q = Hp is finite.
+struct CurvatureSums {
+    double pq = 0, pp = 0;
+    bool finite = true;
+};
+
+CurvatureSums curvature_sums(const double* p, const double* q, Index n) {
+    double pq = 0, pp = 0;
+    bool finite = true;
+#pragma omp parallel for schedule(static) reduction(+ : pq, pp) reduction(&& : finite) \
+    if (run_parallel(n))
+    for (Index i = 0; i < n; ++i) {
+        pq += p[i] * q[i];
+        pp += p[i] * p[i];
+        finite = finite && std::isfinite(q[i]);
+    }
+    return {pq, pp, finite};
+}
+
+// Pass 2: x += αp, r −= α(q + shift·p); returns rᵀMr (M = diag(m)) and rᵀr.
+std::pair<double, double> update_iterate(double alpha, double shift, const double* p,
+                                         const double* q, const double* m, double* x, double* r,
+                                         Index n) {
+    double rz = 0, rr = 0;
+#pragma omp parallel for schedule(static) reduction(+ : rz, rr) if (run_parallel(n))
+    for (Index i = 0; i < n; ++i) {
+        x[i] += alpha * p[i];
+        const double residual = r[i] - alpha * (q[i] + shift * p[i]);
+        r[i] = residual;
+        rz += residual * m[i] * residual;
+        rr += residual * residual;
+    }
+    return {rz, rr};
+}
+
+// Pass 3: p = M·r + βp.
+void update_direction(double beta, const double* m, const double* r, double* p, Index n) {
+#pragma omp parallel for schedule(static) if (run_parallel(n))
+    for (Index i = 0; i < n; ++i) p[i] = m[i] * r[i] + beta * p[i];
 }
 
 }  // namespace
@@ -57,19 +107,26 @@ SolveResult solve_conjugate_gradient(OperatorRef op, double shift, const Vector&
     }
 
     const Vector inverse_diagonal = jacobi_inverse(diagonal, shift, n);
-    Vector r = b, z = inverse_diagonal.cwiseProduct(r), p = z, q(n);
-    double rz = r.dot(z);
+    Vector r = b, p = inverse_diagonal.cwiseProduct(r), q(n);
+    double rz = r.dot(p);
     const double threshold = options.tolerance * b_norm;
     double r_norm = b_norm;
     Index iteration = 0;
     std::ostringstream failure;
     for (; iteration < max_iterations && r_norm > threshold; ++iteration) {
         op.perform_op(p.data(), q.data());
-        q += shift * p;
-        const double curvature = p.dot(q);
+        const CurvatureSums sums = curvature_sums(p.data(), q.data(), n);
+        if (!sums.finite) {
+            result.status = SolveStatus::non_finite;
+            failure << "the operator returned NaN or Inf at iteration " << iteration + 1
+                    << " (product " << iteration + 1 << " with H); x is the last finite iterate";
+            break;
+        }
+        const double curvature = sums.pq + shift * sums.pp;
         if (!std::isfinite(curvature)) {
             result.status = SolveStatus::non_finite;
-            failure << "non-finite value in the operator output at iteration " << iteration + 1;
+            failure << "non-finite curvature pᵀ(H+λI)p at iteration " << iteration + 1
+                    << " (overflow); x is the last finite iterate";
             break;
         }
         if (curvature <= 0) {
@@ -79,13 +136,18 @@ SolveResult solve_conjugate_gradient(OperatorRef op, double shift, const Vector&
             break;
         }
         const double alpha = rz / curvature;
-        result.x += alpha * p;
-        r -= alpha * q;
-        z = inverse_diagonal.cwiseProduct(r);
-        const double rz_next = r.dot(z);
-        p = z + (rz_next / rz) * p;
+        const auto [rz_next, rr] =
+            update_iterate(alpha, shift, p.data(), q.data(), inverse_diagonal.data(),
+                           result.x.data(), r.data(), n);
+        update_direction(rz_next / rz, inverse_diagonal.data(), r.data(), p.data(), n);
         rz = rz_next;
-        r_norm = r.norm();
+        r_norm = std::sqrt(rr);
+        if (!std::isfinite(r_norm)) {
+            result.status = SolveStatus::non_finite;
+            failure << "the residual became NaN or Inf at iteration " << iteration + 1;
+            ++iteration;
+            break;
+        }
     }
     result.iterations = iteration;
     result.relative_residual = relative_residual(op, shift, result.x, b);
