@@ -9,7 +9,12 @@ namespace ridgelens {
 /// y = H·x for a symmetric `SparseMatrix` holding both triangles (as
 /// `read_matrix_market` returns it). Because H is symmetric, its CSC arrays
 /// are also its CSR arrays, so the product runs row-parallel with OpenMP and
-/// without atomics. Holds a reference: the matrix must outlive the operator.
+/// without atomics (OpenMP above 20,000 rows). Storing one triangle would read
+/// about 43% fewer matrix bytes (4 of 7 entries per row of a 7-point stencil),
+/// but with two threads the full storage measured faster than the
+/// one-triangle product with mirrored updates in every run (bench_kernels:
+/// BM_sparse_full_csr vs BM_sparse_one_triangle; numbers in bench/README.md).
+/// Holds a reference: the matrix must outlive the operator.
 class SparseSymmetricOperator {
   public:
     using Scalar = double;
