@@ -72,6 +72,19 @@ void parallel_transpose_product(const double* v, Index ld, Index n, Index c, con
     partial.reduce(threads, result);
 }
 
+void parallel_subtract_product(const double* v, Index ld, Index n, Index c,
+                               const double* coefficients, double* y) {
+#pragma omp parallel for schedule(static) if (run_parallel(n))
+    for (Index begin = 0; begin < n; begin += block_rows) {
+        const Index end = std::min(n, begin + block_rows);
+        for (Index j = 0; j < c; ++j) {
+            const double* column = v + j * ld;
+            const double coefficient = coefficients[j];
+            for (Index i = begin; i < end; ++i) y[i] -= coefficient * column[i];
+        }
+    }
+}
+
 namespace {
 
 // One pass over rows: f = w − alpha·v (when `form_f`), or f −= V·correction

@@ -51,6 +51,11 @@ double parallel_dot(const double* x, const double* y, Index n);
 void parallel_transpose_product(const double* v, Index ld, Index n, Index c, const double* y,
                                 double* result);
 
+/// y −= V·coefficients for the n × c column-major V with leading dimension ld
+/// (OpenMP over row blocks, each block of V read once).
+void parallel_subtract_product(const double* v, Index ld, Index n, Index c,
+                               const double* coefficients, double* y);
+
 }  // namespace ridgelens::detail
 
 namespace Spectra {

@@ -196,6 +196,7 @@ SmallestEigenvalue compute_smallest_eigenvalue(OperatorRef op, double scale,
     Vector current = seeded_normal_vector(n, seed);
     current.normalize();
     Vector next(n);
+    Vector coefficients(reorthogonalize ? max_steps : 0);
     std::vector<double> alpha, beta;
     SmallestEigenvalue result;
     double ritz = std::numeric_limits<double>::infinity();
@@ -213,9 +214,16 @@ SmallestEigenvalue compute_smallest_eigenvalue(OperatorRef op, double scale,
         next -= a * current;
         if (step > 0) next -= beta.back() * previous;
         if (reorthogonalize) {
+            // Classical Gram-Schmidt against the whole basis, repeated only
+            // when a sweep removed most of the vector (the DGKS criterion):
+            // one parallel, cache-blocked pass over the basis per sweep.
             for (int pass = 0; pass < 2; ++pass) {
-                const auto kept = basis.leftCols(step + 1);
-                next -= kept * (kept.transpose() * next);
+                const double before = next.norm();
+                detail::parallel_transpose_product(basis.data(), n, n, step + 1, next.data(),
+                                                   coefficients.data());
+                detail::parallel_subtract_product(basis.data(), n, n, step + 1, coefficients.data(),
+                                                  next.data());
+                if (next.norm() > std::sqrt(0.5) * before) break;
             }
         }
         alpha.push_back(a);

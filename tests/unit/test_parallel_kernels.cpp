@@ -61,6 +61,26 @@ TEST(ParallelKernels, LanczosFindsAKnownSpectrumWithRestarts) {
     EXPECT_LT((gram - DenseMatrix::Identity(10, 10)).cwiseAbs().maxCoeff(), 1e-10);
 }
 
+TEST(ParallelKernels, SmallestEigenvalueWithParallelReorthogonalization) {
+    if (omp_get_max_threads() < 2) GTEST_SKIP() << "needs 2 OpenMP threads for the parallel path";
+    // Diagonal H with a bulk in [1, 2] and one isolated eigenvalue below it:
+    // Lanczos (fully reorthogonalized over the 60,000-row basis) must find it
+    // and its sign decides the verdict.
+    Vector d(large);
+    for (Index i = 0; i < large; ++i) d[i] = 1.0 + static_cast<double>((i * 7919) % large) / large;
+    for (const double isolated : {0.25, -0.5}) {
+        d[12345] = isolated;
+        const SparseMatrix h = tridiagonal(d, 0.0);
+        const SparseSymmetricOperator op(h);
+        PsdCheckOptions options;
+        options.max_steps = 60;
+        const SmallestEigenvalue smallest = compute_smallest_eigenvalue(op, 2.0, options, 7);
+        EXPECT_NEAR(smallest.value, isolated, 1e-8) << smallest.message;
+        EXPECT_EQ(smallest.psd, isolated > 0) << smallest.message;
+        EXPECT_LE(smallest.steps, 60);
+    }
+}
+
 TEST(ParallelKernels, FusedCgMatchesADirectTridiagonalSolve) {
     // H = tridiag(−1, 2.5 + 0.5·sin(0.001·i), −1), diagonally dominant, so SPD; (H + λI)x = b
     // solved by the Thomas algorithm as the reference.
