@@ -3,12 +3,10 @@
 
 #include <Spectra/SymEigsSolver.h>
 
-#include <omp.h>
 #include <Eigen/Eigenvalues>
 
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <limits>
 #include <random>
 #include <sstream>
@@ -77,21 +75,20 @@ LanczosRun run_lanczos(FiniteCheckedOperator& op, Index k, Index subspace,
     solver.init(start.data());
     LanczosRun run;
     if (op.rows() < detail::lanczos_parallel_rows) {
-        // Small problems: Eigen's dense products inside Spectra would start
+        // Small bases: Eigen's dense products inside Spectra would start
         // OpenMP teams that cost more than their work (and far more on a busy
-        // machine). A one-thread region with its own thread count keeps them
-        // on this thread without touching the process-wide setting.
-        std::exception_ptr failure;
-#pragma omp parallel num_threads(1)
-        {
-            omp_set_num_threads(1);
-            try {
-                solver.compute(rule, options.max_iterations, options.tolerance, rule);
-            } catch (...) {
-                failure = std::current_exception();
-            }
+        // machine). Eigen's own thread count is lowered for the run; the
+        // operator keeps every thread (a model's product over 60,000 samples
+        // is large even when its vector is short).
+        const int eigen_threads = Eigen::nbThreads();
+        Eigen::setNbThreads(1);
+        try {
+            solver.compute(rule, options.max_iterations, options.tolerance, rule);
+        } catch (...) {
+            Eigen::setNbThreads(eigen_threads);
+            throw;
         }
-        if (failure) std::rethrow_exception(failure);
+        Eigen::setNbThreads(eigen_threads);
     } else {
         solver.compute(rule, options.max_iterations, options.tolerance, rule);
     }
