@@ -47,7 +47,7 @@ ApproximationResult study_approximation(Model& model, const FitAnalysisOptions& 
     options.progress = nullptr;
     options.separability_probe_iterations = 0;  // settled by the main fit
     // ‖θ − θ*‖ ≤ ‖∇F_λ(θ)‖/λ: a gradient of λ·accuracy·‖θ*‖ pins θ* down to
-    // `accuracy` relative (‖θ̂_ridge‖ stands in for ‖θ*‖, checked below).
+    // `accuracy` relative (‖θ̂_ridge‖ stands in for ‖θ*‖; the bound reached is reported).
     if (entry.lambda > 0)
         options.gradient_tolerance =
             std::max(options.gradient_tolerance, analysis_options.truth_relative_accuracy *

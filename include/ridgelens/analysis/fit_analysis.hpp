@@ -20,7 +20,7 @@ struct FitAnalysisOptions {
     /// below this (or to the fit's own gradient tolerance, if that is
     /// tighter): far finer than any approximation error worth reporting,
     /// without paying for digits nobody reads.
-    double truth_relative_accuracy = 1e-7;
+    double truth_relative_accuracy = 1e-6;
 };
 
 /// The quadratic approximation against the truth for one λ.
