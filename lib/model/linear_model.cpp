@@ -1,6 +1,7 @@
 // LinearModel: risk, gradient and curvature products of any model that sees
 // θ only through the scores X·Θ, on top of FeatureMatrix's fused passes.
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -38,33 +39,60 @@ DenseMatrix LinearModel::scores(const Vector& theta) const {
 
 double LinearModel::evaluate(const Vector& theta, Vector* gradient) const {
     check_length(theta, "θ");
+    if (gradient != nullptr) return risk_and_gradient(theta, *gradient, nullptr);
     const Index n = samples();
-    std::vector<double> losses(static_cast<std::size_t>(n));
-    if (gradient == nullptr) {
-        const DenseMatrix z = scores(theta);
-        std::vector<double> dz(static_cast<std::size_t>(outputs_));
-        double total = 0;
+    const DenseMatrix computed = is_curvature_point(theta) ? DenseMatrix() : scores(theta);
+    const DenseMatrix& z = is_curvature_point(theta) ? point_scores_ : computed;
+    std::vector<double> dz(static_cast<std::size_t>(outputs_));
+    double total = 0;
 #pragma omp parallel for schedule(static) reduction(+ : total) firstprivate(dz) \
     if (n * outputs_ >= parallel_item_threshold)
-        for (Index i = 0; i < n; ++i) total += sample_loss(i, z.col(i).data(), dz.data());
-        return total / static_cast<double>(n);
-    }
-    gradient->resize(parameters());
+    for (Index i = 0; i < n; ++i) total += sample_loss(i, z.col(i).data(), dz.data());
+    return total / static_cast<double>(n);
+}
+
+double LinearModel::risk_and_gradient(const Vector& theta, Vector& gradient,
+                                      DenseMatrix* scores) const {
+    const Index n = samples();
+    std::vector<double> losses(static_cast<std::size_t>(n));
+    gradient.resize(parameters());
+    if (scores != nullptr) scores->resize(outputs_, n);
     features_.fused_product(
         theta.data(), outputs_,
         [&](Index i, const double* z, double* dz) {
+            if (scores != nullptr) std::copy(z, z + outputs_, scores->col(i).data());
             losses[static_cast<std::size_t>(i)] = sample_loss(i, z, dz);
         },
-        gradient->data());
-    *gradient /= static_cast<double>(n);
+        gradient.data());
+    gradient /= static_cast<double>(n);
     double total = 0;
     for (const double loss : losses) total += loss;
     return total / static_cast<double>(n);
 }
 
+bool LinearModel::is_curvature_point(const Vector& theta) const {
+    return has_point_ && point_.size() == theta.size() && point_ == theta;
+}
+
 void LinearModel::set_curvature_point(const Vector& theta) {
+    if (is_curvature_point(theta)) return;
+    has_point_ = false;
     point_scores_ = scores(theta);
+    point_ = theta;
     has_point_ = true;
+}
+
+double LinearModel::evaluate_at_curvature_point(const Vector& theta, Vector* gradient) {
+    check_length(theta, "θ");
+    if (gradient == nullptr || is_curvature_point(theta)) {
+        set_curvature_point(theta);
+        return evaluate(theta, gradient);
+    }
+    has_point_ = false;
+    const double risk = risk_and_gradient(theta, *gradient, &point_scores_);
+    point_ = theta;
+    has_point_ = true;
+    return risk;
 }
 
 void LinearModel::curvature_product(const double* v, double* y) const {
@@ -105,7 +133,10 @@ Vector LinearModel::curvature_diagonal() const {
 std::optional<Index> LinearModel::misclassified(const Vector& theta) const {
     const Vector zero_scores = Vector::Zero(outputs_);
     if (!sample_separated(0, zero_scores.data()).has_value()) return std::nullopt;
-    const DenseMatrix z = scores(theta);
+    // Θ = 0 scores every class 0 for every sample: no positive margin anywhere.
+    if (theta.size() == parameters() && theta.isZero(0.0)) return samples();
+    const DenseMatrix computed = is_curvature_point(theta) ? DenseMatrix() : scores(theta);
+    const DenseMatrix& z = is_curvature_point(theta) ? point_scores_ : computed;
     const Index n = samples();
     Index count = 0;
 #pragma omp parallel for schedule(static) reduction(+ : count) \

@@ -103,9 +103,10 @@ struct Evaluation {
     double risk_gradient_norm = 0;
 };
 
-Evaluation evaluate_penalized(const Model& model, double lambda, const Vector& theta) {
+// Also makes θ the model's curvature point (in the same pass, for linear models).
+Evaluation evaluate_penalized(Model& model, double lambda, const Vector& theta) {
     Evaluation e;
-    e.risk = model.evaluate(theta, &e.gradient);
+    e.risk = model.evaluate_at_curvature_point(theta, &e.gradient);
     e.risk_gradient_norm = e.gradient.norm();
     e.objective = e.risk + 0.5 * lambda * theta.squaredNorm();
     if (lambda > 0) e.gradient += lambda * theta;

@@ -414,6 +414,31 @@ TEST(LinearModels, HvpMatchesExplicitHessianFromIndependentFormula) {
     }
 }
 
+TEST(LinearModels, EvaluatingAtTheCurvaturePointKeepsProductsExact) {
+    // The one-pass evaluate_at_curvature_point must leave the model exactly as
+    // set_curvature_point would: checked against the independent formula at
+    // one point, then after moving to another point and back.
+    for (const Case& c : all_cases()) {
+        SCOPED_TRACE(label(c));
+        Problem problem = make_problem(c.kind, c.storage, c.intercept);
+        Model& model = *problem.model;
+        const Vector first = random_vector(model.parameters(), 25, 0.7);
+        const Vector second = random_vector(model.parameters(), 26, 0.7);
+        for (const Vector* theta : {&first, &second, &first}) {
+            const Reference ref = problem.reference(*theta);
+            Vector g;
+            const double risk = model.evaluate_at_curvature_point(*theta, &g);
+            EXPECT_NEAR(risk, ref.risk, 1e-13 * std::max(1.0, ref.risk));
+            EXPECT_LT(relative_difference(g, ref.gradient), 1e-12);
+            EXPECT_LT((curvature_matrix(model) - ref.hessian).norm(), 1e-12 * ref.hessian.norm());
+            EXPECT_NEAR(model.evaluate(*theta, nullptr), ref.risk, 1e-13 * std::max(1.0, ref.risk));
+        }
+        model.set_curvature_point(second);  // a plain move must not keep the old scores
+        EXPECT_LT((curvature_matrix(model) - problem.reference(second).hessian).norm(),
+                  1e-12 * problem.reference(second).hessian.norm());
+    }
+}
+
 TEST(LinearModels, GgnEqualsHessianForAllThreeModels) {
     for (const Case& c : all_cases()) {
         SCOPED_TRACE(label(c));

@@ -45,7 +45,10 @@ class LinearModel : public Model {
     const FeatureMatrix& features() const { return features_; }
 
     double evaluate(const Vector& theta, Vector* gradient) const override;
+    /// Setting the point already set costs nothing (the scores are kept).
     void set_curvature_point(const Vector& theta) override;
+    /// One pass: the scores of the gradient pass become the curvature point's.
+    double evaluate_at_curvature_point(const Vector& theta, Vector* gradient) override;
     /// @throws UsageError if no curvature point was set.
     void curvature_product(const double* v, double* y) const override;
     /// diag(H) (= diag(GGN) for these models). @throws UsageError without a curvature point.
@@ -76,12 +79,17 @@ class LinearModel : public Model {
     /// std::nullopt for a model that is not a classifier.
     virtual std::optional<bool> sample_separated(Index sample, const double* z) const = 0;
 
+    /// R(θ) and ∇R(θ) in one fused pass; the scores go to `scores` (C × n) if given.
+    double risk_and_gradient(const Vector& theta, Vector& gradient, DenseMatrix* scores) const;
+    /// Whether θ is the current curvature point (so its scores are known).
+    bool is_curvature_point(const Vector& theta) const;
     void check_length(const Vector& theta, const char* what) const;
     void check_curvature_point(const char* what) const;
 
     FeatureMatrix features_;
     Index outputs_;
     DenseMatrix point_scores_;  ///< C × n scores at the curvature point
+    Vector point_;              ///< the curvature point θ
     bool has_point_ = false;
 };
 

@@ -40,6 +40,15 @@ class Model {
     /// per-sample second-derivative weights).
     virtual void set_curvature_point(const Vector& theta) = 0;
 
+    /// evaluate() and set_curvature_point() at the same θ; a model may do
+    /// both in one pass over the data (linear models do). Newton's line
+    /// search calls it on every trial point: the accepted one is the next
+    /// curvature point.
+    virtual double evaluate_at_curvature_point(const Vector& theta, Vector* gradient) {
+        set_curvature_point(theta);
+        return evaluate(theta, gradient);
+    }
+
     /// y = C·v, C the curvature (see `curvature()`) at the curvature point.
     /// Matrix-free and multithreaded; H is never formed.
     virtual void curvature_product(const double* v, double* y) const = 0;
