@@ -1,0 +1,13 @@
+#pragma once
+// The subcommands of ridgelens-mpi (collective: every rank runs them).
+
+#include <mpi.h>
+
+#include <string>
+#include <vector>
+
+namespace ridgelens::cli {
+
+int run_analyze_mpi(MPI_Comm comm, const std::vector<std::string>& arguments);
+
+}  // namespace ridgelens::cli

@@ -1,0 +1,91 @@
+// ridgelens-mpi: the geometry of L2 regularization on PETSc/SLEPc across MPI ranks.
+//   mpirun -np N ridgelens-mpi analyze [options]
+
+#include <boost/program_options/errors.hpp>
+#include <iostream>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "ridgelens/error.hpp"
+#include "ridgelens/mpi/petsc_session.hpp"
+#include "ridgelens/version.hpp"
+
+namespace {
+
+using namespace ridgelens::cli;
+
+void print_usage(std::ostream& out) {
+    out << "ridgelens-mpi " << ridgelens::version_string
+        << " — ridgelens on PETSc and SLEPc across MPI ranks\n\n"
+           "usage: mpirun -np N ridgelens-mpi <command> [options]\n\n"
+           "commands:\n"
+           "  analyze   as 'ridgelens analyze': top-k eigenpairs (SLEPc Krylov-Schur), PETSc\n"
+           "            KSP CG solves of (H+λI)x = Hθ̂, the decay table and JSON report;\n"
+           "            H.mtx is read row-distributed\n\n"
+           "Run 'ridgelens-mpi <command> --help' for the options of a command.\n"
+           "Exit codes: 0 success, 1 usage error, 2 input error, 3 numerical failure,\n"
+           "            4 not enough memory.\n";
+}
+
+int dispatch(MPI_Comm comm, std::vector<std::string> arguments) {
+    const bool root = ridgelens::mpi::rank(comm) == 0;
+    if (arguments.empty()) {
+        if (root) print_usage(std::cerr);
+        return exit_usage;
+    }
+    const std::string command = arguments.front();
+    arguments.erase(arguments.begin());
+    if (command == "--help" || command == "-h" || command == "help") {
+        if (root) print_usage(std::cout);
+        return exit_success;
+    }
+    if (command == "--version") {
+        if (root) std::cout << "ridgelens-mpi " << ridgelens::version_string << "\n";
+        return exit_success;
+    }
+    if (command == "analyze") return run_analyze_mpi(comm, arguments);
+    if (root) {
+        std::cerr << "ridgelens-mpi: unknown command '" << command << "'\n\n";
+        print_usage(std::cerr);
+    }
+    return exit_usage;
+}
+
+int run(int argc, char** argv) {
+    // PETSc sees no command-line options: ridgelens-mpi's own options are parsed
+    // by Boost (PETSC_OPTIONS in the environment still works).
+    std::vector<std::string> arguments(argv + 1, argv + argc);
+    const ridgelens::mpi::Session session(nullptr, nullptr);
+    const bool root = ridgelens::mpi::rank(PETSC_COMM_WORLD) == 0;
+    auto say = [root](const std::string& text) {
+        if (root) std::cerr << "ridgelens-mpi: " << text << "\n";
+    };
+    try {
+        return dispatch(PETSC_COMM_WORLD, arguments);
+    } catch (const boost::program_options::error& error) {
+        say(std::string("usage error: ") + error.what() + " (see --help)");
+        return exit_usage;
+    } catch (const ridgelens::UsageError& error) {
+        say(std::string("usage error: ") + error.what());
+        return exit_usage;
+    } catch (const ridgelens::ResourceError& error) {
+        say(std::string("not enough resources: ") + error.what());
+        return exit_resources;
+    } catch (const ridgelens::Error& error) {
+        // Input errors are met by every rank alike; report from whichever rank saw it.
+        std::cerr << "ridgelens-mpi: error: " << error.what() << "\n";
+        return exit_input;
+    } catch (const std::bad_alloc&) {
+        std::cerr << "ridgelens-mpi: out of memory\n";
+        return exit_resources;
+    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    return run(argc, argv);
+}

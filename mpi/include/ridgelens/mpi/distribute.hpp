@@ -1,0 +1,25 @@
+#pragma once
+/// @file distribute.hpp
+/// Moving small replicated objects into and out of PETSc's row distribution
+/// (defaults, references in tests, θ̂ given as a full vector).
+
+#include <petscmat.h>
+
+#include "ridgelens/mpi/petsc_session.hpp"
+#include "ridgelens/types.hpp"
+
+namespace ridgelens::mpi {
+
+/// A distributed AIJ copy of a matrix that every rank holds in full (both
+/// triangles); each rank inserts only its own rows. For inputs that fit on one
+/// node anyway (the Fashion-MNIST default, tests).
+OwnedMat distribute_matrix(MPI_Comm comm, const SparseMatrix& full);
+
+/// A vector with the row layout of `layout` holding this rank's slice of `full`.
+/// @throws UsageError if the lengths differ.
+OwnedVec distribute_vector(Mat layout, const Vector& full);
+
+/// The whole of a distributed vector on every rank (an allgather).
+Vector gather_to_all(Vec v);
+
+}  // namespace ridgelens::mpi

@@ -1,0 +1,36 @@
+#pragma once
+/// @file distributed_eigen.hpp
+/// Top-k and smallest eigenpairs of a distributed symmetric H by SLEPc.
+
+#include <petscmat.h>
+
+#include <vector>
+
+#include "ridgelens/analysis/analyze.hpp"
+#include "ridgelens/mpi/petsc_session.hpp"
+
+namespace ridgelens::mpi {
+
+/// The top-k pairs: values, recomputed residuals and status in `pairs`
+/// (pairs.vectors is left empty), the eigenvectors as distributed vectors.
+struct DistributedEigenpairs {
+    Eigenpairs pairs;
+    std::vector<OwnedVec> vectors;  ///< q_j, orthonormal, one per converged pair
+};
+
+/// Top-k (largest real) eigenpairs of the symmetric `hessian` by SLEPc's
+/// Krylov-Schur (EPSKRYLOVSCHUR, EPS_HEP). Settings from `options`: k = nev,
+/// subspace = ncv (0: max(2k+1, k+20)), tolerance (SLEPc's relative
+/// criterion), max_iterations = restarts. The start vector is seeded. Every
+/// pair's residual ‖Hq_j − σ_j q_j‖ is recomputed with one fresh product;
+/// a pair counts as converged when that residual ≤ 10·tolerance·|σ_1|.
+DistributedEigenpairs compute_top_eigenpairs(Mat hessian, const EigenOptions& options,
+                                             std::uint64_t seed = 1);
+
+/// The smallest algebraic eigenvalue by Krylov-Schur (at most
+/// options.max_steps products), as the PSD check of the single-machine
+/// library (same fields and meaning; `scale` = σ_1).
+SmallestEigenvalue compute_smallest_eigenvalue(Mat hessian, double scale,
+                                               const PsdCheckOptions& options);
+
+}  // namespace ridgelens::mpi

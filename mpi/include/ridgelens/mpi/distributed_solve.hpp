@@ -1,0 +1,25 @@
+#pragma once
+/// @file distributed_solve.hpp
+/// (H + λI)x = b by PETSc's KSP conjugate gradient.
+
+#include <petscmat.h>
+
+#include "ridgelens/mpi/petsc_session.hpp"
+#include "ridgelens/solve/conjugate_gradient.hpp"
+#include "ridgelens/solve/solve_result.hpp"
+
+namespace ridgelens::mpi {
+
+/// Solves (H + λI)x = b with KSPCG on a shell operator x ↦ Hx + λx (H is
+/// never copied), Jacobi-preconditioned with diag(H) + λ when `jacobi` (H
+/// must then support MatGetDiagonal). Stops at ‖r‖ ≤ tolerance·‖b‖; the
+/// residual is then recomputed with one more product and the status is
+/// `converged` only if it is ≤ 10·tolerance. `x` receives the solution; the
+/// returned SolveResult has solver "petsc_cg" and an empty `x`.
+SolveResult solve_shifted_cg(Mat hessian, double lambda, Vec b, Vec x, const CgOptions& options,
+                             bool jacobi);
+
+/// ‖(H + λI)x − b‖ / ‖b‖ with one fresh product.
+double relative_residual(Mat hessian, double lambda, Vec x, Vec b);
+
+}  // namespace ridgelens::mpi

@@ -1,0 +1,81 @@
+#include "ridgelens/mpi/distribute.hpp"
+
+#include <vector>
+
+#include "ridgelens/error.hpp"
+
+namespace ridgelens::mpi {
+
+OwnedMat distribute_matrix(MPI_Comm comm, const SparseMatrix& full) {
+    const PetscInt n = static_cast<PetscInt>(full.rows());
+    Mat matrix = nullptr;
+    check(MatCreate(comm, &matrix), "MatCreate");
+    OwnedMat owned(matrix);
+    check(MatSetSizes(matrix, PETSC_DECIDE, PETSC_DECIDE, n, n), "MatSetSizes");
+    check(MatSetType(matrix, MATAIJ), "MatSetType");
+    check(MatSetUp(matrix), "MatSetUp");
+    PetscInt first = 0, last = 0;
+    check(MatGetOwnershipRange(matrix, &first, &last), "MatGetOwnershipRange");
+    // Both triangles are stored, so column j of the CSC arrays is row j.
+    std::vector<PetscInt> diagonal_block(static_cast<std::size_t>(last - first), 0),
+        off_block(static_cast<std::size_t>(last - first), 0);
+    for (PetscInt row = first; row < last; ++row)
+        for (SparseMatrix::InnerIterator it(full, row); it; ++it)
+            ++((it.row() >= first && it.row() < last)
+                   ? diagonal_block
+                   : off_block)[static_cast<std::size_t>(row - first)];
+    check(MatSeqAIJSetPreallocation(matrix, 0, diagonal_block.data()), "MatSeqAIJSetPreallocation");
+    check(MatMPIAIJSetPreallocation(matrix, 0, diagonal_block.data(), 0, off_block.data()),
+          "MatMPIAIJSetPreallocation");
+    std::vector<PetscInt> columns;
+    std::vector<PetscScalar> values;
+    for (PetscInt row = first; row < last; ++row) {
+        columns.clear();
+        values.clear();
+        for (SparseMatrix::InnerIterator it(full, row); it; ++it) {
+            columns.push_back(static_cast<PetscInt>(it.row()));
+            values.push_back(it.value());
+        }
+        check(MatSetValues(matrix, 1, &row, static_cast<PetscInt>(columns.size()), columns.data(),
+                           values.data(), INSERT_VALUES),
+              "MatSetValues");
+    }
+    check(MatAssemblyBegin(matrix, MAT_FINAL_ASSEMBLY), "MatAssemblyBegin");
+    check(MatAssemblyEnd(matrix, MAT_FINAL_ASSEMBLY), "MatAssemblyEnd");
+    check(MatSetOption(matrix, MAT_SYMMETRIC, PETSC_TRUE), "MatSetOption");
+    return owned;
+}
+
+OwnedVec distribute_vector(Mat layout, const Vector& full) {
+    OwnedVec v = make_vector_like(layout);
+    PetscInt n = 0, first = 0, last = 0;
+    check(VecGetSize(v.get(), &n), "VecGetSize");
+    if (n != full.size())
+        throw UsageError("vector of length " + std::to_string(full.size()) +
+                         " for an operator of size " + std::to_string(n));
+    check(VecGetOwnershipRange(v.get(), &first, &last), "VecGetOwnershipRange");
+    PetscScalar* values = nullptr;
+    check(VecGetArray(v.get(), &values), "VecGetArray");
+    for (PetscInt i = first; i < last; ++i) values[i - first] = full[i];
+    check(VecRestoreArray(v.get(), &values), "VecRestoreArray");
+    return v;
+}
+
+Vector gather_to_all(Vec v) {
+    VecScatter scatter = nullptr;
+    Vec all = nullptr;
+    check(VecScatterCreateToAll(v, &scatter, &all), "VecScatterCreateToAll");
+    check(VecScatterBegin(scatter, v, all, INSERT_VALUES, SCATTER_FORWARD), "VecScatterBegin");
+    check(VecScatterEnd(scatter, v, all, INSERT_VALUES, SCATTER_FORWARD), "VecScatterEnd");
+    PetscInt n = 0;
+    check(VecGetSize(all, &n), "VecGetSize");
+    const PetscScalar* values = nullptr;
+    check(VecGetArrayRead(all, &values), "VecGetArrayRead");
+    Vector full = Eigen::Map<const Vector>(values, n);
+    check(VecRestoreArrayRead(all, &values), "VecRestoreArrayRead");
+    VecScatterDestroy(&scatter);
+    VecDestroy(&all);
+    return full;
+}
+
+}  // namespace ridgelens::mpi

@@ -1,0 +1,211 @@
+#include "ridgelens/mpi/distributed_analysis.hpp"
+
+#include <Eigen/Eigenvalues>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "ridgelens/error.hpp"
+#include "ridgelens/mpi/distributed_solve.hpp"
+
+namespace ridgelens::mpi {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string format_double(double value) {
+    std::ostringstream out;
+    out.precision(3);
+    out << value;
+    return out.str();
+}
+
+void report(const AnalyzeOptions& options, const std::string& message) {
+    if (options.progress) options.progress(message);
+}
+
+double norm(Vec v) {
+    PetscReal value = 0;
+    check(VecNorm(v, NORM_2, &value), "VecNorm");
+    return value;
+}
+
+/// Qᵀv (one reduction) and v − Q·Qᵀv.
+Vector project_out(const std::vector<Vec>& q, Vec v, OwnedVec& rest) {
+    const Index k = static_cast<Index>(q.size());
+    Vector components = Vector::Zero(k);
+    if (k > 0) check(VecMDot(v, static_cast<PetscInt>(k), q.data(), components.data()), "VecMDot");
+    Vec copy = nullptr;
+    check(VecDuplicate(v, &copy), "VecDuplicate");
+    rest.reset(copy);
+    check(VecCopy(v, copy), "VecCopy");
+    if (k > 0) {
+        Vector negative = -components;
+        check(VecMAXPY(copy, static_cast<PetscInt>(k), negative.data(), const_cast<Vec*>(q.data())),
+              "VecMAXPY");
+    }
+    return components;
+}
+
+}  // namespace
+
+ProblemSummary summarize(const DistributedProblem& problem) {
+    ProblemSummary summary;
+    PetscInt n = 0;
+    check(MatGetSize(problem.hessian, &n, nullptr), "MatGetSize");
+    summary.n = n;
+    summary.nonzeros = problem.nonzeros;
+    summary.source = problem.source;
+    summary.theta_source = problem.theta_source;
+    summary.theta_norm = norm(problem.theta);
+    summary.gradient_norm = problem.gradient ? norm(problem.gradient) : 0.0;
+    summary.psd_by_construction = problem.psd_by_construction;
+    return summary;
+}
+
+DecayAnalysis analyze_decay(const DistributedEigenpairs& eigen, Vec theta, Vec gradient,
+                            double lambda, Vec theta_ridge, bool h_is_psd,
+                            const DecayOptions& options) {
+    std::vector<Vec> q;
+    for (const OwnedVec& v : eigen.vectors) q.push_back(v.get());
+    const Index k = static_cast<Index>(q.size());
+    OwnedVec theta_rest, ridge_rest, gradient_rest;
+    const Vector c = project_out(q, theta, theta_rest);
+    const Vector c_ridge = project_out(q, theta_ridge, ridge_rest);
+    Vector c_gradient;
+    std::vector<Vec> rests{theta_rest.get(), ridge_rest.get()};
+    if (gradient) {
+        c_gradient = project_out(q, gradient, gradient_rest);
+        rests.push_back(gradient_rest.get());
+    }
+    // The Gram matrix of the parts outside span(Q) and a factor G = MᵀM: the
+    // columns of M are isometric coordinates of those parts.
+    const Index m = static_cast<Index>(rests.size());
+    DenseMatrix gram(m, m);
+    for (Index i = 0; i < m; ++i) {
+        Vector row(m);
+        check(VecMDot(rests[static_cast<std::size_t>(i)], static_cast<PetscInt>(m), rests.data(),
+                      row.data()),
+              "VecMDot");
+        gram.row(i) = row.transpose();
+    }
+    gram = 0.5 * (gram + gram.transpose()).eval();
+    const Eigen::SelfAdjointEigenSolver<DenseMatrix> decomposition(gram);
+    const Vector root = decomposition.eigenvalues().cwiseMax(0.0).cwiseSqrt();
+    const DenseMatrix coordinates = root.asDiagonal() * decomposition.eigenvectors().transpose();
+
+    const Index reduced = k + m;
+    Eigenpairs pairs = eigen.pairs;
+    pairs.vectors = DenseMatrix::Zero(reduced, k);
+    pairs.vectors.topRows(k).setIdentity();
+    auto lift = [&](const Vector& components, Index column) {
+        Vector v(reduced);
+        v.head(k) = components;
+        v.tail(m) = coordinates.col(column);
+        return v;
+    };
+    const Vector theta_small = lift(c, 0);
+    const Vector ridge_small = lift(c_ridge, 1);
+    const Vector gradient_small = gradient ? lift(c_gradient, 2) : Vector();
+    return ridgelens::analyze_decay(pairs, theta_small, gradient_small, lambda, ridge_small,
+                                    h_is_psd, options);
+}
+
+AnalysisResult analyze(const DistributedProblem& problem, const AnalyzeOptions& options,
+                       std::vector<OwnedVec>* ridge) {
+    if (options.lambdas.empty()) throw UsageError("analyze: at least one λ is needed");
+    for (double lambda : options.lambdas)
+        if (!(lambda >= 0))
+            throw UsageError("analyze: λ must be >= 0, got " + format_double(lambda));
+    if (options.solver == SolverChoice::cholmod)
+        throw UsageError("--solver cholmod is not available in ridgelens-mpi (use cg or auto)");
+    PetscInt n = 0;
+    check(MatGetSize(problem.hessian, &n, nullptr), "MatGetSize");
+    AnalysisResult result;
+
+    auto start = Clock::now();
+    report(options, "computing the top " + std::to_string(options.eigen.k) +
+                        " eigenpairs of H (n = " + std::to_string(n) + ") by SLEPc Krylov-Schur");
+    DistributedEigenpairs eigen =
+        compute_top_eigenpairs(problem.hessian, options.eigen, options.seed);
+    result.eigen = eigen.pairs;
+    report(options, result.eigen.message);
+    if (result.eigen.status != EigenStatus::converged) {
+        result.ok = false;
+        result.warnings.push_back("eigenpairs: " + result.eigen.message);
+    }
+    const double sigma_scale = result.eigen.values.size()
+                                   ? std::max(result.eigen.values.cwiseAbs().maxCoeff(), 1e-300)
+                                   : 1.0;
+    if (result.eigen.converged > 0)
+        result.checks.push_back("eigenpair residuals ||Hq - σq|| recomputed: largest " +
+                                format_double(result.eigen.residuals.maxCoeff() / sigma_scale) +
+                                "·σ_1");
+
+    report(options, "checking positive semidefiniteness (smallest eigenvalue, SLEPc)");
+    PsdVerdict& verdict = result.psd;
+    PsdCheckOptions psd_options = options.psd;
+    if (problem.psd_by_construction)
+        psd_options.max_steps = std::min<Index>(psd_options.max_steps, 60);
+    verdict.smallest = compute_smallest_eigenvalue(problem.hessian, sigma_scale, psd_options);
+    report(options, verdict.smallest.message);
+    verdict.psd = verdict.smallest.psd;
+    verdict.certified = verdict.smallest.psd && verdict.smallest.converged;
+    verdict.evidence =
+        (problem.psd_by_construction && !verdict.certified ? "PSD by construction; " : "") +
+        verdict.smallest.message;
+    if (!verdict.psd)
+        result.warnings.push_back("H is indefinite: " + verdict.evidence +
+                                  ". Decay factors of negative directions are not meaningful");
+    else if (verdict.certified || problem.psd_by_construction)
+        result.checks.push_back("PSD: " + verdict.evidence);
+    else
+        result.warnings.push_back("PSD check inconclusive: " + verdict.evidence);
+    result.eigen_seconds = seconds_since(start);
+
+    start = Clock::now();
+    result.solver = "petsc_cg";
+    result.solver_reason =
+        problem.explicit_matrix
+            ? "distributed explicit matrix: PETSc KSP CG per λ, Jacobi-preconditioned"
+            : "distributed matrix-free H (MATSHELL): PETSc KSP CG per λ, unpreconditioned";
+    OwnedVec rhs = make_vector_like(problem.hessian);
+    check(MatMult(problem.hessian, problem.theta, rhs.get()), "MatMult");
+    if (problem.gradient) check(VecAXPY(rhs.get(), -1.0, problem.gradient), "VecAXPY");
+    for (double lambda : options.lambdas) {
+        report(options,
+               "solving (H + λI)x = Hθ̂ - g for λ = " + format_double(lambda) + " by PETSc KSP CG");
+        OwnedVec x = make_vector_like(problem.hessian);
+        LambdaResult entry;
+        entry.lambda = lambda;
+        entry.ridge = solve_shifted_cg(problem.hessian, lambda, rhs.get(), x.get(), options.cg,
+                                       problem.explicit_matrix);
+        report(options, entry.ridge.message);
+        entry.ridge_norm = norm(x.get());
+        entry.decay = analyze_decay(eigen, problem.theta, problem.gradient, lambda, x.get(),
+                                    verdict.psd, options.decay);
+        if (!entry.ridge.ok()) {
+            result.ok = false;
+            result.warnings.push_back("λ = " + format_double(lambda) + ": " + entry.ridge.message);
+        } else {
+            result.checks.push_back("λ = " + format_double(lambda) + ": ||(H+λI)x - b||/||b|| = " +
+                                    format_double(entry.ridge.relative_residual) +
+                                    " recomputed; self-check max_j |q_jᵀθ̂_ridge - f_j c_j| = " +
+                                    format_double(entry.decay.self_check_max_abs_error));
+        }
+        if (entry.decay.tail.bound_applies && !entry.decay.tail.bound_holds)
+            result.warnings.push_back(
+                "λ = " + format_double(lambda) +
+                ": tail bound violated: the computed pairs may not be the top-k");
+        result.lambdas.push_back(std::move(entry));
+        if (ridge) ridge->push_back(std::move(x));
+    }
+    result.analyze_seconds = seconds_since(start);
+    return result;
+}
+
+}  // namespace ridgelens::mpi
