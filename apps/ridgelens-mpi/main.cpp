@@ -1,5 +1,5 @@
 // ridgelens-mpi: the geometry of L2 regularization on PETSc/SLEPc across MPI ranks.
-//   mpirun -np N ridgelens-mpi analyze [options]
+//   mpirun -np N ridgelens-mpi analyze|fit|path [options]
 
 #include <boost/program_options/errors.hpp>
 #include <iostream>
@@ -24,7 +24,11 @@ void print_usage(std::ostream& out) {
            "commands:\n"
            "  analyze   as 'ridgelens analyze': top-k eigenpairs (SLEPc Krylov-Schur), PETSc\n"
            "            KSP CG solves of (H+λI)x = Hθ̂, the decay table and JSON report;\n"
-           "            H.mtx is read row-distributed\n\n"
+           "            H.mtx is read row-distributed\n"
+           "  fit       as 'ridgelens fit': Newton-CG on a LIBSVM file split across the ranks,\n"
+           "            then the analysis on the model's PETSc shell matrix and the\n"
+           "            approximation study\n"
+           "  path      as 'ridgelens path': the regularization path over a λ grid\n\n"
            "Run 'ridgelens-mpi <command> --help' for the options of a command.\n"
            "Exit codes: 0 success, 1 usage error, 2 input error, 3 numerical failure,\n"
            "            4 not enough memory.\n";
@@ -47,6 +51,8 @@ int dispatch(MPI_Comm comm, std::vector<std::string> arguments) {
         return exit_success;
     }
     if (command == "analyze") return run_analyze_mpi(comm, arguments);
+    if (command == "fit") return run_fit_mpi(comm, arguments);
+    if (command == "path") return run_path_mpi(comm, arguments);
     if (root) {
         std::cerr << "ridgelens-mpi: unknown command '" << command << "'\n\n";
         print_usage(std::cerr);

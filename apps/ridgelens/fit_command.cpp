@@ -70,21 +70,6 @@ po::options_description fit_options(FitArguments& a) {
     return options;
 }
 
-void print_approximation_table(std::ostream& out, const FitAnalysisResult& result) {
-    if (result.approximation.empty()) return;
-    out << "\napproximation study: θ̂_ridge (one Newton step from θ̂) against θ*_λ = argmin R + "
-           "λ/2‖θ‖²\n";
-    out << "           λ   ‖θ̂_ridge−θ*‖/‖θ*‖    F_λ(θ*_λ)   F_λ(θ̂_ridge)  Newton its\n";
-    char line[160];
-    for (const ApproximationResult& study : result.approximation) {
-        std::snprintf(line, sizeof line, "%12.4g %20.3e %12.8g %14.8g %11lld%s\n", study.lambda,
-                      study.relative_error, study.ridge_objective, study.approx_objective,
-                      static_cast<long long>(study.newton_iterations),
-                      study.converged ? "" : "  NOT CONVERGED");
-        out << line;
-    }
-}
-
 }  // namespace
 
 int run_fit(const std::vector<std::string>& arguments) {

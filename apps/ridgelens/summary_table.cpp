@@ -56,4 +56,41 @@ void print_summary_table(std::ostream& out, const ProblemSummary& problem,
     for (const std::string& warning : result.warnings) out << "warning: " << warning << "\n";
 }
 
+void print_path_table(std::ostream& out, const HessianProblem& problem, const PathResult& result) {
+    out << "H: " << problem.source << "\n   n = " << problem.hessian.rows()
+        << "\nθ̂: " << problem.theta_source << "\n";
+    out << "eigenpairs: " << result.eigen.message << "\nPSD check: " << result.psd.evidence
+        << "\nsolver: " << result.solver << " (" << result.solver_reason << ")\n";
+    if (result.undeflated_iterations >= 0)
+        out << "deflation: " << result.krylov_iterations << " Krylov iterations instead of "
+            << result.undeflated_iterations << "\n";
+    out << "df: " << result.df_method << "; " << result.total_matvecs << " products with H in "
+        << result.seconds << " s\n\n";
+    out << "           λ           df    ± s.e.   ‖θ̂_ridge‖   residual  iterations\n";
+    char line[160];
+    for (const PathPoint& p : result.points) {
+        std::snprintf(line, sizeof line, "%12.4g %12.6g %9.2g %11.5g %10.2e %11lld%s\n", p.lambda,
+                      p.df, p.df_stderr, p.ridge_norm, p.relative_residual,
+                      static_cast<long long>(p.iterations),
+                      p.status == SolveStatus::converged ? "" : "  FAILED");
+        out << line;
+    }
+    for (const std::string& warning : result.warnings) out << "warning: " << warning << "\n";
+}
+
+void print_approximation_table(std::ostream& out, const FitAnalysisResult& result) {
+    if (result.approximation.empty()) return;
+    out << "\napproximation study: θ̂_ridge (one Newton step from θ̂) against θ*_λ = argmin R + "
+           "λ/2‖θ‖²\n";
+    out << "           λ   ‖θ̂_ridge−θ*‖/‖θ*‖    F_λ(θ*_λ)   F_λ(θ̂_ridge)  Newton its\n";
+    char line[160];
+    for (const ApproximationResult& study : result.approximation) {
+        std::snprintf(line, sizeof line, "%12.4g %20.3e %12.8g %14.8g %11lld%s\n", study.lambda,
+                      study.relative_error, study.ridge_objective, study.approx_objective,
+                      static_cast<long long>(study.newton_iterations),
+                      study.converged ? "" : "  NOT CONVERGED");
+        out << line;
+    }
+}
+
 }  // namespace ridgelens::cli

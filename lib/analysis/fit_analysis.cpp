@@ -38,38 +38,37 @@ double penalized_objective(const Model& model, const Vector& theta, double lambd
     return model.evaluate(theta, nullptr) + 0.5 * lambda * theta.squaredNorm();
 }
 
+}  // namespace
+
 ApproximationResult study_approximation(Model& model, const FitAnalysisOptions& analysis_options,
-                                        const LambdaResult& entry) {
+                                        double lambda, const Vector& ridge) {
     ApproximationResult study;
-    study.lambda = entry.lambda;
+    study.lambda = lambda;
     FitOptions options = analysis_options.fit;
-    options.base_lambda = entry.lambda;
+    options.base_lambda = lambda;
     options.progress = nullptr;
     options.separability_probe_iterations = 0;  // settled by the main fit
     // ‖θ − θ*‖ ≤ ‖∇F_λ(θ)‖/λ: a gradient of λ·accuracy·‖θ*‖ pins θ* down to
     // `accuracy` relative (‖θ̂_ridge‖ stands in for ‖θ*‖; the bound reached is reported).
-    if (entry.lambda > 0)
+    if (lambda > 0)
         options.gradient_tolerance =
-            std::max(options.gradient_tolerance, analysis_options.truth_relative_accuracy *
-                                                     entry.lambda * entry.ridge.x.norm());
-    const FitResult truth = fit_newton_cg(model, options, &entry.ridge.x);
+            std::max(options.gradient_tolerance,
+                     analysis_options.truth_relative_accuracy * lambda * ridge.norm());
+    const FitResult truth = fit_newton_cg(model, options, &ridge);
     study.newton_iterations = truth.iterations;
     study.gradient_norm = truth.gradient_norm;
     study.converged = truth.converged;
     study.message = truth.message;
     const double truth_norm = truth.theta.norm();
-    study.relative_error =
-        (entry.ridge.x - truth.theta).norm() / (truth_norm > 0 ? truth_norm : 1.0);
+    study.relative_error = (ridge - truth.theta).norm() / (truth_norm > 0 ? truth_norm : 1.0);
     study.truth_error_bound =
-        entry.lambda > 0 && truth_norm > 0
-            ? truth.gradient_norm / (entry.lambda * truth_norm)
+        lambda > 0 && truth_norm > 0
+            ? truth.gradient_norm / (lambda * truth_norm)
             : std::numeric_limits<double>::quiet_NaN();  // λ = 0: no strong convexity
     study.ridge_objective = truth.objective;
-    study.approx_objective = penalized_objective(model, entry.ridge.x, entry.lambda);
+    study.approx_objective = penalized_objective(model, ridge, lambda);
     return study;
 }
-
-}  // namespace
 
 FitAnalysisResult fit_and_analyze(Model& model, const FitAnalysisOptions& options) {
     if (!(options.fit.base_lambda >= 0)) throw UsageError("fit: the base penalty λ₀ must be >= 0");
@@ -109,7 +108,8 @@ FitAnalysisResult fit_and_analyze(Model& model, const FitAnalysisOptions& option
             pipeline::report(options.analysis.progress,
                              "approximation study: fitting θ*_λ for λ = " +
                                  format_double(entry.lambda) + " from θ̂_ridge");
-            result.approximation.push_back(study_approximation(model, options, entry));
+            result.approximation.push_back(
+                study_approximation(model, options, entry.lambda, entry.ridge.x));
             if (!result.approximation.back().converged) result.ok = false;
         }
         model.set_curvature_point(result.fit.theta);

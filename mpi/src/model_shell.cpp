@@ -1,6 +1,7 @@
 #include "ridgelens/mpi/model_shell.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -154,6 +155,7 @@ double DistributedModel::bytes_per_product() const {
 PetscErrorCode DistributedModel::multiply(Mat shell, Vec x, Vec y) {
     DistributedModel* self = nullptr;
     PetscCall(MatShellGetContext(shell, &self));
+    const auto start = std::chrono::steady_clock::now();
     try {
         self->work_in_ = self->gather(x);
         self->model_->curvature_product(self->work_in_.data(), self->work_out_.data());
@@ -165,6 +167,8 @@ PetscErrorCode DistributedModel::multiply(Mat shell, Vec x, Vec y) {
         SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", error.what());
     }
     ++self->products_;
+    self->product_seconds_ +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return 0;
 }
 

@@ -52,6 +52,13 @@ struct FitAnalysisResult {
     bool ok = false;
 };
 
+/// The approximation study at one λ: fits θ*_λ = argmin R + λ/2‖θ‖² by
+/// Newton-CG warm-started at the quadratic model's θ̂_ridge (`ridge`), to
+/// the accuracy `options.truth_relative_accuracy` asks for, and compares.
+/// Leaves the model's curvature point at θ*_λ.
+ApproximationResult study_approximation(Model& model, const FitAnalysisOptions& options,
+                                        double lambda, const Vector& ridge);
+
 /// Fits θ̂ = argmin R + λ₀/2‖θ‖² (λ₀ = options.fit.base_lambda), takes the
 /// curvature H and g = ∇R(θ̂) of the *unpenalized* R there, analyzes every λ
 /// of the grid as a total penalty strength (θ̂_ridge = (H+λI)⁻¹(Hθ̂ − g), so

@@ -50,6 +50,12 @@ class DistributedModel {
     Index parameters() const { return model_->parameters(); }
     std::int64_t global_samples() const { return global_samples_; }
     const LinearModel& local_model() const { return *model_; }
+    /// This rank's model (its curvature point is the shell's: setting it
+    /// through a ReplicatedModel moves the shell's too).
+    LinearModel& local_model() { return *model_; }
+    MPI_Comm comm() const { return comm_; }
+    /// n_r / n: this rank's weight in the mean risk.
+    double weight() const { return weight_; }
 
     /// R(θ) and ∇R(θ) (one Allreduce); `theta` and `gradient` distributed.
     double evaluate(Vec theta, Vec gradient) const;
@@ -59,6 +65,8 @@ class DistributedModel {
     Mat curvature() const { return shell_; }
     /// Products taken by the shell so far.
     std::int64_t products() const { return products_; }
+    /// Wall time spent in the shell's products so far.
+    double product_seconds() const { return product_seconds_; }
     /// Bytes moved per product by this rank (allgather + allreduce payloads).
     double bytes_per_product() const;
 
@@ -80,6 +88,7 @@ class DistributedModel {
     Vec gathered_ = nullptr;
     mutable Vector work_in_, work_out_;
     mutable std::int64_t products_ = 0;
+    mutable double product_seconds_ = 0;
 };
 
 }  // namespace ridgelens::mpi

@@ -1,0 +1,145 @@
+// `ridgelens-mpi path`: `ridgelens path` across MPI ranks. H (a Matrix Market
+// file, row-distributed; or a model on data rows split across the ranks) is
+// applied through a collective operator on replicated vectors, and the
+// single-machine compute_path (top-k, multi-shift CG, df by dense spectrum or
+// SLQ) runs unchanged on every rank. Same options (except --solver cholmod),
+// same table, same JSON report and CSV (rank 0).
+
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <iostream>
+#include <optional>
+
+#include "command_line.hpp"
+#include "commands.hpp"
+#include "distributed_model_source.hpp"
+#include "distributed_source.hpp"
+#include "exit_codes.hpp"
+#include "model_source.hpp"
+#include "path_arguments.hpp"
+#include "problem_source.hpp"
+#include "progress.hpp"
+#include "ridgelens/analysis/path.hpp"
+#include "ridgelens/error.hpp"
+#include "ridgelens/mpi/distribute.hpp"
+#include "ridgelens/mpi/replicated_model.hpp"
+#include "ridgelens/mpi/replicated_operator.hpp"
+#include "ridgelens/plot/plot_report.hpp"
+#include "ridgelens/report/json_report.hpp"
+#include "ridgelens/report/path_report.hpp"
+#include "summary_table.hpp"
+
+namespace ridgelens::cli {
+namespace {
+
+namespace po = boost::program_options;
+
+const char* const mpi_path_usage =
+    "mpirun -np N ridgelens-mpi path (--hessian H.mtx [--theta t.mtx] | --data FILE --model "
+    "…)\n"
+    "               --lambdas MIN:MAX:COUNT [options]\n\n"
+    "ridgelens path across MPI ranks: H.mtx is read row-distributed (a model's data rows\n"
+    "split across the ranks); the single-machine path algorithms run on every rank with\n"
+    "the vectors replicated, each product with H one distributed MatMult (or local pass)\n"
+    "and one collective. The report is written by rank 0.\n\n";
+
+}  // namespace
+
+int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
+    const bool root = mpi::rank(comm) == 0;
+    PathArguments a;
+    const po::options_description options = path_options(
+        a, std::string(mpi_path_usage) + path_description,
+        "auto | cg: multi-shift CG for the whole grid (cholmod is single-machine only)");
+    po::variables_map values;
+    if (!root) std::cout.setstate(std::ios::failbit);  // --help printed once
+    const bool run = parse_command_line(arguments, options, values);
+    if (!root) std::cout.clear();
+    if (!run) return exit_success;
+    const Progress progress(!a.quiet && root);
+    if (a.lambdas.empty()) {
+        if (!a.source.hessian_path.empty() || !a.model_source.data.path.empty())
+            throw UsageError("--lambdas MIN:MAX:COUNT is required with --hessian or --data");
+        a.lambdas = "1e-4:1e2:50";
+    }
+    a.path.lambdas = parse_lambda_grid(a.lambdas);
+    a.path.solver = parse_solver_choice(a.solver);
+    if (a.path.solver == SolverChoice::cholmod)
+        throw UsageError("--solver cholmod is not available in ridgelens-mpi (use cg or auto)");
+    a.path.deflate = !a.no_deflation;
+    a.path.measure_undeflated = !a.no_baseline;
+    a.path.seed = a.source.seed;
+    a.path.slq.seed = a.source.seed;
+    a.path.progress = progress;
+
+    // Exactly one of the two sources; every rank builds the same HessianProblem
+    // (replicated θ̂, a collective operator).
+    std::unique_ptr<DistributedSource> matrix_source;
+    std::optional<mpi::ReplicatedOperator> matrix_operator;
+    DistributedLoadedModel loaded_model;
+    std::optional<mpi::ReplicatedModel> model;
+    std::optional<ModelCurvatureOperator> curvature;
+    std::optional<HessianProblem> problem_storage;
+    if (a.model_source.data.path.empty()) {
+        matrix_source = DistributedSource::load(comm, a.source, progress);
+        const mpi::DistributedProblem& distributed = matrix_source->problem();
+        matrix_operator.emplace(distributed.hessian);
+        HessianProblem& problem = problem_storage.emplace(HessianProblem{*matrix_operator});
+        problem.theta = mpi::gather_to_all(distributed.theta);
+        problem.source = distributed.source;
+        problem.theta_source = distributed.theta_source;
+        problem.nonzeros = distributed.nonzeros;
+        problem.psd_by_construction = distributed.psd_by_construction;
+    } else {
+        if (!a.source.hessian_path.empty())
+            throw UsageError("give either --hessian or --data, not both");
+        if (!values["class"].defaulted())
+            a.model_source.data.positive_class = a.source.fashion_class;
+        report_newton_progress(a.model_source.fit, progress);
+        if (!root) a.model_source.fit.progress = nullptr;
+        loaded_model = load_distributed_model(comm, a.model_source, progress);
+        model.emplace(*loaded_model.model);
+        const FitResult fit = fit_newton_cg(*model, a.model_source.fit);
+        if (!fit.converged) {
+            if (root) std::cerr << "ridgelens-mpi: " << fit.message << "\n";
+            return exit_numerical_failure;
+        }
+        progress(fit.message);
+        model->set_curvature_point(fit.theta);
+        curvature.emplace(*model);
+        HessianProblem& problem = problem_storage.emplace(HessianProblem{*curvature});
+        problem.theta = fit.theta;
+        if (a.model_source.fit.base_lambda > 0) model->evaluate(fit.theta, &problem.gradient);
+        problem.psd_by_construction = true;  // convex losses; the GGN is PSD for any loss
+        problem.source = model->name() + " model on " + loaded_model.description + ", " +
+                         to_string(model->curvature()) + " curvature at θ̂ (matrix-free, " +
+                         std::to_string(mpi::size(comm)) + " ranks)";
+        problem.theta_source = "Newton-CG fit: " + fit.message;
+    }
+    const HessianProblem& problem = *problem_storage;
+    const PathResult result = compute_path(problem, a.path);
+    if (root) {
+        print_path_table(std::cout, problem, result);
+        if (!a.out_path.empty() || !a.plot_directory.empty()) {
+            nlohmann::json report = make_path_report(problem, result);
+            report["mpi"] = {{"ranks", mpi::size(comm)},
+                             {"backend",
+                              "single-machine path algorithms on replicated vectors; H "
+                              "distributed (PETSc MatMult + allgather, or model pass + "
+                              "Allreduce per product)"}};
+            if (!a.out_path.empty()) {
+                write_json_report(a.out_path, report);
+                progress("report written to " + a.out_path);
+            }
+            if (!a.plot_directory.empty())
+                std::cout << "plots: " << plot::write_plots(report, a.plot_directory).page << "\n";
+        }
+        if (!a.csv_path.empty()) {
+            write_path_csv(a.csv_path, result);
+            progress("CSV written to " + a.csv_path);
+        }
+    }
+    return result.ok ? exit_success : exit_numerical_failure;
+}
+
+}  // namespace ridgelens::cli

@@ -1,0 +1,123 @@
+// ridgelens-mpi fit and path against single-machine and dense references, on
+// whatever number of ranks mpiexec gave: the fit on a8a logistic (θ̂ checked by
+// the full-data gradient, the analysis and the approximation study against the
+// single-machine fit_and_analyze), the path on bcsstk09 (df against a dense
+// eigendecomposition, ‖θ̂_ridge‖ against its ridge transform).
+
+#include <gtest/gtest.h>
+
+#include <Eigen/Eigenvalues>
+#include <cmath>
+
+#include "ridgelens/analysis/fit_analysis.hpp"
+#include "ridgelens/analysis/path.hpp"
+#include "ridgelens/io/libsvm.hpp"
+#include "ridgelens/io/matrix_market.hpp"
+#include "ridgelens/model/linear_models.hpp"
+#include "ridgelens/mpi/distributed_fit.hpp"
+#include "ridgelens/mpi/distributed_matrix_market.hpp"
+#include "ridgelens/mpi/replicated_operator.hpp"
+#include "ridgelens/random_vector.hpp"
+#include "test_data.hpp"
+
+namespace ridgelens {
+namespace {
+
+TEST(DistributedFit, A8aLogisticEqualsSingleMachine) {
+    RIDGELENS_REQUIRE_DATA(path, "ml/a8a.libsvm");
+    const MPI_Comm comm = PETSC_COMM_WORLD;
+    mpi::LocalTrainingRows rows = mpi::read_distributed_libsvm(comm, path);
+    mpi::DistributedModel distributed(
+        comm, make_model("logistic", FeatureMatrix::sparse(std::move(rows.features)), rows.labels),
+        rows.global_samples);
+    mpi::ReplicatedModel replicated(distributed);
+
+    FitAnalysisOptions options;
+    options.fit.base_lambda = 1e-3;
+    options.analysis.lambdas = {1e-3, 1e-2};
+    options.analysis.eigen.k = 5;
+    options.analysis.solver = SolverChoice::cg;
+    const FitAnalysisResult result = mpi::fit_and_analyze(distributed, replicated, options);
+    ASSERT_TRUE(result.fit.converged) << result.fit.message;
+    ASSERT_TRUE(result.analyzed);
+    EXPECT_TRUE(result.ok);
+    EXPECT_EQ(replicated.samples(), rows.global_samples);
+
+    LibsvmData all = read_libsvm(path);
+    all.features.conservativeResize(all.features.rows(), rows.feature_count);
+    std::unique_ptr<LinearModel> reference =
+        make_model("logistic", FeatureMatrix::sparse(std::move(all.features)), all.labels);
+    // θ̂ is a minimizer by the full-data gradient: ‖∇R + λ₀θ̂‖ at the tolerance.
+    Vector gradient;
+    reference->evaluate(result.fit.theta, &gradient);
+    EXPECT_LT((gradient + 1e-3 * result.fit.theta).norm(), 1e-7);
+    EXPECT_NEAR(result.gradient_norm, gradient.norm(), 1e-10 * gradient.norm());
+
+    const FitAnalysisResult expected = fit_and_analyze(*reference, options);
+    ASSERT_TRUE(expected.analyzed);
+    // λ₀-strong convexity: ‖θ − θ*‖ ≤ ‖∇F‖/λ₀ ≤ 1e-8/1e-3 for each fit.
+    EXPECT_LT((result.fit.theta - expected.fit.theta).norm(), 2e-5);
+    for (Index j = 0; j < 5; ++j)
+        EXPECT_NEAR(result.analysis.eigen.values[j], expected.analysis.eigen.values[j],
+                    1e-7 * expected.analysis.eigen.values[0])
+            << "σ_" << j + 1;
+    ASSERT_EQ(result.analysis.lambdas.size(), 2u);
+    ASSERT_EQ(result.approximation.size(), 2u);
+    for (std::size_t i = 0; i < 2; ++i) {
+        const LambdaResult& got = result.analysis.lambdas[i];
+        const LambdaResult& want = expected.analysis.lambdas[i];
+        EXPECT_TRUE(got.ridge.ok()) << got.ridge.message;
+        EXPECT_NEAR(got.ridge_norm, want.ridge_norm, 1e-4 * want.ridge_norm);
+        // |c_j| (eigenvector signs are arbitrary).
+        for (Index j = 0; j < 5; ++j)
+            EXPECT_NEAR(std::abs(got.decay.directions[j].component),
+                        std::abs(want.decay.directions[j].component), 1e-4);
+        const ApproximationResult& a = result.approximation[i];
+        const ApproximationResult& b = expected.approximation[i];
+        EXPECT_TRUE(a.converged) << a.message;
+        EXPECT_NEAR(a.relative_error, b.relative_error, 1e-4);
+        EXPECT_NEAR(a.ridge_objective, b.ridge_objective, 1e-9);
+    }
+    // λ = λ₀ gives back θ̂.
+    EXPECT_LT(result.approximation[0].relative_error, 1e-4);
+}
+
+TEST(DistributedPath, Bcsstk09EqualsDenseReference) {
+    RIDGELENS_REQUIRE_DATA(path, "matrices/bcsstk09.mtx");
+    const SymmetricMatrixFile full = read_symmetric_matrix_market(path);
+    const DenseMatrix dense = DenseMatrix(full.matrix);
+    const Index n = dense.rows();
+    mpi::DistributedMatrixFile file = mpi::read_distributed_matrix_market(PETSC_COMM_WORLD, path);
+    const mpi::ReplicatedOperator op(file.matrix.get());
+    HessianProblem problem{op};
+    problem.theta = seeded_normal_vector(n, 1);
+
+    PathOptions options;
+    options.lambdas = {1e3, 1e5, 1e6};
+    options.eigen.k = 5;
+    options.solver = SolverChoice::cg;
+    const PathResult result = compute_path(problem, options);
+    EXPECT_TRUE(result.ok);
+    EXPECT_GT(op.products(), 0);
+
+    // One dense eigendecomposition (ascending) for every reference number.
+    const Eigen::SelfAdjointEigenSolver<DenseMatrix> reference(dense);
+    const Vector& sigma = reference.eigenvalues();
+    const Vector c = reference.eigenvectors().transpose() * problem.theta;
+    for (Index j = 0; j < 5; ++j)
+        EXPECT_NEAR(result.eigen.values[j], sigma[n - 1 - j], 1e-9 * sigma[n - 1]) << "σ_" << j + 1;
+    ASSERT_EQ(result.points.size(), 3u);
+    for (const PathPoint& p : result.points) {
+        const double df = (sigma.array() / (sigma.array() + p.lambda)).sum();
+        EXPECT_NEAR(p.df, df, 1e-8 * n) << "λ = " << p.lambda;
+        EXPECT_NEAR(p.df_slq, df, 5 * p.df_slq_stderr + p.df_quadrature_error + 1e-6)
+            << "λ = " << p.lambda;
+        EXPECT_EQ(p.status, SolveStatus::converged) << p.message;
+        const double ridge_norm =
+            (sigma.array() / (sigma.array() + p.lambda) * c.array()).matrix().norm();
+        EXPECT_NEAR(p.ridge_norm, ridge_norm, 1e-7 * ridge_norm) << "λ = " << p.lambda;
+    }
+}
+
+}  // namespace
+}  // namespace ridgelens
