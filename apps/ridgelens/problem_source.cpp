@@ -1,5 +1,6 @@
 #include "problem_source.hpp"
 
+#include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <iostream>
@@ -8,6 +9,7 @@
 
 #include "ridgelens/error.hpp"
 #include "ridgelens/io/matrix_market.hpp"
+#include "ridgelens/io/memory_budget.hpp"
 #include "ridgelens/io/vector_io.hpp"
 #include "ridgelens/model/fashion_mnist_least_squares.hpp"
 #include "ridgelens/random_vector.hpp"
@@ -62,6 +64,17 @@ void add_eigen_options(po::options_description& options, EigenOptions& eigen,
                                    "H is reported indefinite if σ_min < −psd-tol · σ_1");
 }
 
+void check_eigen_memory(Index n, const EigenOptions& eigen) {
+    const Index subspace =
+        eigen.subspace > 0 ? eigen.subspace : std::max(2 * eigen.k + 1, eigen.k + 20);
+    // Lanczos basis, Ritz vectors and a few work vectors, all of length n.
+    const double vectors = static_cast<double>(std::min(subspace, n) + eigen.k + 8);
+    check_memory_estimate(vectors * static_cast<double>(n) * sizeof(double),
+                          "the top " + std::to_string(eigen.k) + " eigenpairs of a " +
+                              std::to_string(n) + "x" + std::to_string(n) + " H (" +
+                              std::to_string(std::min(subspace, n)) + " Lanczos vectors)");
+}
+
 void LoadedProblem::adopt_matrix(SparseMatrix matrix) {
     matrix_ = std::move(matrix);
     op_ = std::make_unique<SparseSymmetricOperator>(matrix_);
@@ -78,6 +91,9 @@ std::unique_ptr<LoadedProblem> LoadedProblem::load(const ProblemSourceArguments&
     if (a.hessian_path.empty()) {
         if (!a.theta_path.empty())
             throw UsageError("--theta needs --hessian (the Fashion-MNIST default fits its own θ̂)");
+        // The dense design matrix (60,000 × 785 doubles) and its Gram matrix.
+        check_memory_estimate(60000.0 * 785 * sizeof(double) + 2.0 * 785 * 785 * sizeof(double),
+                              "the Fashion-MNIST least-squares problem");
         progress("building the Fashion-MNIST least-squares problem (class " +
                  std::to_string(a.fashion_class) + " against the rest)");
         FashionMnistLeastSquares fashion =

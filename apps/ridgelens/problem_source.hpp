@@ -30,6 +30,11 @@ void add_problem_source_options(boost::program_options::options_description& opt
 void add_eigen_options(boost::program_options::options_description& options, EigenOptions& eigen,
                        PsdCheckOptions& psd);
 
+/// Throws ResourceError (exit 4) if the Lanczos basis and Ritz vectors of the
+/// top-k computation on an n-dimensional H would not fit in memory; call it
+/// before compute_top_eigenpairs / analyze / compute_path.
+void check_eigen_memory(Index n, const EigenOptions& eigen);
+
 /// A loaded problem and everything its OperatorRef points into.
 class LoadedProblem {
   public:

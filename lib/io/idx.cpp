@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "ridgelens/error.hpp"
+#include "ridgelens/io/memory_budget.hpp"
 
 namespace ridgelens {
 
@@ -176,11 +177,23 @@ std::size_t element_count(const std::vector<std::uint32_t>& dimensions, const st
 std::vector<std::uint8_t> read_values(GzReader& reader, std::size_t count,
                                       const std::vector<std::uint32_t>& dimensions,
                                       const std::string& path) {
+    // Memory grows only with the data actually read, so a header that claims more
+    // than a (plain) file holds ends as "truncated". Once the data outgrow
+    // min(256 MB, budget) — a large file, or a gzip stream inflating far beyond
+    // its size — the declared size is checked against the memory budget.
+    const double check_above = std::min(static_cast<double>(max_reserve), memory_budget_bytes());
+    bool memory_checked = false;
     std::vector<std::uint8_t> values;
-    values.reserve(std::min(count, max_reserve));
+    values.reserve(std::min(count, static_cast<std::size_t>(check_above)));
     while (values.size() < count) {
         const std::size_t before = values.size();
         const std::size_t chunk = std::min(count - before, read_chunk);
+        if (!memory_checked && static_cast<double>(before + chunk) > check_above) {
+            check_memory_estimate(static_cast<double>(count), path + ": the header declares " +
+                                                                  describe(dimensions) + " = " +
+                                                                  std::to_string(count) + " bytes");
+            memory_checked = true;
+        }
         values.resize(before + chunk);
         const std::size_t got = reader.read(values.data() + before, chunk);
         values.resize(before + got);

@@ -17,6 +17,7 @@
 #include <system_error>
 
 #include "ridgelens/error.hpp"
+#include "ridgelens/io/memory_budget.hpp"
 
 namespace ridgelens {
 namespace {
@@ -161,10 +162,14 @@ std::string read_all(std::istream& in, const std::string& name, std::size_t size
     std::string buffer;
     buffer.reserve(size_hint + 1);
     std::size_t used = 0;
+    // Small streams get small reads: the chunk starts near the expected size
+    // (at least 64 KB) and doubles up to kChunk.
+    std::size_t chunk = std::clamp<std::size_t>(size_hint + 1, std::size_t{1} << 16, kChunk);
     while (in) {
-        buffer.resize(used + kChunk);
-        in.read(buffer.data() + used, static_cast<std::streamsize>(kChunk));
+        buffer.resize(used + chunk);
+        in.read(buffer.data() + used, static_cast<std::streamsize>(chunk));
         used += static_cast<std::size_t>(in.gcount());
+        chunk = std::min(2 * chunk, kChunk);
     }
     if (in.bad()) throw InputError(name + ": read error");
     buffer.resize(used);
@@ -200,6 +205,12 @@ LibsvmData parse_buffer(std::string_view text, const std::string& name,
     std::vector<double> values;
     std::vector<int> row_starts;
     std::vector<double> labels;
+    // Entries are held twice (the vectors below, then the CSR matrix), rows too.
+    check_memory_estimate(
+        2.0 * static_cast<double>(colon_count) * (sizeof(int) + sizeof(double)) +
+            2.0 * static_cast<double>(line_count) * (sizeof(int) + sizeof(double)),
+        name + ": up to " + std::to_string(colon_count) + " entries in " +
+            std::to_string(line_count) + " lines");
     columns.reserve(colon_count);
     values.reserve(colon_count);
     row_starts.reserve(line_count + 1);
@@ -344,6 +355,9 @@ LibsvmData read_libsvm(const std::string& path, const LibsvmOptions& options) {
         const auto size = fs::file_size(path, ec);
         if (!ec) size_hint = static_cast<std::size_t>(size);
     }
+    check_memory_estimate(
+        static_cast<double>(size_hint),
+        path + ": reading the whole file (" + std::to_string(size_hint) + " bytes)");
     errno = 0;
     std::ifstream file(path, std::ios::binary);
     if (!file) {

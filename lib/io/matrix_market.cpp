@@ -9,6 +9,7 @@
 
 #include "io/text_scan.hpp"
 #include "ridgelens/error.hpp"
+#include "ridgelens/io/memory_budget.hpp"
 
 namespace ridgelens {
 
@@ -161,6 +162,14 @@ void check_sizes(std::int64_t rows, std::int64_t cols, std::int64_t entries,
     }
 }
 
+/// Peak bytes while reading: triplets (16 per entry), the summed matrix and the
+/// mirrored one with both triangles (12 bytes per stored entry each, up to twice
+/// the entries for the mirror), and their column pointers.
+double matrix_market_memory_estimate(std::int64_t n, std::int64_t entries) {
+    const auto e = static_cast<double>(entries);
+    return e * (16.0 + 12.0 + 2 * 12.0) + 3.0 * 4.0 * (static_cast<double>(n) + 1);
+}
+
 SizeLine parse_size_line(LineReader& reader, const Header& header, const std::string& name) {
     Line line;
     if (!next_content_line(reader, line, "%")) {
@@ -183,6 +192,9 @@ SizeLine parse_size_line(LineReader& reader, const Header& header, const std::st
     const std::int64_t entries = parse_count(tokens[2], "entry count", name, line.number);
     check_sizes(rows, cols, entries, header.tokens_per_entry(), reader.remaining_bytes(), name,
                 line.number);
+    check_memory_estimate(matrix_market_memory_estimate(rows, entries),
+                          name + ": " + std::to_string(entries) + " entries of a " +
+                              std::to_string(rows) + "x" + std::to_string(rows) + " matrix");
     return SizeLine{rows, entries, line.number, reader.position()};
 }
 

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "ridgelens/error.hpp"
+#include "ridgelens/io/memory_budget.hpp"
 
 namespace ridgelens::io_detail {
 
@@ -183,6 +184,8 @@ std::string read_file_contents(const std::string& path) {
     const std::streamoff size = in.tellg();
     if (size < 0) return read_stream_contents(in, path);  // not seekable (a pipe)
     in.seekg(0, std::ios::beg);
+    check_memory_estimate(static_cast<double>(size),
+                          path + ": reading the whole file (" + std::to_string(size) + " bytes)");
     std::string contents(static_cast<std::size_t>(size), '\0');
     in.read(contents.data(), size);
     if (in.gcount() != size) {
