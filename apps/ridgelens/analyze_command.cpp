@@ -97,8 +97,15 @@ int run_analyze(const std::vector<std::string>& arguments) {
             std::cout << "plots: " << plot::write_plots(report, a.plot_directory).page << "\n";
     }
     if (!a.theta_ridge_out.empty()) {
-        write_vector_matrix_market(a.theta_ridge_out, result.lambdas.front().ridge.x);
-        progress("θ̂_ridge of the first λ written to " + a.theta_ridge_out);
+        const SolveResult& first = result.lambdas.front().ridge;
+        if (first.ok()) {
+            write_vector_matrix_market(a.theta_ridge_out, first.x);
+            progress("θ̂_ridge of the first λ written to " + a.theta_ridge_out);
+        } else {  // never a vector that looks like an answer but is not one
+            std::cerr << "ridgelens: " << a.theta_ridge_out
+                      << " not written: the solve for the first λ failed (" << first.message
+                      << ")\n";
+        }
     }
     return result.ok ? exit_success : exit_numerical_failure;
 }

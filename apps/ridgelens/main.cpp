@@ -9,6 +9,7 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "interrupt_cleanup.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/version.hpp"
 
@@ -34,7 +35,7 @@ void print_usage(std::ostream& out) {
            "            (decay curves, components, the 2-D geometry, df and paths)\n\n"
            "Run 'ridgelens <command> --help' for the options of a command.\n"
            "Exit codes: 0 success, 1 usage error, 2 input error, 3 numerical failure,\n"
-           "            4 not enough memory.\n";
+           "            4 not enough memory; 130/143 interrupted by SIGINT/SIGTERM.\n";
 }
 
 int dispatch(int argc, char** argv) {
@@ -65,6 +66,7 @@ int dispatch(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    install_interrupt_cleanup();
     try {
         return dispatch(argc, argv);
     } catch (const boost::program_options::error& error) {

@@ -51,6 +51,7 @@ struct InnerSolve {
     Vector step;
     Index iterations = 0;
     bool negative_curvature = false;
+    Index non_finite_iteration = 0;  ///< CG iteration whose product had NaN/Inf (0: none)
 };
 
 // Truncated CG on (C + λ₀I)d = b: stops at ‖r‖ ≤ η‖b‖, at the iteration cap,
@@ -71,6 +72,10 @@ InnerSolve truncated_cg(OperatorRef op, double shift, const Vector& b, double et
     const double threshold = eta * b.norm();
     for (Index j = 0; j < max_iterations; ++j) {
         op.perform_op(p.data(), q.data());
+        if (!q.allFinite()) {  // a fault, not negative curvature: the caller stops
+            result.non_finite_iteration = j + 1;
+            break;
+        }
         q += shift * p;
         const double curvature = p.dot(q);
         if (!(curvature > 0) || !std::isfinite(curvature)) {
@@ -257,6 +262,13 @@ FitResult run_newton(Model& model, const FitOptions& options, const Vector* star
             truncated_cg(OperatorRef(curvature), lambda, -current.gradient, eta,
                          std::min(max_cg, hvp_budget - curvature.count()), inverse_diagonal);
         result.cg_iterations += inner.iterations;
+        if (inner.non_finite_iteration > 0) {
+            message << "the curvature product returned NaN or Inf at CG iteration "
+                    << inner.non_finite_iteration << " of Newton iteration " << k + 1
+                    << "; stopped at the last finite iterate (‖∇F‖ = " << current.gradient_norm
+                    << ")";
+            break;
+        }
 
         double slope = current.gradient.dot(inner.step);
         if (!(slope < 0)) {  // not a descent direction (rounding): steepest descent
