@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev libspectra-dev libsuitesparse-dev libopenblas-dev
   libboost-program-options-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev zlib1g-dev
   dataset-fashion-mnist
+  clang libclang-rt-14-dev libomp-dev  # .ci/run: the libFuzzer targets of fuzz/ (clang, OpenMP)
   libpetsc-real-dev libslepc-real-dev openmpi-bin libopenmpi-dev  # ridgelens::mpi and ridgelens-mpi (optional component)
   chromium  # renders the HTML page of `ridgelens plot` in the tests (skipped without it)
 )

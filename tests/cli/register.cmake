@@ -3,6 +3,8 @@
 if(TARGET ridgelens_cli)
   add_executable(ridgelens_cli_tests "${CMAKE_CURRENT_LIST_DIR}/test_cli_analyze.cpp"
                                      "${CMAKE_CURRENT_LIST_DIR}/test_cli_path_fit.cpp"
+                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_catalogue.cpp"
+                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_interrupt.cpp"
                                      "${CMAKE_CURRENT_LIST_DIR}/test_cli_plot.cpp")
   target_link_libraries(ridgelens_cli_tests PRIVATE ridgelens::ridgelens GTest::gtest_main
                         ZLIB::ZLIB)  # ZLIB: the PNG decoder of the Chromium test
@@ -10,7 +12,8 @@ if(TARGET ridgelens_cli)
   target_compile_definitions(ridgelens_cli_tests PRIVATE
     RIDGELENS_CLI="$<TARGET_FILE:ridgelens_cli>"
     RIDGELENS_DEFAULT_DATA_DIR="${RIDGELENS_DEFAULT_DATA_DIR}"
-    RIDGELENS_TEST_FILES_DIR="${CMAKE_CURRENT_SOURCE_DIR}/data")
+    RIDGELENS_TEST_FILES_DIR="${CMAKE_CURRENT_SOURCE_DIR}/data"
+    RIDGELENS_CLI_TEST_FILES_DIR="${CMAKE_CURRENT_LIST_DIR}/data")
   add_dependencies(ridgelens_cli_tests ridgelens_cli)
   gtest_discover_tests(ridgelens_cli_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
 endif()
