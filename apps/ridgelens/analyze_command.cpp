@@ -82,6 +82,7 @@ int run_analyze(const std::vector<std::string>& arguments) {
 
     std::unique_ptr<LoadedProblem> loaded = LoadedProblem::load(a.source, progress);
     const HessianProblem& problem = loaded->problem();
+    check_eigen_memory(problem.hessian.rows(), a.analysis.eigen);
     const AnalysisResult result = analyze(problem, a.analysis);
     print_summary_table(std::cout, summarize(problem), result);
 

@@ -102,6 +102,7 @@ int run_fit(const std::vector<std::string>& arguments) {
     const Index features = loaded.features;
     const double read_seconds = loaded.read_seconds;
 
+    check_eigen_memory(model->parameters(), a.analysis.analysis.eigen);
     const FitAnalysisResult result = fit_and_analyze(*model, a.analysis);
     std::cout << "model: " << model->name() << " on " << data_description << "\n   "
               << model->parameters() << " parameters; fit: " << result.fit.message << "\n";

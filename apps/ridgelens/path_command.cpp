@@ -69,6 +69,7 @@ int run_path(const std::vector<std::string>& arguments) {
         progress(fitted->fit().message);
     }
     const HessianProblem& problem = loaded ? loaded->problem() : fitted->problem();
+    check_eigen_memory(problem.hessian.rows(), a.path.eigen);
     const PathResult result = compute_path(problem, a.path);
     print_path_table(std::cout, problem, result);
     if (!a.out_path.empty() || !a.plot_directory.empty()) {

@@ -28,12 +28,14 @@ void print_summary_table(std::ostream& out, const ProblemSummary& problem,
         << " — " << result.psd.evidence << "\n";
     out << "solver: " << result.solver << " (" << result.solver_reason << ")\n";
     for (const LambdaResult& entry : result.lambdas) {
+        const bool solved = entry.ridge.ok();
         out << "\nλ = " << format("%.6g", entry.lambda)
-            << "   ‖θ̂_ridge‖ = " << format("%.6g", entry.ridge_norm) << "   relative residual "
-            << format("%.2e", entry.ridge.relative_residual) << " (" << entry.ridge.solver;
+            << "   ‖θ̂_ridge‖ = " << (solved ? format("%.6g", entry.ridge_norm) : std::string("—"))
+            << "   relative residual " << format("%.2e", entry.ridge.relative_residual) << " ("
+            << entry.ridge.solver;
         if (entry.ridge.solver != "cholmod") out << ", " << entry.ridge.iterations << " iterations";
         out << ")\n";
-        if (!entry.ridge.ok()) out << "   SOLVE FAILED: " << entry.ridge.message << "\n";
+        if (!solved) out << "   SOLVE FAILED: " << entry.ridge.message << "\n";
         out << "    j          σ_j          c_j      f_j=σ/(σ+λ)      f_j·c_j\n";
         for (const DirectionDecay& d : entry.decay.directions) {
             out << format("%5.0f", static_cast<double>(d.j)) << format("  %11.5g", d.sigma)
@@ -42,6 +44,7 @@ void print_summary_table(std::ostream& out, const ProblemSummary& problem,
             if (d.kind != CurvatureKind::positive) out << "  (" << to_string(d.kind) << ")";
             out << "\n";
         }
+        if (!solved) continue;  // no θ̂_ridge: no self-check and no tail to show
         const TailAnalysis& tail = entry.decay.tail;
         out << "   self-check max_j |q_jᵀθ̂_ridge − f_j c_j| = "
             << format("%.2e", entry.decay.self_check_max_abs_error) << "\n";

@@ -119,7 +119,7 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
                                          " by " +
                                          (cholmod ? "CHOLMOD" : "Jacobi-preconditioned CG"));
             entry.ridge =
-                cholmod ? cholmod->solve(lambda, rhs)
+                cholmod ? pipeline::solve_with_cholmod(*cholmod, result.psd, lambda, rhs)
                         : solve_conjugate_gradient(H, lambda, rhs, problem.diagonal, options.cg);
         }
         entry.ridge_norm = entry.ridge.x.norm();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "ridgelens/error.hpp"
@@ -94,6 +95,32 @@ SolverDecision choose_solver(const HessianProblem& problem, SolverChoice choice)
     return decision;
 }
 
+SolveResult solve_with_cholmod(CholmodSolver& cholmod, const PsdVerdict& psd, double lambda,
+                               const Vector& rhs) {
+    const double sigma_min = psd.smallest.value;
+    if (!psd.psd && std::isfinite(sigma_min) && lambda <= -sigma_min) {
+        SolveResult refused;
+        refused.solver = "cholmod";
+        refused.status = SolveStatus::not_positive_definite;
+        refused.x = Vector::Zero(rhs.size());
+        refused.relative_residual = std::numeric_limits<double>::quiet_NaN();
+        refused.message = "not attempted: H is indefinite (an eigenvalue at or below " +
+                          format_double(sigma_min) +
+                          "), so H + λI with λ = " + format_double(lambda) +
+                          " is not positive definite and has no Cholesky factor; use λ > " +
+                          format_double(-sigma_min) +
+                          " or a Gauss-Newton curvature (--curvature ggn), which is PSD";
+        return refused;
+    }
+    SolveResult solved = cholmod.solve(lambda, rhs);
+    if (solved.status == SolveStatus::not_positive_definite && psd.psd && lambda == 0)
+        solved.message +=
+            " — H is positive semidefinite but singular, so H itself has no "
+            "Cholesky factor: use λ > 0, or --solver cg (Hx = Hθ̂ is consistent "
+            "and CG converges to the minimum-norm θ̂ in range(H))";
+    return solved;
+}
+
 PsdVerdict check_psd(const HessianProblem& problem, const PsdCheckOptions& options,
                      double sigma_scale, CholmodSolver* cholmod, std::uint64_t seed,
                      const std::function<void(const std::string&)>& progress,
@@ -133,9 +160,16 @@ PsdVerdict check_psd(const HessianProblem& problem, const PsdCheckOptions& optio
         verdict.evidence = smallest.message;
     }
     if (!verdict.psd) {
-        warnings.push_back("H is indefinite: " + verdict.evidence +
-                           ". Decay factors of negative directions are not meaningful; use a "
-                           "Gauss-Newton curvature or a λ above -σ_min");
+        std::string negatives;
+        for (double value : smallest.negative_values)
+            negatives += (negatives.empty() ? "" : ", ") + format_double(value);
+        warnings.push_back(
+            verdict.evidence +
+            (negatives.empty() ? "" : " (negative Ritz values: " + negatives + ")") +
+            ". Decay factors of negative directions are not meaningful; use a Gauss-Newton "
+            "curvature (--curvature ggn) or λ > " +
+            (std::isfinite(smallest.value) ? format_double(-smallest.value)
+                                           : std::string("-σ_min")));
     } else if (verdict.certified || problem.psd_by_construction) {
         checks.push_back("PSD: " + verdict.evidence);
     } else {

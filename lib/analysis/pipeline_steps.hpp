@@ -46,6 +46,12 @@ PsdVerdict check_psd(const HessianProblem& problem, const PsdCheckOptions& optio
                      const std::function<void(const std::string&)>& progress,
                      std::vector<std::string>& checks, std::vector<std::string>& warnings);
 
+/// θ̂_ridge by CHOLMOD for one λ, refused up front where the PSD check
+/// proved H + λI indefinite (λ ≤ −σ_min), and with a message that says what
+/// would help when the factorization fails (a singular H at λ = 0).
+SolveResult solve_with_cholmod(CholmodSolver& cholmod, const PsdVerdict& psd, double lambda,
+                               const Vector& rhs);
+
 /// Checks sizes, the λ grid and the solver choice.
 /// @throws UsageError naming `context` and what is wrong.
 void validate_problem(const HessianProblem& problem, const std::vector<double>& lambdas,

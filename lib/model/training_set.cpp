@@ -56,6 +56,8 @@ TrainingSet load_training_set(const TrainingSetOptions& options) {
         set.features = FeatureMatrix::dense(std::move(images.pixels), options.intercept);
     } else {
         LibsvmData data = read_libsvm(options.path);
+        if (data.features.rows() == 0)
+            throw InputError(options.path + ": no samples (the file has no data lines)");
         const ScalingInfo scaling = apply_feature_scaling(data.features, options.scaling);
         set.labels = std::move(data.labels);
         samples = data.features.rows();

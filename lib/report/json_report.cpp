@@ -25,30 +25,39 @@ json direction_to_json(const DirectionDecay& d) {
 }
 
 json lambda_to_json(const LambdaResult& entry) {
-    json directions = json::array();
-    for (const DirectionDecay& d : entry.decay.directions)
-        directions.push_back(direction_to_json(d));
     const SolveResult& ridge = entry.ridge;
+    // A failed solve leaves no θ̂_ridge: every quantity computed from it is
+    // null, and "partial" says so, rather than numbers that look like answers.
+    const bool solved = ridge.ok();
+    const auto from_x = [&](double value) { return solved ? number(value) : json(nullptr); };
+    json directions = json::array();
+    for (const DirectionDecay& d : entry.decay.directions) {
+        json direction = direction_to_json(d);
+        if (!solved) direction["solved"] = nullptr;
+        directions.push_back(std::move(direction));
+    }
     const TailAnalysis& tail = entry.decay.tail;
-    return json{{"lambda", entry.lambda},
-                {"directions", directions},
-                {"ridge",
-                 {{"solver", ridge.solver},
-                  {"relative_residual", number(ridge.relative_residual)},
-                  {"iterations", ridge.iterations},
-                  {"norm", number(entry.ridge_norm)},
-                  {"seconds", ridge.seconds},
-                  {"status", to_string(ridge.status)},
-                  {"message", ridge.message}}},
-                {"tail",
-                 {{"theta_tail_norm", number(tail.theta_tail_norm)},
-                  {"ridge_tail_norm", number(tail.ridge_tail_norm)},
-                  {"bound", number(tail.bound)},
-                  {"bound_applies", tail.bound_applies},
-                  {"bound_holds", tail.bound_holds}}},
-                {"self_check",
-                 {{"max_abs_error", number(entry.decay.self_check_max_abs_error)},
-                  {"relative_error", number(entry.decay.self_check_relative)}}}};
+    json out{{"lambda", entry.lambda},
+             {"directions", directions},
+             {"ridge",
+              {{"solver", ridge.solver},
+               {"relative_residual", number(ridge.relative_residual)},
+               {"iterations", ridge.iterations},
+               {"norm", from_x(entry.ridge_norm)},
+               {"seconds", ridge.seconds},
+               {"status", to_string(ridge.status)},
+               {"message", ridge.message}}},
+             {"tail",
+              {{"theta_tail_norm", number(tail.theta_tail_norm)},
+               {"ridge_tail_norm", from_x(tail.ridge_tail_norm)},
+               {"bound", number(tail.bound)},
+               {"bound_applies", tail.bound_applies},
+               {"bound_holds", solved ? json(tail.bound_holds) : json(nullptr)}}},
+             {"self_check",
+              {{"max_abs_error", from_x(entry.decay.self_check_max_abs_error)},
+               {"relative_error", from_x(entry.decay.self_check_relative)}}}};
+    if (!solved) out["partial"] = true;
+    return out;
 }
 
 }  // namespace

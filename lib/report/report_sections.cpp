@@ -40,6 +40,7 @@ json eigen_section(const ProblemSummary& problem, const Eigenpairs& eigen, const
                 {"residuals", vector_to_json(eigen.residuals)},
                 {"min_eigenvalue", number(smallest.value)},
                 {"psd", psd.psd},
+                {"negative_eigenvalues", vector_to_json(smallest.negative_values)},
                 {"psd_certified", psd.certified},
                 {"psd_evidence", psd.evidence},
                 {"psd_by_construction", problem.psd_by_construction},

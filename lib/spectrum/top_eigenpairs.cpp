@@ -236,6 +236,9 @@ SmallestEigenvalue compute_smallest_eigenvalue(OperatorRef op, double scale,
             }
             Eigen::SelfAdjointEigenSolver<DenseMatrix> tridiagonal(t);
             ritz = tridiagonal.eigenvalues()[0];
+            result.negative_values.clear();
+            for (Index i = 0; i < m && tridiagonal.eigenvalues()[i] < -threshold; ++i)
+                result.negative_values.push_back(tridiagonal.eigenvalues()[i]);
             residual = invariant ? 0.0 : b * std::abs(tridiagonal.eigenvectors()(m - 1, 0));
             if (residual <= 0.1 * threshold || invariant) break;
         }

@@ -150,6 +150,16 @@ TEST(CliFit, LogisticOnA8aWritesModelAndApproximation) {
     }
 }
 
+TEST(CliFit, EmptyDataFileIsAnInputError) {
+    ScratchDirectory dir;
+    { std::ofstream(dir / "empty.libsvm") << "# only a comment\n"; }
+    const auto run =
+        run_cli("fit --data empty.libsvm --model logistic --lambda 1 --out r.json -q", dir);
+    EXPECT_EQ(run.exit_code, 2) << run.err;
+    EXPECT_NE(run.err.find("empty.libsvm: no samples"), std::string::npos) << run.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / "r.json"));
+}
+
 TEST(CliFit, SeparableDataNeedsABasePenalty) {
     RIDGELENS_REQUIRE_DATA(data_path, "ml/agaricus.train.libsvm");
     ScratchDirectory dir;

@@ -12,6 +12,7 @@
 #include "ridgelens/model/dense_least_squares.hpp"
 #include "ridgelens/model/fashion_mnist_least_squares.hpp"
 #include "ridgelens/operator/sparse_symmetric_operator.hpp"
+#include "ridgelens/report/json_report.hpp"
 #include "test_data.hpp"
 
 namespace ridgelens {
@@ -118,6 +119,75 @@ TEST(Analysis, IndefiniteHessianIsReported) {
     for (const auto& w : result.warnings) warned |= w.find("indefinite") != std::string::npos;
     EXPECT_TRUE(warned);
     EXPECT_FALSE(result.lambdas[0].decay.tail.bound_applies);
+}
+
+TEST(Analysis, IndefiniteHessianRefusesCholmodBelowMinusSigmaMinAndSolvesAbove) {
+    // σ = −2, −1 and a positive bulk: λ = 1.5 leaves H + λI indefinite (refused
+    // before any factorization, saying what λ would do), λ = 3 is solved exactly.
+    Vector spectrum = Vector::LinSpaced(40, 0.5, 10.0);
+    spectrum[0] = -2.0;
+    spectrum[1] = -1.0;
+    const DenseMatrix h = testing::matrix_with_spectrum(spectrum, 13);
+    const SparseMatrix sparse = testing::to_sparse(h);
+    const SparseSymmetricOperator op(sparse);
+    HessianProblem problem{op};
+    problem.matrix = &sparse;
+    problem.theta = testing::random_vector(40, 2);
+    const AnalysisResult result =
+        analyze(problem, options_for(SolverChoice::cholmod, {1.5, 3.0}, 5));
+    ASSERT_FALSE(result.psd.psd);
+    ASSERT_GE(result.psd.smallest.negative_values.size(), 2u);
+    EXPECT_NEAR(result.psd.smallest.negative_values[0], -2.0, 1e-8);
+    EXPECT_NEAR(result.psd.smallest.negative_values[1], -1.0, 1e-6);
+    const SolveResult& refused = result.lambdas[0].ridge;
+    EXPECT_EQ(refused.status, SolveStatus::not_positive_definite);
+    EXPECT_NE(refused.message.find("not attempted"), std::string::npos) << refused.message;
+    EXPECT_NE(refused.message.find("λ > 2"), std::string::npos) << refused.message;
+    EXPECT_NE(refused.message.find("--curvature ggn"), std::string::npos) << refused.message;
+    const LambdaResult& solved = result.lambdas[1];
+    ASSERT_TRUE(solved.ridge.ok()) << solved.ridge.message;
+    const Vector reference = testing::dense_ridge_transform(h, problem.theta, 3.0);
+    EXPECT_LT((solved.ridge.x - reference).norm(), 1e-10 * reference.norm());
+    bool named = false;
+    for (const auto& w : result.warnings)
+        named |= w.find("negative Ritz values") != std::string::npos;
+    EXPECT_TRUE(named);
+    // The report: nothing computed from the missing θ̂_ridge looks like an answer.
+    const nlohmann::json report = make_analysis_report(summarize(problem), result, {});
+    const nlohmann::json& failed = report["lambdas"][0];
+    EXPECT_TRUE(failed["partial"].get<bool>());
+    EXPECT_TRUE(failed["ridge"]["norm"].is_null());
+    EXPECT_TRUE(failed["self_check"]["max_abs_error"].is_null());
+    EXPECT_TRUE(failed["tail"]["bound_holds"].is_null());
+    for (const nlohmann::json& d : failed["directions"]) EXPECT_TRUE(d["solved"].is_null());
+    EXPECT_FALSE(report["lambdas"][1].contains("partial"));
+    EXPECT_NEAR(report["lambdas"][1]["ridge"]["norm"].get<double>(), reference.norm(),
+                1e-10 * reference.norm());
+    EXPECT_EQ(report["eigen"]["negative_eigenvalues"].size(),
+              result.psd.smallest.negative_values.size());
+}
+
+TEST(Analysis, SingularHessianAtLambdaZeroSaysWhatWouldHelp) {
+    // The Laplacian of a path: integer entries, so elimination meets an
+    // exactly zero last pivot (the constant vector spans the null space).
+    const Index n = 30;
+    DenseMatrix h = DenseMatrix::Zero(n, n);
+    for (Index i = 0; i + 1 < n; ++i) {
+        h(i, i) += 1;
+        h(i + 1, i + 1) += 1;
+        h(i, i + 1) = h(i + 1, i) = -1;
+    }
+    const SparseMatrix sparse = testing::to_sparse(h);
+    const SparseSymmetricOperator op(sparse);
+    HessianProblem problem{op};
+    problem.matrix = &sparse;
+    problem.theta = testing::random_vector(n, 3);
+    const AnalysisResult result = analyze(problem, options_for(SolverChoice::cholmod, {0.0}, 3));
+    ASSERT_TRUE(result.psd.psd);
+    const SolveResult& failed = result.lambdas[0].ridge;
+    ASSERT_FALSE(failed.ok());
+    EXPECT_NE(failed.message.find("singular"), std::string::npos) << failed.message;
+    EXPECT_NE(failed.message.find("--solver cg"), std::string::npos) << failed.message;
 }
 
 TEST(Analysis, RefusesMisuse) {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "ridgelens/operator/linear_operator.hpp"
 
@@ -56,6 +57,10 @@ struct SmallestEigenvalue {
     Index steps = 0;         ///< Lanczos steps taken
     std::int64_t matvecs = 0;
     bool psd = true;  ///< false when an eigenvalue below −tolerance·scale was found
+    /// Every Ritz value below −tolerance·scale, ascending: each proves a
+    /// negative eigenvalue at or below it (without reorthogonalization two
+    /// close ones may be copies of one eigenvalue).
+    std::vector<double> negative_values;
     std::string message;
 };
 
