@@ -9,6 +9,7 @@
 #include "problem_source.hpp"
 #include "progress.hpp"
 #include "ridgelens/error.hpp"
+#include "ridgelens/io/atomic_file.hpp"
 #include "ridgelens/io/vector_io.hpp"
 #include "ridgelens/plot/plot_report.hpp"
 #include "ridgelens/report/json_report.hpp"
@@ -69,6 +70,8 @@ int run_analyze(const std::vector<std::string>& arguments) {
     const po::options_description options = analyze_options(a);
     po::variables_map values;
     if (!parse_command_line(arguments, options, values)) return exit_success;
+    check_output_path(a.out_path);
+    check_output_path(a.theta_ridge_out);
     const Progress progress(!a.quiet);
 
     const bool fashion_default = a.source.hessian_path.empty();

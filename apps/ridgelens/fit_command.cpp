@@ -15,6 +15,7 @@
 #include "progress.hpp"
 #include "ridgelens/analysis/fit_analysis.hpp"
 #include "ridgelens/error.hpp"
+#include "ridgelens/io/atomic_file.hpp"
 #include "ridgelens/model/fashion_mnist.hpp"
 #include "ridgelens/model/linear_models.hpp"
 #include "ridgelens/model/training_set.hpp"
@@ -77,6 +78,7 @@ int run_fit(const std::vector<std::string>& arguments) {
     const po::options_description options = fit_options(a);
     po::variables_map values;
     if (!parse_command_line(arguments, options, values)) return exit_success;
+    check_output_path(a.out_path);
     const Progress progress(!a.quiet);
     if (a.source.data.path.empty()) {  // the default: softmax on Fashion-MNIST, 7,850 parameters
         a.source.data.path = default_fashion_mnist_directory();

@@ -14,6 +14,7 @@
 #include "progress.hpp"
 #include "ridgelens/analysis/path.hpp"
 #include "ridgelens/error.hpp"
+#include "ridgelens/io/atomic_file.hpp"
 #include "ridgelens/plot/plot_report.hpp"
 #include "ridgelens/report/json_report.hpp"
 #include "ridgelens/report/path_report.hpp"
@@ -36,6 +37,8 @@ int run_path(const std::vector<std::string>& arguments) {
         "auto | cholmod | cg (cg: multi-shift CG for the whole grid)");
     po::variables_map values;
     if (!parse_command_line(arguments, options, values)) return exit_success;
+    check_output_path(a.out_path);
+    check_output_path(a.csv_path);
     const Progress progress(!a.quiet);
     if (a.lambdas.empty()) {
         if (!a.source.hessian_path.empty() || !a.model_source.data.path.empty())

@@ -193,4 +193,18 @@ void remove_pending_temporary_files() noexcept {
     }
 }
 
+void check_output_path(const std::string& path) {
+    if (path.empty()) return;
+    const std::filesystem::path target(path);
+    std::filesystem::path directory = target.parent_path();
+    if (directory.empty()) directory = ".";
+    const std::string what = "cannot write '" + path + "': ";
+    std::error_code error;
+    if (std::filesystem::is_directory(target, error)) throw InputError(what + "it is a directory");
+    if (!std::filesystem::is_directory(directory, error))
+        throw InputError(what + "directory " + directory.string() + " does not exist");
+    if (::access(directory.c_str(), W_OK) != 0)
+        throw InputError(what + directory.string() + ": " + std::strerror(errno));
+}
+
 }  // namespace ridgelens

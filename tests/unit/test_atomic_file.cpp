@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -191,3 +192,20 @@ TEST_F(AtomicFileTest, ConcurrentWritesToDistinctFiles) {
 
 }  // namespace
 }  // namespace ridgelens
+
+TEST(CheckOutputPath, RefusesMissingDirectoriesAndDirectoriesBeforeAnyWork) {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                      ("ridgelens_check_output_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    EXPECT_NO_THROW(ridgelens::check_output_path(""));
+    EXPECT_NO_THROW(ridgelens::check_output_path((dir / "report.json").string()));
+    try {
+        ridgelens::check_output_path((dir / "missing" / "report.json").string());
+        ADD_FAILURE() << "a missing directory was accepted";
+    } catch (const ridgelens::InputError& error) {
+        EXPECT_NE(std::string(error.what()).find("does not exist"), std::string::npos);
+    }
+    EXPECT_THROW(ridgelens::check_output_path(dir.string()), ridgelens::InputError);
+    EXPECT_TRUE(std::filesystem::is_empty(dir)) << "the check must not create anything";
+    std::filesystem::remove_all(dir);
+}

@@ -25,6 +25,11 @@ namespace ridgelens {
 void write_file_atomically(const std::string& path,
                            const std::function<void(std::ostream&)>& writer);
 
+/// Checks, before any work is done, that `path` could be written: its
+/// directory exists and is writable, and `path` is not a directory. Empty
+/// paths pass. @throws InputError naming the path and the reason.
+void check_output_path(const std::string& path);
+
 /// Unlinks the temporary files of every `write_file_atomically` call in progress
 /// in this process, so that an interrupted program leaves no `.tmp` files behind.
 /// Meant for a signal handler (SIGINT, SIGTERM) just before the process exits:
