@@ -10,19 +10,4 @@ packages=(
   time
 )
 
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-    || missing+=("$package")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "ridgelens: all benchmark peers are installed"
-  exit 0
-fi
-
-sudo_if_needed=()
-[ "$(id -u)" -eq 0 ] || sudo_if_needed=(sudo)
-echo "ridgelens: installing ${missing[*]}"
-"${sudo_if_needed[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo_if_needed[@]}" apt-get install -y -qq --no-install-recommends \
-  "${missing[@]}"
+bash "$(dirname "$0")/install-packages.sh" "benchmark peers" "${packages[@]}"

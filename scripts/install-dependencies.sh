@@ -13,19 +13,4 @@ packages=(
   chromium  # renders the HTML page of `ridgelens plot` in the tests (skipped without it)
 )
 
-missing=()
-for package in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
-    || missing+=("$package")
-done
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "ridgelens: all build dependencies are installed"
-  exit 0
-fi
-
-sudo_if_needed=()
-[ "$(id -u)" -eq 0 ] || sudo_if_needed=(sudo)
-echo "ridgelens: installing ${missing[*]}"
-"${sudo_if_needed[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo_if_needed[@]}" apt-get install -y -qq --no-install-recommends \
-  "${missing[@]}"
+bash "$(dirname "$0")/install-packages.sh" "build dependencies" "${packages[@]}"
