@@ -1,13 +1,13 @@
 // ridgelens-mpi: the geometry of L2 regularization on PETSc/SLEPc across MPI ranks.
 //   mpirun -np N ridgelens-mpi analyze|fit|path [options]
 
-#include <boost/program_options/errors.hpp>
 #include <iostream>
 #include <new>
 #include <string>
 #include <vector>
 
 #include "commands.hpp"
+#include "exception_exit.hpp"
 #include "exit_codes.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/mpi/petsc_session.hpp"
@@ -66,27 +66,12 @@ int run(int argc, char** argv) {
     std::vector<std::string> arguments(argv + 1, argv + argc);
     const ridgelens::mpi::Session session(nullptr, nullptr);
     const bool root = ridgelens::mpi::rank(PETSC_COMM_WORLD) == 0;
-    auto say = [root](const std::string& text) {
-        if (root) std::cerr << "ridgelens-mpi: " << text << "\n";
-    };
     try {
         return dispatch(PETSC_COMM_WORLD, arguments);
-    } catch (const boost::program_options::error& error) {
-        say(std::string("usage error: ") + error.what() + " (see --help)");
-        return exit_usage;
-    } catch (const ridgelens::UsageError& error) {
-        say(std::string("usage error: ") + error.what());
-        return exit_usage;
-    } catch (const ridgelens::ResourceError& error) {
-        say(std::string("not enough resources: ") + error.what());
-        return exit_resources;
-    } catch (const ridgelens::Error& error) {
-        // Input errors are met by every rank alike; report from whichever rank saw it.
-        std::cerr << "ridgelens-mpi: error: " << error.what() << "\n";
-        return exit_input;
-    } catch (const std::bad_alloc&) {
-        std::cerr << "ridgelens-mpi: out of memory\n";
-        return exit_resources;
+    } catch (...) {
+        const ExitFor exit = exit_for_current_exception();
+        if (root || exit.rank_local) std::cerr << "ridgelens-mpi: " << exit.message << "\n";
+        return exit.code;
     }
 }
 

@@ -1,6 +1,5 @@
 // ridgelens: the geometry of L2 regularization, from the command line.
 
-#include <boost/program_options/errors.hpp>
 #include <cstring>
 #include <iostream>
 #include <new>
@@ -8,6 +7,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "exception_exit.hpp"
 #include "exit_codes.hpp"
 #include "interrupt_cleanup.hpp"
 #include "ridgelens/error.hpp"
@@ -69,23 +69,9 @@ int main(int argc, char** argv) {
     install_interrupt_cleanup();
     try {
         return dispatch(argc, argv);
-    } catch (const boost::program_options::error& error) {
-        std::cerr << "ridgelens: usage error: " << error.what() << " (see --help)\n";
-        return exit_usage;
-    } catch (const ridgelens::UsageError& error) {
-        std::cerr << "ridgelens: usage error: " << error.what() << "\n";
-        return exit_usage;
-    } catch (const ridgelens::ResourceError& error) {
-        std::cerr << "ridgelens: not enough resources: " << error.what() << "\n";
-        return exit_resources;
-    } catch (const ridgelens::Error& error) {
-        std::cerr << "ridgelens: error: " << error.what() << "\n";
-        return exit_input;
-    } catch (const std::bad_alloc&) {
-        std::cerr << "ridgelens: out of memory\n";
-        return exit_resources;
-    } catch (const std::exception& error) {
-        std::cerr << "ridgelens: internal error: " << error.what() << "\n";
-        return exit_numerical_failure;
+    } catch (...) {
+        const ExitFor exit = exit_for_current_exception();
+        std::cerr << "ridgelens: " << exit.message << "\n";
+        return exit.code;
     }
 }

@@ -1,0 +1,43 @@
+#pragma once
+// The documented exit code and message line for an exception that ends a
+// command; shared by ridgelens and ridgelens-mpi.
+
+#include <boost/program_options/errors.hpp>
+#include <exception>
+#include <new>
+#include <string>
+
+#include "exit_codes.hpp"
+#include "ridgelens/error.hpp"
+
+namespace ridgelens::cli {
+
+/// What a program prints and returns for an exception.
+struct ExitFor {
+    int code = exit_numerical_failure;
+    std::string message;  ///< without the program name
+    /// May be met by one MPI rank only (its own input rows, its memory): every
+    /// rank that meets it says so; the others are said once, by rank 0.
+    bool rank_local = false;
+};
+
+/// Classifies the exception in flight; call only from inside a catch block.
+inline ExitFor exit_for_current_exception() {
+    try {
+        throw;
+    } catch (const boost::program_options::error& error) {
+        return {exit_usage, std::string("usage error: ") + error.what() + " (see --help)"};
+    } catch (const UsageError& error) {
+        return {exit_usage, std::string("usage error: ") + error.what()};
+    } catch (const ResourceError& error) {
+        return {exit_resources, std::string("not enough resources: ") + error.what()};
+    } catch (const Error& error) {
+        return {exit_input, std::string("error: ") + error.what(), true};
+    } catch (const std::bad_alloc&) {
+        return {exit_resources, "out of memory", true};
+    } catch (const std::exception& error) {
+        return {exit_numerical_failure, std::string("internal error: ") + error.what()};
+    }
+}
+
+}  // namespace ridgelens::cli
