@@ -2,6 +2,8 @@
 
 #include <omp.h>
 
+#include <Eigen/Core>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -60,7 +62,13 @@ double parallel_dot(const double* x, const double* y, Index n) {
 
 void parallel_transpose_product(const double* v, Index ld, Index n, Index c, const double* y,
                                 double* result) {
-    const int threads = run_parallel(n) ? omp_get_max_threads() : 1;
+    if (!run_parallel(n)) {  // no OpenMP region at all: its entry costs more than small work
+        std::fill(result, result + c, 0.0);
+        for (Index begin = 0; begin < n; begin += block_rows)
+            accumulate_projection(v, ld, begin, std::min(n, begin + block_rows), c, y, result);
+        return;
+    }
+    const int threads = omp_get_max_threads();
     PartialSums partial(threads, c);
 #pragma omp parallel num_threads(threads)
     {
@@ -93,36 +101,54 @@ namespace {
 void update_and_project(const double* basis, Index ld, Index n, Index c, const double* w,
                         double alpha, const double* v, const double* correction, double* f,
                         double* projection) {
-    const int threads = run_parallel(n) ? omp_get_max_threads() : 1;
+    auto block = [&](Index begin, double* mine) {
+        const Index end = std::min(n, begin + block_rows);
+        if (correction == nullptr) {
+#pragma omp simd
+            for (Index r = begin; r < end; ++r) f[r] = w[r] - alpha * v[r];
+        } else {
+            for (Index j = 0; j < c; ++j) {
+                const double* column = basis + j * ld;
+                const double coefficient = correction[j];
+#pragma omp simd
+                for (Index r = begin; r < end; ++r) f[r] -= coefficient * column[r];
+            }
+        }
+        accumulate_projection(basis, ld, begin, end, c, f, mine);
+        double squares = 0;
+#pragma omp simd reduction(+ : squares)
+        for (Index r = begin; r < end; ++r) squares += f[r] * f[r];
+        mine[c] += squares;
+    };
+    if (!run_parallel(n)) {  // no OpenMP region at all: its entry costs more than small work
+        std::fill(projection, projection + c + 1, 0.0);
+        for (Index begin = 0; begin < n; begin += block_rows) block(begin, projection);
+        return;
+    }
+    const int threads = omp_get_max_threads();
     PartialSums partial(threads, c + 1);
 #pragma omp parallel num_threads(threads)
     {
         double* mine = partial.of_thread(omp_get_thread_num());
 #pragma omp for schedule(static)
-        for (Index begin = 0; begin < n; begin += block_rows) {
-            const Index end = std::min(n, begin + block_rows);
-            if (correction == nullptr) {
-#pragma omp simd
-                for (Index r = begin; r < end; ++r) f[r] = w[r] - alpha * v[r];
-            } else {
-                for (Index j = 0; j < c; ++j) {
-                    const double* column = basis + j * ld;
-                    const double coefficient = correction[j];
-#pragma omp simd
-                    for (Index r = begin; r < end; ++r) f[r] -= coefficient * column[r];
-                }
-            }
-            accumulate_projection(basis, ld, begin, end, c, f, mine);
-            double squares = 0;
-#pragma omp simd reduction(+ : squares)
-            for (Index r = begin; r < end; ++r) squares += f[r] * f[r];
-            mine[c] += squares;
-        }
+        for (Index begin = 0; begin < n; begin += block_rows) block(begin, mine);
     }
     partial.reduce(threads, projection);
 }
 
-// w −= h·previous (h ≠ 0), returning vᵀw after the update.
+}  // namespace
+
+void residual_and_project(const double* basis, Index ld, Index n, Index c, const double* w,
+                          double alpha, const double* v, double* f, double* projection) {
+    update_and_project(basis, ld, n, c, w, alpha, v, nullptr, f, projection);
+}
+
+void correct_and_project(const double* basis, Index ld, Index n, Index c, const double* correction,
+                         double* f, double* projection) {
+    update_and_project(basis, ld, n, c, nullptr, 0.0, nullptr, correction, f, projection);
+}
+
+// w −= h·previous, returning vᵀw after the update.
 double subtract_and_dot(double* w, double h, const double* previous, const double* v, Index n) {
     double sum = 0;
 #pragma omp parallel for schedule(static) reduction(+ : sum) if (run_parallel(n))
@@ -139,112 +165,53 @@ void scale_into(const double* f, double factor, double* v, Index n) {
     for (Index i = 0; i < n; ++i) v[i] = factor * f[i];
 }
 
-}  // namespace
-}  // namespace ridgelens::detail
+namespace {
 
-namespace Spectra {
-
-// One Lanczos step per new column i = from_k … to_m − 1: v_i = f/β, w = A·v_i,
-// α = v_iᵀw after removing β·v_{i−1}, f = w − α·v_i, then classical
-// Gram-Schmidt against v_0 … v_i repeated (at most five sweeps) while
-// max|Vᵀf| > ε·‖f‖, the corrections folded into the tridiagonal entries.
-// A residual below Spectra's near-zero threshold starts a fresh direction
-// through Spectra's own expand_basis (an invariant subspace was found).
-template <>
-void Lanczos<double, RidgelensArnoldiOp>::factorize_from(Index from_k, Index to_m,
-                                                         Index& op_counter) {
-    using ridgelens::detail::scale_into;
-    using ridgelens::detail::subtract_and_dot;
-    using ridgelens::detail::update_and_project;
-    if (to_m <= from_k) return;
-    if (from_k > m_k)
-        throw std::invalid_argument(
-            "Lanczos: from_k (= " + std::to_string(from_k) +
-            ") exceeds the current subspace dimension (= " + std::to_string(m_k) + ")");
-    const double small_beta = m_eps * std::sqrt(static_cast<double>(m_n));
-    Vector w(m_n);
-    Vector projection(to_m + 1);
-    m_fac_H.rightCols(m_m - from_k).setZero();
-    m_fac_H.block(from_k, 0, m_m - from_k, from_k).setZero();
-
-    for (Index i = from_k; i < to_m; ++i) {
-        bool fresh_direction = false;
-        if (m_beta < m_near_0) {
-            MapConstMat previous_columns(m_fac_V.data(), m_n, i);
-            this->expand_basis(previous_columns, 2 * i, m_fac_f, m_beta, op_counter);
-            fresh_direction = true;
-        }
-        double* v = &m_fac_V(0, i);
-        scale_into(m_fac_f.data(), 1.0 / m_beta, v, m_n);
-        const double coupling = fresh_direction ? 0.0 : m_beta;
-        m_fac_H(i, i - 1) = coupling;
-        m_fac_H(i - 1, i) = coupling;
-
-        m_op.perform_op(v, w.data());
-        ++op_counter;
-        const double alpha = subtract_and_dot(w.data(), coupling, &m_fac_V(0, i - 1), v, m_n);
-        m_fac_H(i, i) = alpha;
-
-        const Index columns = i + 1;
-        update_and_project(m_fac_V.data(), m_n, m_n, columns, w.data(), alpha, v, nullptr,
-                           m_fac_f.data(), projection.data());
-        m_beta = std::sqrt(projection[columns]);
-        double error = projection.head(columns).cwiseAbs().maxCoeff();
-        for (int sweep = 0; sweep < 5 && error > m_eps * m_beta; ++sweep) {
-            if (m_beta < small_beta) {
-                m_fac_f.setZero();
-                m_beta = 0;
-                break;
-            }
-            const Vector correction = projection.head(columns);
-            m_fac_H(i - 1, i) += correction[i - 1];
-            m_fac_H(i, i - 1) = m_fac_H(i - 1, i);
-            m_fac_H(i, i) += correction[i];
-            update_and_project(m_fac_V.data(), m_n, m_n, columns, nullptr, 0.0, nullptr,
-                               correction.data(), m_fac_f.data(), projection.data());
-            m_beta = std::sqrt(projection[columns]);
-            error = projection.head(columns).cwiseAbs().maxCoeff();
-        }
-    }
-    m_k = to_m;
-}
-
-// The restart's V[:, 0..k] ← V·Q[:, 0..k] (column i < k of Q has nonzeros only
-// in its first m − k + i + 1 rows), then f ← f·Q(m−1, k−1) + v_k·H(k, k−1),
-// done block of rows by block of rows: each block's new columns depend only
-// on the same rows of the old V, so it is overwritten in place.
-template <>
-void Arnoldi<double, RidgelensArnoldiOp>::compress_V(const Matrix& Q) {
-    const Index k = m_k;
-    Matrix weights = Q.leftCols(k + 1);
-    for (Index i = 0; i < k; ++i) {
-        const Index used = m_m - k + i + 1;
-        if (used < m_m) weights.col(i).tail(m_m - used).setZero();
-    }
-    const double f_weight = Q(m_m - 1, k - 1);
-    const double v_weight = m_fac_H(k, k - 1);
-    const Index n = m_n;
-    auto update_rows = [&](Index begin, Matrix& block) {
-        const Index rows = std::min(n, begin + ridgelens::detail::block_rows) - begin;
-        block.noalias() = m_fac_V.middleRows(begin, rows).lazyProduct(weights);
-        m_fac_V.block(begin, 0, rows, k + 1) = block;
-        m_fac_f.segment(begin, rows) =
-            f_weight * m_fac_f.segment(begin, rows) + v_weight * block.col(k);
+// For each row block: the block's rows of V[:, 0..m)·weights, handed to
+// `store(begin, rows, block)`. Blocks are independent, so `store` may
+// overwrite the same rows of V.
+template <class Store>
+void for_each_combined_block(const double* basis, Index ld, Index n, const Eigen::MatrixXd& weights,
+                             Store store) {
+    using Eigen::MatrixXd;
+    const Index m = weights.rows();
+    auto run = [&](Index begin, MatrixXd& block) {
+        const Index rows = std::min(n, begin + block_rows) - begin;
+        const Eigen::Map<const MatrixXd, 0, Eigen::OuterStride<>> old(basis + begin, rows, m,
+                                                                      Eigen::OuterStride<>(ld));
+        block.noalias() = old.lazyProduct(weights);
+        store(begin, rows, block);
     };
-    if (!ridgelens::detail::run_parallel(n)) {
-        Matrix block;  // no OpenMP region: small problems stay on one thread
-        for (Index begin = 0; begin < n; begin += ridgelens::detail::block_rows)
-            update_rows(begin, block);
-    } else {
-#pragma omp parallel
-        {
-            Matrix block;
-#pragma omp for schedule(static)
-            for (Index begin = 0; begin < n; begin += ridgelens::detail::block_rows)
-                update_rows(begin, block);
-        }
+    if (!run_parallel(n)) {
+        MatrixXd block;  // no OpenMP region: small problems stay on one thread
+        for (Index begin = 0; begin < n; begin += block_rows) run(begin, block);
+        return;
     }
-    m_beta = m_op.norm(m_fac_f);
+#pragma omp parallel
+    {
+        MatrixXd block;
+#pragma omp for schedule(static)
+        for (Index begin = 0; begin < n; begin += block_rows) run(begin, block);
+    }
 }
 
-}  // namespace Spectra
+}  // namespace
+
+void combine_basis_in_place(double* basis, Index ld, Index n, const Eigen::MatrixXd& weights) {
+    for_each_combined_block(
+        basis, ld, n, weights, [&](Index begin, Index rows, const Eigen::MatrixXd& block) {
+            for (Index j = 0; j < block.cols(); ++j)
+                std::copy(block.col(j).data(), block.col(j).data() + rows, basis + j * ld + begin);
+        });
+}
+
+void combine_basis(const double* basis, Index ld, Index n, const Eigen::MatrixXd& weights,
+                   double* out) {
+    for_each_combined_block(
+        basis, ld, n, weights, [&](Index begin, Index rows, const Eigen::MatrixXd& block) {
+            for (Index j = 0; j < block.cols(); ++j)
+                std::copy(block.col(j).data(), block.col(j).data() + rows, out + j * n + begin);
+        });
+}
+
+}  // namespace ridgelens::detail

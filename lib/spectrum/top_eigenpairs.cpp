@@ -1,18 +1,16 @@
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
 #include "ridgelens/random_vector.hpp"
 
-#include <Spectra/SymEigsSolver.h>
-
 #include <Eigen/Eigenvalues>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <random>
 #include <sstream>
 
 #include "ridgelens/error.hpp"
 #include "spectrum/parallel_lanczos.hpp"
+#include "spectrum/thick_restart_lanczos.hpp"
 
 namespace ridgelens {
 namespace {
@@ -34,8 +32,8 @@ void validate(const EigenOptions& options, Index n, Index subspace) {
     if (options.max_iterations < 1) throw UsageError("eigensolver: iteration cap must be positive");
 }
 
-// Thrown out of Spectra when a product has a NaN or Inf entry, so that the
-// restarted Lanczos stops at once (its own NumericalIssue does not say where).
+// Thrown out of the Lanczos iteration when a product has a NaN or Inf entry,
+// so that it stops at once and the message can say which product.
 struct NonFiniteProduct {
     std::int64_t product = 0;  // 1-based number of the offending product
 };
@@ -56,50 +54,6 @@ class FiniteCheckedOperator {
   private:
     CountingOperator& op_;
 };
-
-// Runs Spectra's restarted Lanczos on `op` for the extreme pairs `rule` picks.
-struct LanczosRun {
-    Vector values;
-    DenseMatrix vectors;
-    Index iterations = 0;
-    Spectra::CompInfo info = Spectra::CompInfo::NotComputed;
-};
-
-LanczosRun run_lanczos(FiniteCheckedOperator& op, Index k, Index subspace,
-                       const EigenOptions& options, Spectra::SortRule rule, std::uint64_t seed) {
-    // Through LanczosOperator, Spectra runs with the parallel, cache-blocked
-    // basis kernels of parallel_lanczos.hpp.
-    detail::LanczosOperator lanczos_operator{OperatorRef(op)};
-    Spectra::SymEigsSolver<detail::LanczosOperator> solver(lanczos_operator, k, subspace);
-    const Vector start = seeded_normal_vector(op.rows(), seed);
-    solver.init(start.data());
-    LanczosRun run;
-    if (op.rows() < detail::lanczos_parallel_rows) {
-        // Small bases: Eigen's dense products inside Spectra would start
-        // OpenMP teams that cost more than their work (and far more on a busy
-        // machine). Eigen's own thread count is lowered for the run; the
-        // operator keeps every thread (a model's product over 60,000 samples
-        // is large even when its vector is short).
-        const int eigen_threads = Eigen::nbThreads();
-        Eigen::setNbThreads(1);
-        try {
-            solver.compute(rule, options.max_iterations, options.tolerance, rule);
-        } catch (...) {
-            Eigen::setNbThreads(eigen_threads);
-            throw;
-        }
-        Eigen::setNbThreads(eigen_threads);
-    } else {
-        solver.compute(rule, options.max_iterations, options.tolerance, rule);
-    }
-    run.info = solver.info();
-    run.iterations = solver.num_iterations();
-    if (run.info != Spectra::CompInfo::NumericalIssue) {
-        run.values = solver.eigenvalues();
-        run.vectors = solver.eigenvectors();
-    }
-    return run;
-}
 
 }  // namespace
 
@@ -124,10 +78,15 @@ Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options, s
     FiniteCheckedOperator checked(counting);
     Eigenpairs result;
     result.requested = options.k;
-    LanczosRun run;
+    detail::LanczosSettings settings;
+    settings.k = options.k;
+    settings.max_basis = subspace;
+    settings.tolerance = options.tolerance;
+    settings.max_restarts = options.max_iterations;
+    settings.seed = seed;
+    detail::LanczosOutcome run;
     try {
-        run = run_lanczos(checked, options.k, subspace, options, Spectra::SortRule::LargestAlge,
-                          seed);
+        run = detail::thick_restart_lanczos(OperatorRef(checked), settings);
     } catch (const NonFiniteProduct& fault) {
         result.status = EigenStatus::numerical_issue;
         result.matvecs = counting.applications();
@@ -139,35 +98,35 @@ Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options, s
         return result;
     }
 
-    result.iterations = run.iterations;
+    result.iterations = run.restarts + 1;
     result.values = std::move(run.values);
     result.vectors = std::move(run.vectors);
     result.converged = result.values.size();
-    result.residuals.resize(result.converged);
-    Vector product(n);
-    for (Index j = 0; j < result.converged; ++j) {
-        counting.perform_op(result.vectors.col(j).data(), product.data());
-        result.residuals[j] = (product - result.values[j] * result.vectors.col(j)).norm();
+    if (options.recompute_residuals) {
+        result.residuals.resize(result.converged);
+        Vector product(n);
+        for (Index j = 0; j < result.converged; ++j) {
+            counting.perform_op(result.vectors.col(j).data(), product.data());
+            result.residuals[j] = (product - result.values[j] * result.vectors.col(j)).norm();
+        }
+    } else {
+        result.residuals = std::move(run.estimates);
     }
     result.matvecs = counting.applications();
 
     std::ostringstream message;
-    if (run.info == Spectra::CompInfo::NumericalIssue) {
-        result.status = EigenStatus::numerical_issue;
-        message << "Lanczos stopped on a numerical issue (non-finite operator output or "
-                   "breakdown)";
-    } else if (!result.values.allFinite()) {
+    if (!result.values.allFinite()) {
         result.status = EigenStatus::numerical_issue;
         message << "non-finite eigenvalues: the operator produced NaN or Inf";
     } else if (result.converged < options.k) {
         result.status = EigenStatus::not_converged;
         message << "only " << result.converged << " of " << options.k
-                << " eigenpairs converged after " << run.iterations
-                << " restarts (raise --max-iterations or the subspace size)";
+                << " eigenpairs converged after " << run.restarts
+                << " restarts (raise --max-restarts or the subspace size)";
     } else {
         result.status = EigenStatus::converged;
-        message << "all " << options.k << " eigenpairs converged in " << run.iterations
-                << " restarts";
+        message << "all " << options.k << " eigenpairs converged after " << run.restarts
+                << " restarts (" << run.products << " Lanczos products)";
     }
     result.message = message.str();
     return result;

@@ -1,6 +1,6 @@
 #pragma once
 /// @file top_eigenpairs.hpp
-/// Extreme eigenpairs of a symmetric operator by restarted Lanczos (Spectra).
+/// Extreme eigenpairs of a symmetric operator by thick-restart Lanczos.
 
 #include <cstdint>
 #include <string>
@@ -12,10 +12,19 @@ namespace ridgelens {
 
 /// Settings of the Lanczos eigensolver.
 struct EigenOptions {
-    Index k = 10;                 ///< number of eigenpairs wanted (1 ≤ k < n)
-    Index subspace = 0;           ///< Lanczos basis size; 0 picks max(2k+1, k+20), capped at n
-    double tolerance = 1e-10;     ///< Spectra's relative tolerance on each Ritz pair
-    Index max_iterations = 1000;  ///< cap on restarts
+    Index k = 10;  ///< number of eigenpairs wanted (1 ≤ k < n)
+    /// Largest Lanczos basis before a thick restart; 0 picks max(2k+1, k+20),
+    /// capped at n. Convergence is checked while the basis grows, so a run
+    /// that converges early stops early: this bounds memory (8·n bytes per
+    /// vector) and the work per step, not the number of products.
+    Index subspace = 0;
+    /// ARPACK's test on each Ritz pair (θ, Vy): β·|y_m| < tolerance·max(|θ|, ε^{2/3}).
+    double tolerance = 1e-10;
+    Index max_iterations = 1000;  ///< cap on thick restarts
+    /// true: `residuals` are ‖Hq − σq‖ recomputed with k more products;
+    /// false: the Lanczos estimates β·|y_m| (equal up to rounding while the
+    /// basis stays orthogonal, which full reorthogonalization maintains).
+    bool recompute_residuals = true;
 };
 
 /// Outcome of an eigen computation. Never thrown: read `status`.
@@ -28,17 +37,19 @@ const char* to_string(EigenStatus status);
 struct Eigenpairs {
     Vector values;             ///< σ_1 ≥ σ_2 ≥ … (only the converged ones)
     DenseMatrix vectors;       ///< n × converged, orthonormal columns q_j
-    Vector residuals;          ///< ‖H q_j − σ_j q_j‖, recomputed explicitly
+    Vector residuals;          ///< ‖H q_j − σ_j q_j‖ (see EigenOptions::recompute_residuals)
     Index requested = 0;       ///< k asked for
     Index converged = 0;       ///< pairs that met the tolerance
-    Index iterations = 0;      ///< Lanczos restarts
-    std::int64_t matvecs = 0;  ///< operator applications, including the residual check
+    Index iterations = 0;      ///< Lanczos cycles: 1 + the number of thick restarts
+    std::int64_t matvecs = 0;  ///< operator applications, including any residual check
     EigenStatus status = EigenStatus::not_converged;
     std::string message;  ///< human-readable outcome
 };
 
 /// Top-k eigenpairs (largest algebraic) of the symmetric operator `op`.
-/// The starting vector is seeded (`seed`), so results are reproducible.
+/// The starting vector is seeded (`seed`), so results are reproducible. Like
+/// ARPACK's, a single-vector Lanczos may return fewer copies of a repeated
+/// eigenvalue than its multiplicity (each returned pair is still an eigenpair).
 /// @throws UsageError if k < 1, k ≥ n or the subspace is not in (k, n].
 Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options = {},
                                   std::uint64_t seed = 1);
