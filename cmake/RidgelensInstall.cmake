@@ -1,5 +1,6 @@
 # Installs the library, its public headers and a relocatable CMake package
-# (ridgelensConfig.cmake + version file) exporting ridgelens::ridgelens.
+# (ridgelensConfig.cmake + version file) exporting ridgelens::ridgelens and,
+# when it was built, the component ridgelens::mpi.
 include(CMakePackageConfigHelpers)
 
 set(RIDGELENS_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/ridgelens")
@@ -14,6 +15,21 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/ridgelens"
 install(FILES "${PROJECT_BINARY_DIR}/include/ridgelens/version.hpp"
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ridgelens)
 install(EXPORT ridgelensTargets NAMESPACE ridgelens:: DESTINATION ${RIDGELENS_CMAKE_DIR})
+
+# The optional component ridgelens::mpi (built only when MPI, PETSc and SLEPc
+# were found, see mpi/CMakeLists.txt): its library, headers and a separate
+# export set, so that the package without it needs no MPI on the consumer side.
+if(TARGET ridgelens_mpi)
+  set_target_properties(ridgelens_mpi PROPERTIES EXPORT_NAME mpi)
+  install(TARGETS ridgelens_mpi EXPORT ridgelensMpiTargets
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+          INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(DIRECTORY "${PROJECT_SOURCE_DIR}/mpi/include/ridgelens/mpi"
+          DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ridgelens FILES_MATCHING PATTERN "*.hpp")
+  install(EXPORT ridgelensMpiTargets NAMESPACE ridgelens:: DESTINATION ${RIDGELENS_CMAKE_DIR})
+endif()
 
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/ridgelensConfig.cmake.in"
   "${PROJECT_BINARY_DIR}/ridgelensConfig.cmake" INSTALL_DESTINATION ${RIDGELENS_CMAKE_DIR})
