@@ -1,0 +1,48 @@
+// The options of `analyze`, shared by ridgelens and ridgelens-mpi.
+
+#include "analyze_arguments.hpp"
+
+#include "ridgelens/error.hpp"
+
+namespace ridgelens::cli {
+
+namespace po = boost::program_options;
+
+po::options_description analyze_options(AnalyzeArguments& a, const std::string& usage,
+                                        const std::string& solver_help) {
+    po::options_description options(usage + "\n\nOptions");
+    options.add_options()("help,h", "show this help");
+    add_problem_source_options(options, a.source);
+    options.add_options()(
+        "lambda", po::value(&a.lambdas)->composing()->value_name("L"),
+        "penalty strength λ >= 0; repeat for several (eigenpairs and CHOLMOD's analysis "
+        "are reused)");
+    add_eigen_options(options, a.analysis.eigen, a.analysis.psd);
+    options.add_options()("solver", po::value(&a.solver)->default_value("auto"),
+                          solver_help.c_str())(
+        "tol", po::value(&a.analysis.cg.tolerance)->default_value(1e-10, "1e-10"),
+        "relative residual tolerance of CG")(
+        "max-cg-iterations", po::value(&a.analysis.cg.max_iterations)->default_value(0),
+        "cap on CG iterations (0: 10·n, at most 100000)")(
+        "out", po::value(&a.out_path)->value_name("report.json"),
+        "write the JSON report here (atomically)")(
+        "theta-ridge-out", po::value(&a.theta_ridge_out)->value_name("x.mtx"),
+        "write θ̂_ridge of the first λ as a Matrix Market array")(
+        "plot", po::value(&a.plot_directory)->value_name("DIR"),
+        "write the pictures of the report (SVG files and DIR/index.html) into DIR")(
+        "quiet,q", po::bool_switch(&a.quiet), "no progress messages on stderr");
+    return options;
+}
+
+void apply_analyze_arguments(AnalyzeArguments& a, const Progress& progress) {
+    const bool fashion_default = a.source.hessian_path.empty();
+    if (!fashion_default && a.lambdas.empty())
+        throw UsageError("--lambda is required with --hessian");
+    if (fashion_default && a.lambdas.empty()) a.lambdas = {0.01, 1.0};
+    a.analysis.lambdas = a.lambdas;
+    a.analysis.solver = parse_solver_choice(a.solver);
+    a.analysis.seed = a.source.seed;
+    a.analysis.progress = progress;
+}
+
+}  // namespace ridgelens::cli

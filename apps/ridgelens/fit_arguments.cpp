@@ -1,0 +1,46 @@
+// The options of `fit`, shared by ridgelens and ridgelens-mpi.
+
+#include "fit_arguments.hpp"
+
+#include "problem_source.hpp"
+#include "ridgelens/error.hpp"
+
+namespace ridgelens::cli {
+
+namespace po = boost::program_options;
+
+po::options_description fit_options(FitArguments& a, const std::string& usage) {
+    po::options_description options(usage + "\n\nOptions");
+    options.add_options()("help,h", "show this help");
+    add_model_source_options(options, a.source);
+    options.add_options()("lambda", po::value(&a.lambdas)->composing()->value_name("L"),
+                          "total penalty strength λ; repeat for several");
+    PsdCheckOptions& psd = a.analysis.analysis.psd;
+    add_eigen_options(options, a.analysis.analysis.eigen, psd);
+    options.add_options()("solver", po::value(&a.solver)->default_value("cg"),
+                          "cg (the Hessian is matrix-free)")(
+        "tol", po::value(&a.analysis.analysis.cg.tolerance)->default_value(1e-10, "1e-10"),
+        "relative residual tolerance of the ridge solves")(
+        "no-approximation", po::bool_switch(&a.no_approximation), "skip fitting θ*_λ for every λ")(
+        "seed", po::value(&a.seed)->default_value(1), "Lanczos start vector seed")(
+        "out", po::value(&a.out_path)->value_name("report.json"), "the JSON report (atomic)")(
+        "plot", po::value(&a.plot_directory)->value_name("DIR"),
+        "write the pictures of the report (SVG files and DIR/index.html) into DIR")(
+        "quiet,q", po::bool_switch(&a.quiet), "no progress messages on stderr");
+    return options;
+}
+
+void apply_fit_arguments(FitArguments& a, const Progress& progress) {
+    if (a.lambdas.empty()) throw UsageError("--lambda is required with --data");
+    if (a.solver != "cg")
+        throw UsageError("fit: model Hessians are matrix-free; --solver must be cg");
+    a.analysis.fit = a.source.fit;
+    report_newton_progress(a.analysis.fit, progress);
+    a.analysis.analysis.lambdas = a.lambdas;
+    a.analysis.analysis.solver = SolverChoice::cg;
+    a.analysis.analysis.seed = a.seed;
+    a.analysis.analysis.progress = progress;
+    a.analysis.approximation_study = !a.no_approximation;
+}
+
+}  // namespace ridgelens::cli
