@@ -6,6 +6,7 @@
 #include <sstream>
 #include <utility>
 
+#include "parallel/ordered_sums.hpp"
 #include "ridgelens/error.hpp"
 
 namespace ridgelens {
@@ -44,32 +45,41 @@ struct CurvatureSums {
 };
 
 CurvatureSums curvature_sums(const double* p, const double* q, Index n) {
-    double pq = 0, pp = 0;
-    bool finite = true;
-#pragma omp parallel for schedule(static) reduction(+ : pq, pp) reduction(&& : finite) \
-    if (run_parallel(n))
-    for (Index i = 0; i < n; ++i) {
-        pq += p[i] * q[i];
-        pp += p[i] * p[i];
-        finite = finite && std::isfinite(q[i]);
-    }
-    return {pq, pp, finite};
+    const auto sums =
+        parallel::ordered_sums<3>(n, run_parallel(n), [&](Index begin, Index end, double* sum) {
+            double pq = 0, pp = 0, non_finite = 0;
+#pragma omp simd reduction(+ : pq, pp, non_finite)
+            for (Index i = begin; i < end; ++i) {
+                pq += p[i] * q[i];
+                pp += p[i] * p[i];
+                non_finite += std::isfinite(q[i]) ? 0 : 1;
+            }
+            sum[0] = pq;
+            sum[1] = pp;
+            sum[2] = non_finite;
+        });
+    return {sums[0], sums[1], sums[2] == 0};
 }
 
 // Pass 2: x += αp, r −= α(q + shift·p); returns rᵀMr (M = diag(m)) and rᵀr.
 std::pair<double, double> update_iterate(double alpha, double shift, const double* p,
                                          const double* q, const double* m, double* x, double* r,
                                          Index n) {
-    double rz = 0, rr = 0;
-#pragma omp parallel for schedule(static) reduction(+ : rz, rr) if (run_parallel(n))
-    for (Index i = 0; i < n; ++i) {
-        x[i] += alpha * p[i];
-        const double residual = r[i] - alpha * (q[i] + shift * p[i]);
-        r[i] = residual;
-        rz += residual * m[i] * residual;
-        rr += residual * residual;
-    }
-    return {rz, rr};
+    const auto sums =
+        parallel::ordered_sums<2>(n, run_parallel(n), [&](Index begin, Index end, double* sum) {
+            double rz = 0, rr = 0;
+#pragma omp simd reduction(+ : rz, rr)
+            for (Index i = begin; i < end; ++i) {
+                x[i] += alpha * p[i];
+                const double residual = r[i] - alpha * (q[i] + shift * p[i]);
+                r[i] = residual;
+                rz += residual * m[i] * residual;
+                rr += residual * residual;
+            }
+            sum[0] = rz;
+            sum[1] = rr;
+        });
+    return {sums[0], sums[1]};
 }
 
 // Pass 3: p = M·r + βp.
