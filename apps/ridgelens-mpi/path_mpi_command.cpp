@@ -1,9 +1,12 @@
 // `ridgelens-mpi path`: `ridgelens path` across MPI ranks. H (a Matrix Market
-// file, row-distributed; or a model on data rows split across the ranks) is
-// applied through a collective operator on replicated vectors, and the
-// single-machine compute_path (top-k, multi-shift CG, df by dense spectrum or
-// SLQ) runs unchanged on every rank. Same options (except --solver cholmod),
-// same table, same JSON report and CSV (rank 0).
+// file, row-distributed; or a model's curvature, its data rows split across
+// the ranks, as a PETSc shell) is a PartitionedOperator: every vector of the
+// path is split by rows like H. The library's compute_path runs on each rank's
+// rows, its inner products summed over the ranks (multi-shift CG, deflation,
+// SLQ, the dense spectrum of a small H), with SLEPc for the top-k pairs and the
+// PSD check. Same options (except --solver cholmod), same table, same JSON
+// report and CSV (rank 0). A model is fitted first with θ replicated (the
+// data-parallel Newton-CG of `ridgelens-mpi fit`).
 
 #include <boost/program_options.hpp>
 #include <cstdio>
@@ -22,8 +25,9 @@
 #include "ridgelens/analysis/path.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/mpi/distribute.hpp"
+#include "ridgelens/mpi/distributed_eigen.hpp"
+#include "ridgelens/mpi/partitioned_operator.hpp"
 #include "ridgelens/mpi/replicated_model.hpp"
-#include "ridgelens/mpi/replicated_operator.hpp"
 #include "ridgelens/plot/plot_report.hpp"
 #include "ridgelens/report/json_report.hpp"
 #include "ridgelens/report/path_report.hpp"
@@ -39,9 +43,9 @@ const char* const mpi_path_usage =
     "…)\n"
     "               --lambdas MIN:MAX:COUNT [options]\n\n"
     "ridgelens path across MPI ranks: H.mtx is read row-distributed (a model's data rows\n"
-    "split across the ranks); the single-machine path algorithms run on every rank with\n"
-    "the vectors replicated, each product with H one distributed MatMult (or local pass)\n"
-    "and one collective. The report is written by rank 0.\n\n";
+    "split across the ranks); every vector of the path is split by rows like H, the\n"
+    "top-k pairs come from SLEPc, multi-shift CG and SLQ run on each rank's rows with\n"
+    "their inner products summed over the ranks. The report is written by rank 0.\n\n";
 
 }  // namespace
 
@@ -72,20 +76,19 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
     a.path.slq.seed = a.source.seed;
     a.path.progress = progress;
 
-    // Exactly one of the two sources; every rank builds the same HessianProblem
-    // (replicated θ̂, a collective operator).
+    // Exactly one of the two sources; every rank builds its rows of the
+    // HessianProblem (θ̂ and g split like H, a partitioned operator).
     std::unique_ptr<DistributedSource> matrix_source;
-    std::optional<mpi::ReplicatedOperator> matrix_operator;
+    std::optional<mpi::PartitionedOperator> hessian;
     DistributedLoadedModel loaded_model;
     std::optional<mpi::ReplicatedModel> model;
-    std::optional<ModelCurvatureOperator> curvature;
     std::optional<HessianProblem> problem_storage;
     if (a.model_source.data.path.empty()) {
         matrix_source = DistributedSource::load(comm, a.source, progress);
         const mpi::DistributedProblem& distributed = matrix_source->problem();
-        matrix_operator.emplace(distributed.hessian);
-        HessianProblem& problem = problem_storage.emplace(HessianProblem{*matrix_operator});
-        problem.theta = mpi::gather_to_all(distributed.theta);
+        hessian.emplace(distributed.hessian);
+        HessianProblem& problem = problem_storage.emplace(HessianProblem{*hessian});
+        problem.theta = mpi::local_part(distributed.theta);
         problem.source = distributed.source;
         problem.theta_source = distributed.theta_source;
         problem.nonzeros = distributed.nonzeros;
@@ -105,11 +108,15 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
             return exit_numerical_failure;
         }
         progress(fit.message);
-        model->set_curvature_point(fit.theta);
-        curvature.emplace(*model);
-        HessianProblem& problem = problem_storage.emplace(HessianProblem{*curvature});
-        problem.theta = fit.theta;
-        if (a.model_source.fit.base_lambda > 0) model->evaluate(fit.theta, &problem.gradient);
+        model->set_curvature_point(fit.theta);  // also the shell's
+        hessian.emplace(loaded_model.model->curvature());
+        HessianProblem& problem = problem_storage.emplace(HessianProblem{*hessian});
+        problem.theta = hessian->local_rows(fit.theta);
+        if (a.model_source.fit.base_lambda > 0) {
+            Vector gradient;
+            model->evaluate(fit.theta, &gradient);
+            problem.gradient = hessian->local_rows(gradient);
+        }
         problem.psd_by_construction = true;  // convex losses; the GGN is PSD for any loss
         problem.source = model->name() + " model on " + loaded_model.description + ", " +
                          to_string(model->curvature()) + " curvature at θ̂ (matrix-free, " +
@@ -117,16 +124,19 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
         problem.theta_source = "Newton-CG fit: " + fit.message;
     }
     const HessianProblem& problem = *problem_storage;
+    a.path.eigensolvers = mpi::slepc_eigensolvers(hessian->matrix());
     const PathResult result = compute_path(problem, a.path);
+    const ProblemSummary summary = summarize(problem);  // collective: before rank 0 alone
     if (root) {
         print_path_table(std::cout, problem, result);
         if (!a.out_path.empty() || !a.plot_directory.empty()) {
-            nlohmann::json report = make_path_report(problem, result);
+            nlohmann::json report = make_path_report(summary, result);
             report["mpi"] = {{"ranks", mpi::size(comm)},
                              {"backend",
-                              "single-machine path algorithms on replicated vectors; H "
-                              "distributed (PETSc MatMult + allgather, or model pass + "
-                              "Allreduce per product)"}};
+                              "vectors split by rows over the ranks (PETSc's layout); top-k "
+                              "and PSD check by SLEPc Krylov-Schur, multi-shift CG and SLQ on "
+                              "each rank's rows with MPI_Allreduce for inner products; H by "
+                              "MatMult (a model: its shell, one data pass and one Allreduce)"}};
             if (!a.out_path.empty()) {
                 write_json_report(a.out_path, report);
                 progress("report written to " + a.out_path);

@@ -76,7 +76,7 @@ int run_path(const std::vector<std::string>& arguments) {
     const PathResult result = compute_path(problem, a.path);
     print_path_table(std::cout, problem, result);
     if (!a.out_path.empty() || !a.plot_directory.empty()) {
-        const nlohmann::json report = make_path_report(problem, result);
+        const nlohmann::json report = make_path_report(summarize(problem), result);
         if (!a.out_path.empty()) {
             write_json_report(a.out_path, report);
             progress("report written to " + a.out_path);

@@ -60,7 +60,7 @@ void print_summary_table(std::ostream& out, const ProblemSummary& problem,
 }
 
 void print_path_table(std::ostream& out, const HessianProblem& problem, const PathResult& result) {
-    out << "H: " << problem.source << "\n   n = " << problem.hessian.rows()
+    out << "H: " << problem.source << "\n   n = " << problem.hessian.global_rows()
         << "\nθ̂: " << problem.theta_source << "\n";
     out << "eigenpairs: " << result.eigen.message << "\nPSD check: " << result.psd.evidence
         << "\nsolver: " << result.solver << " (" << result.solver_reason << ")\n";

@@ -23,12 +23,13 @@ void report_progress(const AnalyzeOptions& options, const std::string& message) 
 
 ProblemSummary summarize(const HessianProblem& problem) {
     ProblemSummary summary;
-    summary.n = problem.hessian.rows();
+    const OperatorRef hessian = problem.hessian;  // norms summed over a partition's ranks
+    summary.n = hessian.global_rows();
     summary.nonzeros = problem.nonzeros;
     summary.source = problem.source;
     summary.theta_source = problem.theta_source;
-    summary.theta_norm = problem.theta.norm();
-    summary.gradient_norm = problem.gradient.size() ? problem.gradient.norm() : 0.0;
+    summary.theta_norm = hessian.norm(problem.theta);
+    summary.gradient_norm = problem.gradient.size() ? hessian.norm(problem.gradient) : 0.0;
     summary.psd_by_construction = problem.psd_by_construction;
     return summary;
 }

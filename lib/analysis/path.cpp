@@ -15,25 +15,34 @@ using pipeline::Clock;
 using pipeline::format_double;
 using pipeline::seconds_since;
 
+// Copies a solve's outcome and evidence into its point: the norm of x and its
+// coefficients along the top directions (summed over the ranks of a
+// partitioned H).
+void record_solve(OperatorRef hessian, const Eigenpairs& eigen, const SolveResult& solve,
+                  PathPoint& point) {
+    point.status = solve.status;
+    point.message = solve.message;
+    point.relative_residual = solve.relative_residual;
+    point.iterations = solve.iterations;
+    point.ridge_norm = hessian.norm(solve.x);
+    const Index directions = static_cast<Index>(point.predicted.size());
+    const Vector coefficients =
+        hessian.transpose_product(eigen.vectors.leftCols(directions), solve.x);
+    point.coefficients.assign(coefficients.begin(), coefficients.end());
+}
+
 // Solves every λ by CHOLMOD: one symbolic analysis (done when the solver was
 // chosen), one numeric factorization per λ.
-void solve_path_cholmod(CholmodSolver& cholmod, const Vector& rhs, PathResult& result) {
+void solve_path_cholmod(const HessianProblem& problem, CholmodSolver& cholmod, const Vector& rhs,
+                        PathResult& result) {
     result.solver = "cholmod";
     result.analysis_seconds = cholmod.analysis_seconds();
     for (PathPoint& point : result.points) {
         const SolveResult solve = cholmod.solve(point.lambda, rhs);
         point.factorization_seconds = cholmod.last_factorization_seconds();
         point.seconds = solve.seconds;
-        point.status = solve.status;
-        point.message = solve.message;
-        point.relative_residual = solve.relative_residual;
-        point.iterations = solve.iterations;
-        point.ridge_norm = solve.x.norm();
+        record_solve(problem.hessian, result.eigen, solve, point);
         ++result.total_matvecs;  // the residual check
-        point.coefficients.clear();
-        const Index directions = static_cast<Index>(point.predicted.size());
-        for (Index j = 0; j < directions; ++j)
-            point.coefficients.push_back(result.eigen.vectors.col(j).dot(solve.x));
     }
 }
 
@@ -62,17 +71,7 @@ void solve_path_multishift(const HessianProblem& problem, const PathOptions& opt
                                 std::to_string(plain.iterations));
     }
     for (std::size_t i = 0; i < result.points.size(); ++i) {
-        PathPoint& point = result.points[i];
-        const SolveResult& solve = solved.solutions[i];
-        point.status = solve.status;
-        point.message = solve.message;
-        point.relative_residual = solve.relative_residual;
-        point.iterations = solve.iterations;
-        point.ridge_norm = solve.x.norm();
-        point.coefficients.clear();
-        const Index directions = static_cast<Index>(point.predicted.size());
-        for (Index j = 0; j < directions; ++j)
-            point.coefficients.push_back(result.eigen.vectors.col(j).dot(solve.x));
+        record_solve(problem.hessian, result.eigen, solved.solutions[i], result.points[i]);
     }
 }
 
@@ -80,13 +79,14 @@ void solve_path_multishift(const HessianProblem& problem, const PathOptions& opt
 // estimate; the SLQ run also gives the spectral density.
 void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptions& options,
                                   PathResult& result) {
-    const Index n = problem.hessian.rows();
-    // Longer probes where the basis fits in 512 MB: the quadrature error at
-    // small λ then drops below the statistical one (see SlqOptions).
+    const Index n = problem.hessian.global_rows();
+    // Longer probes where the basis (this process's rows of it) fits in 512 MB:
+    // the quadrature error at small λ then drops below the statistical one
+    // (see SlqOptions).
     SlqOptions slq = options.slq;
     if (slq.max_lanczos_steps == 0) {
-        const double budget_steps =
-            512e6 / 8 / static_cast<double>(n) - static_cast<double>(result.eigen.converged);
+        const double budget_steps = 512e6 / 8 / static_cast<double>(problem.hessian.rows()) -
+                                    static_cast<double>(result.eigen.converged);
         slq.max_lanczos_steps = std::max<Index>(
             slq.lanczos_steps, std::min<Index>(300, static_cast<Index>(budget_steps)));
     }
@@ -172,12 +172,13 @@ PathResult compute_path(const HessianProblem& problem, const PathOptions& option
     pipeline::validate_problem(problem, options.lambdas, options.solver, "path");
     const auto start = Clock::now();
     const OperatorRef H = problem.hessian;
-    const Index n = H.rows();
+    const Index n = H.rows();  // this process's rows (all of them without a partition)
     PathResult result;
 
-    pipeline::report(options.progress, "computing the top " + std::to_string(options.eigen.k) +
-                                           " eigenpairs of H (n = " + std::to_string(n) + ")");
-    result.eigen = compute_top_eigenpairs(H, options.eigen, options.seed);
+    pipeline::report(options.progress,
+                     "computing the top " + std::to_string(options.eigen.k) +
+                         " eigenpairs of H (n = " + std::to_string(H.global_rows()) + ")");
+    result.eigen = options.eigensolvers.top(H, options.eigen, options.seed);
     pipeline::report(options.progress, result.eigen.message);
     result.total_matvecs += result.eigen.matvecs;
     if (result.eigen.status != EigenStatus::converged) {
@@ -187,9 +188,9 @@ PathResult compute_path(const HessianProblem& problem, const PathOptions& option
     const double sigma_scale = pipeline::spectral_scale(result.eigen);
     pipeline::SolverDecision decision = pipeline::choose_solver(problem, options.solver);
     result.solver_reason = decision.reason;
-    result.psd =
-        pipeline::check_psd(problem, options.psd, sigma_scale, decision.cholmod.get(),
-                            options.seed + 1, options.progress, result.checks, result.warnings);
+    result.psd = pipeline::check_psd(problem, options.psd, sigma_scale, decision.cholmod.get(),
+                                     options.seed + 1, options.progress, result.checks,
+                                     result.warnings, options.eigensolvers);
     result.total_matvecs += result.psd.smallest.matvecs;
 
     // b = Hθ̂ − g and the eigen predictions of the coefficient paths.
@@ -198,14 +199,13 @@ PathResult compute_path(const HessianProblem& problem, const PathOptions& option
     ++result.total_matvecs;
     if (problem.gradient.size() == n) rhs -= problem.gradient;
     const Index directions = std::min(options.path_directions, result.eigen.converged);
+    const Vector rhs_top =  // σ_j c_j − q_jᵀg
+        H.transpose_product(result.eigen.vectors.leftCols(directions), rhs);
     for (double lambda : options.lambdas) {
         PathPoint point;
         point.lambda = lambda;
-        for (Index j = 0; j < directions; ++j) {
-            const double sigma = result.eigen.values[j];
-            const double b_j = result.eigen.vectors.col(j).dot(rhs);  // σ_j c_j − q_jᵀg
-            point.predicted.push_back(b_j / (sigma + lambda));
-        }
+        for (Index j = 0; j < directions; ++j)
+            point.predicted.push_back(rhs_top[j] / (result.eigen.values[j] + lambda));
         result.points.push_back(std::move(point));
     }
 
@@ -213,7 +213,7 @@ PathResult compute_path(const HessianProblem& problem, const PathOptions& option
                                            std::to_string(options.lambdas.size()) + " λ by " +
                                            (decision.cholmod ? "CHOLMOD" : "multi-shift CG"));
     if (decision.cholmod)
-        solve_path_cholmod(*decision.cholmod, rhs, result);
+        solve_path_cholmod(problem, *decision.cholmod, rhs, result);
     else
         solve_path_multishift(problem, options, rhs, result);
     for (const PathPoint& point : result.points)

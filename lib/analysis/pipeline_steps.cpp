@@ -124,7 +124,8 @@ SolveResult solve_with_cholmod(CholmodSolver& cholmod, const PsdVerdict& psd, do
 PsdVerdict check_psd(const HessianProblem& problem, const PsdCheckOptions& options,
                      double sigma_scale, CholmodSolver* cholmod, std::uint64_t seed,
                      const std::function<void(const std::string&)>& progress,
-                     std::vector<std::string>& checks, std::vector<std::string>& warnings) {
+                     std::vector<std::string>& checks, std::vector<std::string>& warnings,
+                     const Eigensolvers& eigensolvers) {
     report(progress, "checking positive semidefiniteness (smallest eigenvalue)");
     PsdVerdict verdict;
     // A matrix-free H that is PSD by construction (a convex loss, a Gauss-Newton
@@ -133,7 +134,7 @@ PsdVerdict check_psd(const HessianProblem& problem, const PsdCheckOptions& optio
     PsdCheckOptions effective = options;
     if (problem.psd_by_construction && cholmod == nullptr)
         effective.max_steps = std::min<Index>(options.max_steps, 50);
-    verdict.smallest = compute_smallest_eigenvalue(problem.hessian, sigma_scale, effective, seed);
+    verdict.smallest = eigensolvers.smallest(problem.hessian, sigma_scale, effective, seed);
     const SmallestEigenvalue& smallest = verdict.smallest;
     report(progress, smallest.message);
     const double tau = options.tolerance * sigma_scale;

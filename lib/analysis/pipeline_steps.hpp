@@ -11,6 +11,7 @@
 #include "ridgelens/analysis/analyze.hpp"
 #include "ridgelens/solve/cholmod_solver.hpp"
 #include "ridgelens/solve/multishift_cg.hpp"
+#include "ridgelens/spectrum/eigensolvers.hpp"
 
 namespace ridgelens::pipeline {
 
@@ -44,7 +45,8 @@ SolverDecision choose_solver(const HessianProblem& problem, SolverChoice choice)
 PsdVerdict check_psd(const HessianProblem& problem, const PsdCheckOptions& options,
                      double sigma_scale, CholmodSolver* cholmod, std::uint64_t seed,
                      const std::function<void(const std::string&)>& progress,
-                     std::vector<std::string>& checks, std::vector<std::string>& warnings);
+                     std::vector<std::string>& checks, std::vector<std::string>& warnings,
+                     const Eigensolvers& eigensolvers = {});
 
 /// θ̂_ridge by CHOLMOD for one λ, refused up front where the PSD check
 /// proved H + λI indefinite (λ ≤ −σ_min), and with a message that says what

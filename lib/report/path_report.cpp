@@ -33,7 +33,7 @@ json point_to_json(const PathPoint& point) {
 
 }  // namespace
 
-json make_path_report(const HessianProblem& problem, const PathResult& result) {
+json make_path_report(const ProblemSummary& problem, const PathResult& result) {
     json points = json::array();
     for (const PathPoint& point : result.points) points.push_back(point_to_json(point));
     const SpectralEstimate& spectrum = result.spectrum;
@@ -43,8 +43,8 @@ json make_path_report(const HessianProblem& problem, const PathResult& result) {
         deflation["iterations_saved"] = result.undeflated_iterations - result.krylov_iterations;
     return json{{"ridgelens_version", version_string},
                 {"status", result.ok ? "ok" : "numerical_failure"},
-                {"problem", report::problem_section(summarize(problem))},
-                {"eigen", report::eigen_section(summarize(problem), result.eigen, result.psd)},
+                {"problem", report::problem_section(problem)},
+                {"eigen", report::eigen_section(problem, result.eigen, result.psd)},
                 {"solver", result.solver},
                 {"solver_reason", result.solver_reason},
                 {"cholmod_analysis_seconds", result.analysis_seconds},

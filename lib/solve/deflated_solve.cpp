@@ -19,9 +19,12 @@ void DeflatedOperator::perform_op(const double* x, double* y) const {
     const Eigen::Map<const Vector> in(x, n);
     Eigen::Map<Vector> out(y, n);
     const DenseMatrix& q = *basis_;
-    projected_.noalias() = in - q * (q.transpose() * in);
+    Vector coefficients = q.transpose() * in;
+    hessian_.sum(coefficients.data(), coefficients.size());
+    projected_.noalias() = in - q * coefficients;
     hessian_.perform_op(projected_.data(), y);
-    const Vector coefficients = q.transpose() * out;
+    coefficients.noalias() = q.transpose() * out;
+    hessian_.sum(coefficients.data(), coefficients.size());
     out.noalias() -= q * coefficients;
 }
 
@@ -37,7 +40,7 @@ MultiShiftResult solve_multishift_deflated(OperatorRef hessian, const Eigenpairs
     if (q.rows() != n || q.cols() != pairs.values.size())
         throw UsageError("deflated solve: eigenvectors do not match the operator");
 
-    const Vector b_components = q.transpose() * b;
+    const Vector b_components = hessian.transpose_product(q, b);
     const Vector b_rest = b - q * b_components;
     const DeflatedOperator deflated(hessian, q);
     MultiShiftCgOptions inner = options;
@@ -45,7 +48,7 @@ MultiShiftResult solve_multishift_deflated(OperatorRef hessian, const Eigenpairs
     MultiShiftResult result = solve_multishift_cg(deflated, shifts, b_rest, inner);
 
     Vector product(n);
-    const double b_norm = b.norm();
+    const double b_norm = hessian.norm(b);
     for (std::size_t i = 0; i < shifts.size(); ++i) {
         SolveResult& solution = result.solutions[i];
         const double shift = shifts[i];
@@ -53,13 +56,14 @@ MultiShiftResult solve_multishift_deflated(OperatorRef hessian, const Eigenpairs
         Vector exact_part(b_components.size());
         for (Index j = 0; j < exact_part.size(); ++j)
             exact_part[j] = b_components[j] / (pairs.values[j] + shift);
-        solution.x -= q * (q.transpose() * solution.x);
+        solution.x -= q * hessian.transpose_product(q, solution.x);
         solution.x += q * exact_part;
         solution.solver = "deflated_multishift_cg";
         hessian.perform_op(solution.x.data(), product.data());
         ++result.matvecs;
         product += shift * solution.x - b;
-        solution.relative_residual = b_norm > 0 ? product.norm() / b_norm : product.norm();
+        const double residual = hessian.norm(product);
+        solution.relative_residual = b_norm > 0 ? residual / b_norm : residual;
         const bool inner_ok = solution.status == SolveStatus::converged ||
                               solution.status == SolveStatus::not_converged;
         if (!inner_ok) continue;  // keep the inner failure (indefinite, non-finite)

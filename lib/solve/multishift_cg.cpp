@@ -10,6 +10,7 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "ridgelens/error.hpp"
@@ -150,7 +151,9 @@ void check_arguments(OperatorRef op, const std::vector<double>& shifts, const Ve
     if (b.size() != n)
         throw UsageError("multi-shift CG: right-hand side has length " + std::to_string(b.size()) +
                          ", operator has dimension " + std::to_string(n));
-    if (!b.allFinite()) throw UsageError("multi-shift CG: right-hand side contains NaN or Inf");
+    double non_finite = b.allFinite() ? 0 : 1;
+    op.sum(&non_finite, 1);  // every process throws, or none
+    if (non_finite > 0) throw UsageError("multi-shift CG: right-hand side contains NaN or Inf");
     if (!(options.tolerance > 0) || !std::isfinite(options.tolerance))
         throw UsageError("multi-shift CG: tolerance must be a finite value > 0");
     if (options.max_iterations < 0) throw UsageError("multi-shift CG: max_iterations must be >= 0");
@@ -159,12 +162,14 @@ void check_arguments(OperatorRef op, const std::vector<double>& shifts, const Ve
                          std::to_string(max_window));
 }
 
-// "NaN at row 7" for the first non-finite entry of the operator output, or an
-// empty string when every entry is finite (then the overflow is in pᵀHp).
-std::string first_non_finite(const Vector& y) {
+// "NaN at row 7" for the first non-finite entry of the operator output (rows
+// numbered globally; this process's rows only), or an empty string when every
+// entry is finite (then the overflow is in pᵀHp, or on another process).
+std::string first_non_finite(const Vector& y, Index first_row) {
     for (Index i = 0; i < y.size(); ++i) {
         if (!std::isfinite(y[i]))
-            return std::string(std::isnan(y[i]) ? "NaN" : "Inf") + " at row " + std::to_string(i);
+            return std::string(std::isnan(y[i]) ? "NaN" : "Inf") + " at row " +
+                   std::to_string(first_row + i);
     }
     return {};
 }
@@ -241,10 +246,13 @@ RunEnd run_multishift(Context& context, const std::vector<ShiftState*>& run) {
         }
         context.op.perform_op(p.data(), hp.data());
         ++context.matvecs;
-        const auto [php, pp] = multishift::dot_and_norm(p.data(), hp.data(), n);
+        double sums[2];
+        std::tie(sums[0], sums[1]) = multishift::dot_and_norm(p.data(), hp.data(), n);
+        context.op.sum(sums, 2);
+        const double php = sums[0], pp = sums[1];
         const double curvature = php + sigma * pp;
         if (!std::isfinite(curvature)) {
-            const std::string where = first_non_finite(hp);
+            const std::string where = first_non_finite(hp, context.op.first_row());
             end.status = SolveStatus::non_finite;
             end.reason = (where.empty() ? "overflow in pᵀHp" : "operator output has " + where) +
                          " at iteration " + std::to_string(context.iteration + 1);
@@ -264,9 +272,10 @@ RunEnd run_multishift(Context& context, const std::vector<ShiftState*>& run) {
         const double alpha = rr / curvature;
 
         const bool deferring = iterating > 0;
-        const double rr_next =
+        double rr_next =
             multishift::update_seed(seed.x.data(), p.data(), hp.data(), r.data(),
                                     deferring ? &window : nullptr, steps, alpha, sigma, n);
+        context.op.sum(&rr_next, 1);
         const Index iteration = ++context.iteration;
         if (!std::isfinite(rr_next)) {
             end.status = SolveStatus::non_finite;
@@ -359,14 +368,14 @@ MultiShiftResult solve_multishift_cg(OperatorRef op, const std::vector<double>& 
         states[i].shift = distinct[i];
         states[i].x = Vector::Zero(n);
     }
-    const double b_norm = b.norm();
-    Context context{
-        op,
-        b,
-        b_norm,
-        options,
-        window_size,
-        options.max_iterations > 0 ? options.max_iterations : std::min<Index>(10 * n, 100000)};
+    const double b_norm = op.norm(b);
+    Context context{op,
+                    b,
+                    b_norm,
+                    options,
+                    window_size,
+                    options.max_iterations > 0 ? options.max_iterations
+                                               : std::min<Index>(10 * op.global_rows(), 100000)};
 
     if (b_norm == 0 || options.tolerance >= 1) {
         // x = 0 meets the tolerance for every shift (b = 0: exactly).
@@ -439,7 +448,7 @@ MultiShiftResult solve_multishift_cg(OperatorRef op, const std::vector<double>& 
         ShiftState& state = states[i];
         if (b_norm == 0) continue;
         const double attainable =
-            1e-14 * std::abs(largest_h + state.shift) * state.x.norm() / b_norm;
+            1e-14 * std::abs(largest_h + state.shift) * op.norm(state.x) / b_norm;
         threshold[i] = std::max(10 * options.tolerance, attainable);
         if (!options.verify_residuals) {
             verified[i] = state.estimate;

@@ -1,5 +1,7 @@
 #include "ridgelens/solve/solve_result.hpp"
 
+#include <cmath>
+
 namespace ridgelens {
 
 const char* to_string(SolveStatus status) {
@@ -20,8 +22,10 @@ double relative_residual(OperatorRef op, double shift, const Vector& x, const Ve
     Vector residual(op.rows());
     op.perform_op(x.data(), residual.data());
     residual += shift * x - b;
-    const double b_norm = b.norm();
-    return b_norm > 0 ? residual.norm() / b_norm : residual.norm();
+    double squares[2] = {residual.squaredNorm(), b.squaredNorm()};
+    op.sum(squares, 2);
+    const double residual_norm = std::sqrt(squares[0]), b_norm = std::sqrt(squares[1]);
+    return b_norm > 0 ? residual_norm / b_norm : residual_norm;
 }
 
 }  // namespace ridgelens

@@ -130,15 +130,21 @@ DenseEigenvalues dense_spectrum(const SparseMatrix& h, Index max_rows) {
 
 DenseEigenvalues dense_spectrum(OperatorRef op, Index max_rows) {
     const auto start = std::chrono::steady_clock::now();
-    const Index n = op.rows();
+    const Index n = op.global_rows();
     check_dense_size(n, max_rows, "dense_spectrum");
     DenseMatrix a = allocate_dense(n, "dense_spectrum");
-    Vector unit = Vector::Zero(n);
+    // Column j of H = H e_j. With a partitioned operator each process forms its
+    // rows of every column in place (the rest zero) and one sum completes A.
+    const Index rows = op.rows(), first = op.first_row();
+    if (rows != n) a.setZero();
+    Vector unit = Vector::Zero(rows);
     for (Index j = 0; j < n; ++j) {
-        unit[j] = 1.0;
-        op.perform_op(unit.data(), a.col(j).data());  // column j of H = H e_j
-        unit[j] = 0.0;
+        const bool mine = j >= first && j < first + rows;
+        if (mine) unit[j - first] = 1.0;
+        op.perform_op(unit.data(), a.col(j).data() + first);
+        if (mine) unit[j - first] = 0.0;
     }
+    if (rows != n) op.sum(a.data(), a.size());
     DenseEigenvalues result;
     result.matvecs = n;
     result.max_asymmetry = symmetrize(a);

@@ -40,7 +40,7 @@ double decay_factor(double sigma, double lambda, double null_threshold) {
 using detail::validate_lambdas;
 
 void validate(OperatorRef op, const Eigenpairs& top, const SlqOptions& options) {
-    const Index n = op.rows();
+    const Index n = op.global_rows();
     const Index k = top.values.size();
     if (options.probes < 2)
         throw UsageError("estimate_spectrum: probes = " + std::to_string(options.probes) +
@@ -64,10 +64,10 @@ void validate(OperatorRef op, const Eigenpairs& top, const SlqOptions& options) 
     if (top.vectors.cols() != k)
         throw UsageError("estimate_spectrum: " + std::to_string(k) + " eigenvalues but " +
                          std::to_string(top.vectors.cols()) + " eigenvectors to deflate");
-    if (k > 0 && top.vectors.rows() != n)
+    if (k > 0 && top.vectors.rows() != op.rows())
         throw UsageError("estimate_spectrum: eigenvectors have " +
                          std::to_string(top.vectors.rows()) + " rows, the operator " +
-                         std::to_string(n));
+                         std::to_string(op.rows()));
     if (k >= n)
         throw UsageError(
             "estimate_spectrum: k = " + std::to_string(k) +
@@ -75,9 +75,9 @@ void validate(OperatorRef op, const Eigenpairs& top, const SlqOptions& options) 
     if (!top.values.allFinite() || !top.vectors.allFinite())
         throw UsageError("estimate_spectrum: the eigenpairs to deflate are not finite");
     if (k > 0) {
-        const double defect = (top.vectors.transpose() * top.vectors - DenseMatrix::Identity(k, k))
-                                  .cwiseAbs()
-                                  .maxCoeff();
+        DenseMatrix gram = top.vectors.transpose() * top.vectors;
+        op.sum(gram.data(), gram.size());
+        const double defect = (gram - DenseMatrix::Identity(k, k)).cwiseAbs().maxCoeff();
         if (defect > 1e-8) {
             std::ostringstream message;
             message << "estimate_spectrum: the eigenvectors to deflate are not orthonormal "
@@ -88,20 +88,34 @@ void validate(OperatorRef op, const Eigenpairs& top, const SlqOptions& options) 
     }
 }
 
-/// Rademacher vectors (±1 with probability ½) from a seeded 64-bit generator.
+/// Rademacher vectors (±1 with probability ½) from a seeded 64-bit generator:
+/// entry i of a probe is bit i mod 64 of the probe's word ⌊i/64⌋. A process
+/// holding the rows [first, first + z.size()) of vectors of length `rows`
+/// draws the same entries there as a single process would.
 class RademacherSource {
   public:
-    explicit RademacherSource(std::uint64_t seed) : generator_(seed) {}
+    RademacherSource(std::uint64_t seed, Index rows, Index first)
+        : generator_(seed), words_((rows + 63) / 64), first_(first) {}
     void fill(Vector& z) {
+        const Index first_word = first_ / 64;
+        generator_.discard(static_cast<unsigned long long>(first_word));
+        Index used = first_word;
         std::uint64_t bits = 0;
-        for (Index i = 0; i < z.size(); ++i) {
-            if (i % 64 == 0) bits = generator_();
-            z[i] = (bits >> (i % 64)) & 1u ? 1.0 : -1.0;
+        for (Index local = 0; local < z.size(); ++local) {
+            const Index i = first_ + local;
+            if (local == 0 || i % 64 == 0) {
+                bits = generator_();
+                ++used;
+            }
+            z[local] = (bits >> (i % 64)) & 1u ? 1.0 : -1.0;
         }
+        generator_.discard(static_cast<unsigned long long>(words_ - used));
     }
 
   private:
     std::mt19937_64 generator_;
+    Index words_;  // words per probe
+    Index first_;
 };
 
 /// The Lanczos coefficients of one probe.
@@ -117,7 +131,8 @@ struct LanczosRun {
 /// there OpenBLAS's thread start-up costs more than it saves, badly so on a
 /// loaded machine. Larger, memory-bound blocks use OpenBLAS's dgemv, whose
 /// kernel streams memory faster (≈ 1.5× measured at 100,000 × 90).
-void project_out(const DenseMatrix& basis, Index columns, Vector& w, Vector& c) {
+/// With a partitioned operator, c is summed over the processes in between.
+void project_out(OperatorRef op, const DenseMatrix& basis, Index columns, Vector& w, Vector& c) {
     const Index rows = basis.rows();
     c.resize(columns);
     const bool large = static_cast<double>(rows) * static_cast<double>(columns) > 4.0 * (1 << 20);
@@ -126,9 +141,11 @@ void project_out(const DenseMatrix& basis, Index columns, Vector& w, Vector& c) 
         const int m = static_cast<int>(rows), n = static_cast<int>(columns), one = 1;
         const double plus = 1, zero = 0, minus = -1;
         dgemv_("T", &m, &n, &plus, basis.data(), &m, w.data(), &one, &zero, c.data(), &one, 1);
+        op.sum(c.data(), columns);
         dgemv_("N", &m, &n, &minus, basis.data(), &m, c.data(), &one, &plus, w.data(), &one, 1);
     } else {
         c.noalias() = basis.leftCols(columns).transpose() * w;
+        op.sum(c.data(), columns);
         w.noalias() -= basis.leftCols(columns) * c;
     }
 }
@@ -136,12 +153,12 @@ void project_out(const DenseMatrix& basis, Index columns, Vector& w, Vector& c) 
 /// w ← w − B Bᵀ w for B the first `columns` columns of `basis`, repeated once
 /// if the first pass removed most of w ("twice is enough"). Returns the total
 /// coefficients.
-Vector orthogonalize(const DenseMatrix& basis, Index columns, Vector& w) {
-    const double before = w.norm();
+Vector orthogonalize(OperatorRef op, const DenseMatrix& basis, Index columns, Vector& w) {
+    const double before = op.norm(w);
     Vector coefficients, again;
-    project_out(basis, columns, w, coefficients);
-    if (w.norm() < 0.7 * before) {
-        project_out(basis, columns, w, again);
+    project_out(op, basis, columns, w, coefficients);
+    if (op.norm(w) < 0.7 * before) {
+        project_out(op, basis, columns, w, again);
         coefficients += again;
     }
     return coefficients;
@@ -201,17 +218,19 @@ bool quadrature_bounds(const LanczosRun& run, double lambda, double a, double& u
 /// Lanczos steps on P⊥HP⊥ from P⊥z, as many as `rule` asks for. `basis`
 /// holds Q_k in its first k columns; the Lanczos vectors are written after
 /// them.
-LanczosRun run_lanczos(CountingOperator& op, DenseMatrix& basis, Index k, const StopRule& rule,
-                       Vector& z, Vector& w) {
+LanczosRun run_lanczos(CountingOperator& counting, DenseMatrix& basis, Index k,
+                       const StopRule& rule, Vector& z, Vector& w) {
+    const OperatorRef op = counting;
     LanczosRun run;
     // z ← P⊥z (twice: Q is orthonormal only to rounding).
     if (k > 0) {
         for (int pass = 0; pass < 2; ++pass) {
-            const Vector c = basis.leftCols(k).transpose() * z;
+            const Vector c = op.transpose_product(basis.leftCols(k), z);
             z.noalias() -= basis.leftCols(k) * c;
         }
     }
     run.norm_squared = z.squaredNorm();
+    op.sum(&run.norm_squared, 1);
     if (run.norm_squared == 0) {  // z ∈ span(Q_k): the measure is empty
         run.invariant = true;
         return run;
@@ -221,13 +240,14 @@ LanczosRun run_lanczos(CountingOperator& op, DenseMatrix& basis, Index k, const 
     for (Index j = 0; j < rule.max_steps; ++j) {
         op.perform_op(basis.col(k + j).data(), w.data());
         double alpha = basis.col(k + j).dot(w);
+        op.sum(&alpha, 1);
         w.noalias() -= alpha * basis.col(k + j);
         if (j > 0) w.noalias() -= run.beta.back() * basis.col(k + j - 1);
         // Full reorthogonalization against Q_k (the deflation P⊥) and every
         // Lanczos vector so far; the coefficient along v_j corrects α.
-        const Vector c = orthogonalize(basis, k + j + 1, w);
+        const Vector c = orthogonalize(op, basis, k + j + 1, w);
         alpha += c[k + j];
-        const double beta = w.norm();
+        const double beta = op.norm(w);
         run.alpha.push_back(alpha);
         run.beta.push_back(beta);
         if (!std::isfinite(alpha) || !std::isfinite(beta)) break;
@@ -489,20 +509,21 @@ SpectralEstimate estimate_spectrum(OperatorRef op, const Eigenpairs& top,
     const auto start = std::chrono::steady_clock::now();
     validate_lambdas(lambdas, "estimate_spectrum");
     validate(op, top, options);
-    const Index n = op.rows();
+    const Index n = op.global_rows();
+    const Index rows = op.rows();  // this process's rows
     const Index k = top.values.size();
     const Index m = std::min(options.lanczos_steps, n - k);
     const Index m_max = std::min(std::max(options.max_lanczos_steps, options.lanczos_steps), n - k);
 
     DenseMatrix basis;
-    Vector z(n), w(n);
+    Vector z(rows), w(rows);
     try {
-        basis.resize(n, k + m_max);
+        basis.resize(rows, k + m_max);
     } catch (const std::bad_alloc&) {
         std::ostringstream message;
-        message << "estimate_spectrum: cannot allocate the Lanczos basis of " << n << " x "
+        message << "estimate_spectrum: cannot allocate the Lanczos basis of " << rows << " x "
                 << k + m_max << " doubles ("
-                << static_cast<double>(n) * static_cast<double>(k + m_max) * 8 / 1e9
+                << static_cast<double>(rows) * static_cast<double>(k + m_max) * 8 / 1e9
                 << " GB); lower lanczos_steps";
         throw ResourceError(message.str());
     }
@@ -523,7 +544,7 @@ SpectralEstimate estimate_spectrum(OperatorRef op, const Eigenpairs& top,
     std::vector<double> checked;  // per-probe midpoints at rule.lambda
 
     CountingOperator counting(op);
-    RademacherSource source(options.seed);
+    RademacherSource source(options.seed, n, op.first_row());
     std::vector<LanczosRun> runs;
     runs.reserve(static_cast<std::size_t>(options.probes));
     for (Index p = 0; p < options.probes; ++p) {

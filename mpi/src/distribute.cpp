@@ -78,4 +78,14 @@ Vector gather_to_all(Vec v) {
     return full;
 }
 
+Vector local_part(Vec v) {
+    PetscInt length = 0;
+    check(VecGetLocalSize(v, &length), "VecGetLocalSize");
+    const PetscScalar* values = nullptr;
+    check(VecGetArrayRead(v, &values), "VecGetArrayRead");
+    Vector local = Eigen::Map<const Vector>(values, length);
+    check(VecRestoreArrayRead(v, &values), "VecRestoreArrayRead");
+    return local;
+}
+
 }  // namespace ridgelens::mpi

@@ -204,4 +204,29 @@ SmallestEigenvalue compute_smallest_eigenvalue(Mat hessian, double scale,
     return result;
 }
 
+Eigensolvers slepc_eigensolvers(Mat hessian) {
+    Eigensolvers solvers;
+    solvers.top = [hessian](OperatorRef, const EigenOptions& options, std::uint64_t seed) {
+        DistributedEigenpairs distributed = compute_top_eigenpairs(hessian, options, seed);
+        Eigenpairs& pairs = distributed.pairs;
+        PetscInt first = 0, last = 0;
+        check(MatGetOwnershipRange(hessian, &first, &last), "MatGetOwnershipRange");
+        pairs.vectors.resize(last - first, static_cast<Index>(distributed.vectors.size()));
+        for (std::size_t j = 0; j < distributed.vectors.size(); ++j) {
+            const PetscScalar* values = nullptr;
+            check(VecGetArrayRead(distributed.vectors[j].get(), &values), "VecGetArrayRead");
+            std::copy(values, values + (last - first),
+                      pairs.vectors.col(static_cast<Index>(j)).data());
+            check(VecRestoreArrayRead(distributed.vectors[j].get(), &values),
+                  "VecRestoreArrayRead");
+        }
+        return std::move(pairs);
+    };
+    solvers.smallest = [hessian](OperatorRef, double scale, const PsdCheckOptions& options,
+                                 std::uint64_t) {
+        return compute_smallest_eigenvalue(hessian, scale, options);
+    };
+    return solvers;
+}
+
 }  // namespace ridgelens::mpi

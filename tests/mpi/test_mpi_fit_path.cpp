@@ -1,23 +1,16 @@
-// ridgelens-mpi fit and path against single-machine and dense references, on
-// whatever number of ranks mpiexec gave: the fit on a8a logistic (θ̂ checked by
-// the full-data gradient, the analysis and the approximation study against the
-// single-machine fit_and_analyze), the path on bcsstk09 (df against a dense
-// eigendecomposition, ‖θ̂_ridge‖ against its ridge transform).
+// ridgelens-mpi fit against single-machine references, on whatever number of
+// ranks mpiexec gave: the fit on a8a logistic (θ̂ checked by the full-data
+// gradient, the analysis and the approximation study against the
+// single-machine fit_and_analyze). The path: test_mpi_path.cpp.
 
 #include <gtest/gtest.h>
 
-#include <Eigen/Eigenvalues>
 #include <cmath>
 
 #include "ridgelens/analysis/fit_analysis.hpp"
-#include "ridgelens/analysis/path.hpp"
 #include "ridgelens/io/libsvm.hpp"
-#include "ridgelens/io/matrix_market.hpp"
 #include "ridgelens/model/linear_models.hpp"
 #include "ridgelens/mpi/distributed_fit.hpp"
-#include "ridgelens/mpi/distributed_matrix_market.hpp"
-#include "ridgelens/mpi/replicated_operator.hpp"
-#include "ridgelens/random_vector.hpp"
 #include "test_data.hpp"
 
 namespace ridgelens {
@@ -80,43 +73,6 @@ TEST(DistributedFit, A8aLogisticEqualsSingleMachine) {
     }
     // λ = λ₀ gives back θ̂.
     EXPECT_LT(result.approximation[0].relative_error, 1e-4);
-}
-
-TEST(DistributedPath, Bcsstk09EqualsDenseReference) {
-    RIDGELENS_REQUIRE_DATA(path, "matrices/bcsstk09.mtx");
-    const SymmetricMatrixFile full = read_symmetric_matrix_market(path);
-    const DenseMatrix dense = DenseMatrix(full.matrix);
-    const Index n = dense.rows();
-    mpi::DistributedMatrixFile file = mpi::read_distributed_matrix_market(PETSC_COMM_WORLD, path);
-    const mpi::ReplicatedOperator op(file.matrix.get());
-    HessianProblem problem{op};
-    problem.theta = seeded_normal_vector(n, 1);
-
-    PathOptions options;
-    options.lambdas = {1e3, 1e5, 1e6};
-    options.eigen.k = 5;
-    options.solver = SolverChoice::cg;
-    const PathResult result = compute_path(problem, options);
-    EXPECT_TRUE(result.ok);
-    EXPECT_GT(op.products(), 0);
-
-    // One dense eigendecomposition (ascending) for every reference number.
-    const Eigen::SelfAdjointEigenSolver<DenseMatrix> reference(dense);
-    const Vector& sigma = reference.eigenvalues();
-    const Vector c = reference.eigenvectors().transpose() * problem.theta;
-    for (Index j = 0; j < 5; ++j)
-        EXPECT_NEAR(result.eigen.values[j], sigma[n - 1 - j], 1e-9 * sigma[n - 1]) << "σ_" << j + 1;
-    ASSERT_EQ(result.points.size(), 3u);
-    for (const PathPoint& p : result.points) {
-        const double df = (sigma.array() / (sigma.array() + p.lambda)).sum();
-        EXPECT_NEAR(p.df, df, 1e-8 * n) << "λ = " << p.lambda;
-        EXPECT_NEAR(p.df_slq, df, 5 * p.df_slq_stderr + p.df_quadrature_error + 1e-6)
-            << "λ = " << p.lambda;
-        EXPECT_EQ(p.status, SolveStatus::converged) << p.message;
-        const double ridge_norm =
-            (sigma.array() / (sigma.array() + p.lambda) * c.array()).matrix().norm();
-        EXPECT_NEAR(p.ridge_norm, ridge_norm, 1e-7 * ridge_norm) << "λ = " << p.lambda;
-    }
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "ridgelens/analysis/analyze.hpp"
 #include "ridgelens/solve/multishift_cg.hpp"
+#include "ridgelens/spectrum/eigensolvers.hpp"
 #include "ridgelens/spectrum/spectral_density.hpp"
 
 namespace ridgelens {
@@ -34,6 +35,9 @@ struct PathOptions {
     Index exact_dof_limit = 3000;    ///< n up to which df comes from a dense eigendecomposition
     std::uint64_t seed = 1;
     std::function<void(const std::string&)> progress;
+    /// The top-k and smallest-eigenvalue solvers (replaced by the distributed
+    /// backend for a partitioned H).
+    Eigensolvers eigensolvers;
 };
 
 /// One λ of the path.
@@ -77,6 +81,13 @@ struct PathResult {
 
 /// Computes the path. Misuse throws UsageError; numerical failures are
 /// statuses in the points, `ok` and `warnings`.
+///
+/// A partitioned H (its operator declares a `RowPartition`: vectors split by
+/// rows over MPI ranks) runs the same algorithms on this rank's rows: θ̂ and
+/// the gradient are this rank's rows, every inner product is summed over the
+/// ranks, the eigenpairs come from `options.eigensolvers` (which must then
+/// handle the partition) and CHOLMOD is not available. Every rank must call
+/// it collectively and gets the same PathResult (eigenvectors: its rows).
 PathResult compute_path(const HessianProblem& problem, const PathOptions& options);
 
 }  // namespace ridgelens

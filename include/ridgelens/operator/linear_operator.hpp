@@ -3,6 +3,7 @@
 /// The operator concept shared by every solver in ridgelens, and a
 /// non-owning, type-erased reference to any operator that satisfies it.
 
+#include <cmath>
 #include <concepts>
 #include <cstdint>
 #include <utility>
@@ -24,9 +25,44 @@ concept LinearOperator = requires(const Op& op, const double* x, double* y) {
     op.perform_op(x, y);
 };
 
+/// How the vectors of an operator are split by rows over several processes
+/// (MPI ranks): each holds the contiguous rows [first_row(), first_row() +
+/// rows()) of every vector, and an operator maps this rank's rows of x to
+/// this rank's rows of y (communicating inside). The algorithms of the
+/// library run unchanged on such slices: every inner product and norm they
+/// form is a local partial sum finished by `sum`. An operator without a
+/// partition holds whole vectors on one process.
+class RowPartition {
+  public:
+    virtual ~RowPartition() = default;
+    /// Length of the whole vectors.
+    virtual Index global_rows() const = 0;
+    /// Global index of this process's first row.
+    virtual Index first_row() const = 0;
+    /// Replaces values[0..count) by their sums over every process (collective:
+    /// every process calls it in the same order; all get the same sums).
+    virtual void sum(double* values, Index count) const = 0;
+};
+
+/// The partition an operator declares through an optional member
+/// `const RowPartition* partition() const`, or null.
+template <class Op>
+const RowPartition* partition_of(const Op& op) {
+    if constexpr (requires {
+                      { op.partition() } -> std::convertible_to<const RowPartition*>;
+                  })
+        return op.partition();
+    else
+        return nullptr;
+}
+
 /// A non-owning reference to any `LinearOperator`: the one type compiled
 /// library code takes, so that solvers are not templates in every caller.
 /// The referenced operator must outlive the reference.
+///
+/// It also carries the operator's `RowPartition`, if any, and offers the
+/// reductions the solvers need (`sum`, `dot`, `norm`), which are local when
+/// there is no partition.
 class OperatorRef {
   public:
     using Scalar = double;
@@ -36,10 +72,12 @@ class OperatorRef {
         OperatorRef(const Op& op)  // NOLINT(google-explicit-constructor): a view, like std::span
         : object_(&op),
           size_(static_cast<Index>(op.rows())),
+          partition_(partition_of(op)),
           apply_([](const void* object, const double* x, double* y) {
               static_cast<const Op*>(object)->perform_op(x, y);
           }) {}
 
+    /// Rows of the vectors this process holds (all of them without a partition).
     Index rows() const { return size_; }
     Index cols() const { return size_; }
     void perform_op(const double* x, double* y) const { apply_(object_, x, y); }
@@ -50,9 +88,40 @@ class OperatorRef {
         perform_op(x.data(), y.data());
     }
 
+    /// The row partition, or null when one process holds whole vectors.
+    const RowPartition* partition() const { return partition_; }
+    /// Length of the whole vectors (rows() without a partition).
+    Index global_rows() const { return partition_ ? partition_->global_rows() : size_; }
+    /// Global index of this process's first row (0 without a partition).
+    Index first_row() const { return partition_ ? partition_->first_row() : 0; }
+    /// Sums values[0..count) over the processes (nothing without a partition).
+    void sum(double* values, Index count) const {
+        if (partition_) partition_->sum(values, count);
+    }
+    /// xᵀy of whole vectors, from this process's rows.
+    double dot(const Vector& x, const Vector& y) const {
+        double value = x.dot(y);
+        sum(&value, 1);
+        return value;
+    }
+    /// ‖x‖ of a whole vector, from this process's rows.
+    double norm(const Vector& x) const {
+        double value = x.squaredNorm();
+        sum(&value, 1);
+        return std::sqrt(value);
+    }
+    /// Qᵀx for a matrix (or block) Q with this process's rows of its columns.
+    template <class Matrix>
+    Vector transpose_product(const Matrix& q, const Vector& x) const {
+        Vector value = q.transpose() * x;
+        sum(value.data(), value.size());
+        return value;
+    }
+
   private:
     const void* object_;
     Index size_;
+    const RowPartition* partition_;
     void (*apply_)(const void*, const double*, double*);
 };
 
@@ -65,6 +134,7 @@ class CountingOperator {
     explicit CountingOperator(OperatorRef op) : op_(op) {}
     Index rows() const { return op_.rows(); }
     Index cols() const { return op_.cols(); }
+    const RowPartition* partition() const { return op_.partition(); }
     void perform_op(const double* x, double* y) const {
         ++count_;
         op_.perform_op(x, y);

@@ -15,6 +15,7 @@ class ShiftedOperator {
     Index rows() const { return base_.rows(); }
     Index cols() const { return base_.cols(); }
     double shift() const { return shift_; }
+    const RowPartition* partition() const { return base_.partition(); }
     void perform_op(const double* x, double* y) const {
         base_.perform_op(x, y);
         const Index n = base_.rows();

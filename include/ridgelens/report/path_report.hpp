@@ -14,7 +14,10 @@ namespace ridgelens {
 /// {"sigma", "value"}, "log_density", "path" — one entry per λ with
 /// "lambda", "df", "df_stderr", "ridge_norm", "relative_residual",
 /// "iterations", "shrunk" (q_jᵀθ̂_ridge of the top directions), "predicted".
-nlohmann::json make_path_report(const HessianProblem& problem, const PathResult& result);
+/// `problem` is `summarize(problem)` of the HessianProblem the path ran on
+/// (collective for a partitioned H, so taken on every rank before rank 0 alone
+/// writes the report).
+nlohmann::json make_path_report(const ProblemSummary& problem, const PathResult& result);
 
 /// One row per λ: lambda, df, df_stderr, ridge_norm, relative_residual,
 /// iterations, status, shrunk_1 … shrunk_m. Written atomically.

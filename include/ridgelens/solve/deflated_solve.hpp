@@ -11,13 +11,15 @@
 namespace ridgelens {
 
 /// The deflated operator y = P⊥ H P⊥ x, P⊥ = I − QQᵀ (Q with orthonormal
-/// columns). Holds references: H and Q must outlive it.
+/// columns). Holds references: H and Q must outlive it. With a partitioned H,
+/// Q holds this process's rows and QᵀX is summed over the processes.
 class DeflatedOperator {
   public:
     using Scalar = double;
     DeflatedOperator(OperatorRef hessian, const DenseMatrix& basis);
     Index rows() const { return hessian_.rows(); }
     Index cols() const { return hessian_.cols(); }
+    const RowPartition* partition() const { return hessian_.partition(); }
     void perform_op(const double* x, double* y) const;
 
   private:

@@ -22,4 +22,7 @@ OwnedVec distribute_vector(Mat layout, const Vector& full);
 /// The whole of a distributed vector on every rank (an allgather).
 Vector gather_to_all(Vec v);
 
+/// This rank's entries of a distributed vector (no communication).
+Vector local_part(Vec v);
+
 }  // namespace ridgelens::mpi

@@ -8,6 +8,7 @@
 
 #include "ridgelens/analysis/analyze.hpp"
 #include "ridgelens/mpi/petsc_session.hpp"
+#include "ridgelens/spectrum/eigensolvers.hpp"
 
 namespace ridgelens::mpi {
 
@@ -32,5 +33,13 @@ DistributedEigenpairs compute_top_eigenpairs(Mat hessian, const EigenOptions& op
 /// library (same fields and meaning; `scale` = σ_1).
 SmallestEigenvalue compute_smallest_eigenvalue(Mat hessian, double scale,
                                                const PsdCheckOptions& options);
+
+/// SLEPc's solvers above as the library's `Eigensolvers`, for a
+/// PartitionedOperator of `hessian` (which must outlive the result): `top`
+/// returns the pairs with `vectors` holding this rank's rows of each q_j,
+/// `smallest` the PSD check. The OperatorRef they are called with is not used
+/// (SLEPc multiplies by `hessian` itself; its products are counted in the
+/// results' matvecs).
+Eigensolvers slepc_eigensolvers(Mat hessian);
 
 }  // namespace ridgelens::mpi
