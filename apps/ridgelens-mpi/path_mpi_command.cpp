@@ -19,18 +19,17 @@
 #include "distributed_source.hpp"
 #include "exit_codes.hpp"
 #include "model_source.hpp"
+#include "mpi_command_line.hpp"
 #include "path_arguments.hpp"
 #include "problem_source.hpp"
 #include "progress.hpp"
+#include "report_outputs.hpp"
 #include "ridgelens/analysis/path.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/mpi/distribute.hpp"
 #include "ridgelens/mpi/distributed_eigen.hpp"
 #include "ridgelens/mpi/partitioned_operator.hpp"
 #include "ridgelens/mpi/replicated_model.hpp"
-#include "ridgelens/plot/plot_report.hpp"
-#include "ridgelens/report/json_report.hpp"
-#include "ridgelens/report/path_report.hpp"
 #include "summary_table.hpp"
 
 namespace ridgelens::cli {
@@ -56,10 +55,7 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
         a, std::string(mpi_path_usage) + path_description,
         "auto | cg: multi-shift CG for the whole grid (cholmod is single-machine only)");
     po::variables_map values;
-    if (!root) std::cout.setstate(std::ios::failbit);  // --help printed once
-    const bool run = parse_command_line(arguments, options, values);
-    if (!root) std::cout.clear();
-    if (!run) return exit_success;
+    if (!parse_command_line_on_ranks(comm, arguments, options, values)) return exit_success;
     const Progress progress(!a.quiet && root);
     if (a.lambdas.empty()) {
         if (!a.source.hessian_path.empty() || !a.model_source.data.path.empty())
@@ -129,25 +125,16 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
     const ProblemSummary summary = summarize(problem);  // collective: before rank 0 alone
     if (root) {
         print_path_table(std::cout, problem, result);
-        if (!a.out_path.empty() || !a.plot_directory.empty()) {
-            nlohmann::json report = make_path_report(summary, result);
-            report["mpi"] = {{"ranks", mpi::size(comm)},
-                             {"backend",
-                              "vectors split by rows over the ranks (PETSc's layout); top-k "
-                              "and PSD check by SLEPc Krylov-Schur, multi-shift CG and SLQ on "
-                              "each rank's rows with MPI_Allreduce for inner products; H by "
-                              "MatMult (a model: its shell, one data pass and one Allreduce)"}};
-            if (!a.out_path.empty()) {
-                write_json_report(a.out_path, report);
-                progress("report written to " + a.out_path);
-            }
-            if (!a.plot_directory.empty())
-                std::cout << "plots: " << plot::write_plots(report, a.plot_directory).page << "\n";
-        }
-        if (!a.csv_path.empty()) {
-            write_path_csv(a.csv_path, result);
-            progress("CSV written to " + a.csv_path);
-        }
+        const nlohmann::json extra = {
+            {"mpi",
+             {{"ranks", mpi::size(comm)},
+              {"backend",
+               "vectors split by rows over the ranks (PETSc's layout); top-k and PSD check by "
+               "SLEPc Krylov-Schur, multi-shift CG and SLQ on each rank's rows with "
+               "MPI_Allreduce for inner products; H by MatMult (a model: its shell, one data "
+               "pass and one Allreduce)"}}}};
+        write_path_outputs(summary, result, extra, a.out_path, a.plot_directory, a.csv_path,
+                           progress);
     }
     return result.ok ? exit_success : exit_numerical_failure;
 }

@@ -12,12 +12,10 @@
 #include "path_arguments.hpp"
 #include "problem_source.hpp"
 #include "progress.hpp"
+#include "report_outputs.hpp"
 #include "ridgelens/analysis/path.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/io/atomic_file.hpp"
-#include "ridgelens/plot/plot_report.hpp"
-#include "ridgelens/report/json_report.hpp"
-#include "ridgelens/report/path_report.hpp"
 #include "summary_table.hpp"
 
 namespace ridgelens::cli {
@@ -75,19 +73,8 @@ int run_path(const std::vector<std::string>& arguments) {
     check_eigen_memory(problem.hessian.rows(), a.path.eigen);
     const PathResult result = compute_path(problem, a.path);
     print_path_table(std::cout, problem, result);
-    if (!a.out_path.empty() || !a.plot_directory.empty()) {
-        const nlohmann::json report = make_path_report(summarize(problem), result);
-        if (!a.out_path.empty()) {
-            write_json_report(a.out_path, report);
-            progress("report written to " + a.out_path);
-        }
-        if (!a.plot_directory.empty())
-            std::cout << "plots: " << plot::write_plots(report, a.plot_directory).page << "\n";
-    }
-    if (!a.csv_path.empty()) {
-        write_path_csv(a.csv_path, result);
-        progress("CSV written to " + a.csv_path);
-    }
+    write_path_outputs(summarize(problem), result, nullptr, a.out_path, a.plot_directory,
+                       a.csv_path, progress);
     return result.ok ? exit_success : exit_numerical_failure;
 }
 

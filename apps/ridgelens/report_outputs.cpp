@@ -7,6 +7,7 @@
 #include "ridgelens/io/vector_io.hpp"
 #include "ridgelens/plot/plot_report.hpp"
 #include "ridgelens/report/json_report.hpp"
+#include "ridgelens/report/path_report.hpp"
 
 namespace ridgelens::cli {
 
@@ -18,6 +19,21 @@ void write_report_outputs(const nlohmann::json& report, const std::string& out_p
     }
     if (!plot_directory.empty())
         std::cout << "plots: " << plot::write_plots(report, plot_directory).page << "\n";
+}
+
+void write_path_outputs(const ProblemSummary& summary, const PathResult& result,
+                        const nlohmann::json& extra, const std::string& out_path,
+                        const std::string& plot_directory, const std::string& csv_path,
+                        const Progress& progress) {
+    if (!out_path.empty() || !plot_directory.empty()) {
+        nlohmann::json report = make_path_report(summary, result);
+        if (extra.is_object()) report.update(extra);
+        write_report_outputs(report, out_path, plot_directory, progress);
+    }
+    if (!csv_path.empty()) {
+        write_path_csv(csv_path, result);
+        progress("CSV written to " + csv_path);
+    }
 }
 
 void write_first_ridge(const AnalysisResult& result, const Vector& x, const std::string& path,

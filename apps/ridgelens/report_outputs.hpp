@@ -7,6 +7,7 @@
 
 #include "progress.hpp"
 #include "ridgelens/analysis/analyze.hpp"
+#include "ridgelens/analysis/path.hpp"
 #include "ridgelens/types.hpp"
 
 namespace ridgelens::cli {
@@ -16,6 +17,14 @@ namespace ridgelens::cli {
 /// that output.
 void write_report_outputs(const nlohmann::json& report, const std::string& out_path,
                           const std::string& plot_directory, const Progress& progress);
+
+/// The outputs of `path` after its table: the JSON report (`extra`'s fields
+/// merged in at the top level, e.g. ridgelens-mpi's "mpi") and its pictures as
+/// write_report_outputs, and the CSV table into `csv_path`; empty paths skip.
+void write_path_outputs(const ProblemSummary& summary, const PathResult& result,
+                        const nlohmann::json& extra, const std::string& out_path,
+                        const std::string& plot_directory, const std::string& csv_path,
+                        const Progress& progress);
 
 /// Writes `x`, θ̂_ridge of the first λ of `result`, to `path` as a Matrix
 /// Market array, only if that solve succeeded: otherwise says on stderr
