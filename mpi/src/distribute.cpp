@@ -61,23 +61,6 @@ OwnedVec distribute_vector(Mat layout, const Vector& full) {
     return v;
 }
 
-Vector gather_to_all(Vec v) {
-    VecScatter scatter = nullptr;
-    Vec all = nullptr;
-    check(VecScatterCreateToAll(v, &scatter, &all), "VecScatterCreateToAll");
-    check(VecScatterBegin(scatter, v, all, INSERT_VALUES, SCATTER_FORWARD), "VecScatterBegin");
-    check(VecScatterEnd(scatter, v, all, INSERT_VALUES, SCATTER_FORWARD), "VecScatterEnd");
-    PetscInt n = 0;
-    check(VecGetSize(all, &n), "VecGetSize");
-    const PetscScalar* values = nullptr;
-    check(VecGetArrayRead(all, &values), "VecGetArrayRead");
-    Vector full = Eigen::Map<const Vector>(values, n);
-    check(VecRestoreArrayRead(all, &values), "VecRestoreArrayRead");
-    VecScatterDestroy(&scatter);
-    VecDestroy(&all);
-    return full;
-}
-
 Vector local_part(Vec v) {
     PetscInt length = 0;
     check(VecGetLocalSize(v, &length), "VecGetLocalSize");
@@ -86,6 +69,18 @@ Vector local_part(Vec v) {
     Vector local = Eigen::Map<const Vector>(values, length);
     check(VecRestoreArrayRead(v, &values), "VecRestoreArrayRead");
     return local;
+}
+
+Vector gather_to_all(Vec v) {
+    VecScatter scatter = nullptr;
+    Vec all = nullptr;
+    check(VecScatterCreateToAll(v, &scatter, &all), "VecScatterCreateToAll");
+    check(VecScatterBegin(scatter, v, all, INSERT_VALUES, SCATTER_FORWARD), "VecScatterBegin");
+    check(VecScatterEnd(scatter, v, all, INSERT_VALUES, SCATTER_FORWARD), "VecScatterEnd");
+    Vector full = local_part(all);  // `all` is sequential: every entry is local
+    VecScatterDestroy(&scatter);
+    VecDestroy(&all);
+    return full;
 }
 
 }  // namespace ridgelens::mpi

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "model_pair.hpp"
 #include "ridgelens/io/libsvm.hpp"
 #include "ridgelens/model/linear_models.hpp"
 #include "ridgelens/mpi/distribute.hpp"
@@ -27,18 +28,12 @@ TEST_P(DistributedModelShell, ProductGradientAndSolveEqualSingleMachine) {
     const ModelCase c = GetParam();
     RIDGELENS_REQUIRE_DATA(path, std::string("ml/") + c.file);
     const MPI_Comm comm = PETSC_COMM_WORLD;
-    mpi::LocalTrainingRows rows = mpi::read_distributed_libsvm(comm, path);
-    std::int64_t local = rows.features.rows(), total = 0;
+    testing::ModelPair models = testing::load_model_pair(comm, path, c.model);
+    std::int64_t local = models.local_samples, total = 0;
     MPI_Allreduce(&local, &total, 1, MPI_INT64_T, MPI_SUM, comm);
-    EXPECT_EQ(total, rows.global_samples);
-    mpi::DistributedModel distributed(
-        comm, make_model(c.model, FeatureMatrix::sparse(std::move(rows.features)), rows.labels),
-        rows.global_samples);
-
-    LibsvmData all = read_libsvm(path);
-    all.features.conservativeResize(all.features.rows(), rows.feature_count);
-    std::unique_ptr<LinearModel> reference =
-        make_model(c.model, FeatureMatrix::sparse(std::move(all.features)), all.labels);
+    EXPECT_EQ(total, models.global_samples);
+    mpi::DistributedModel& distributed = *models.distributed;
+    const std::unique_ptr<LinearModel>& reference = models.reference;
     const Index p = reference->parameters();
     ASSERT_EQ(distributed.parameters(), p);
 

@@ -10,6 +10,7 @@
 #include <Eigen/Eigenvalues>
 #include <cmath>
 
+#include "model_pair.hpp"
 #include "ridgelens/analysis/path.hpp"
 #include "ridgelens/io/libsvm.hpp"
 #include "ridgelens/io/matrix_market.hpp"
@@ -97,14 +98,9 @@ TEST(DistributedPath, Bcsstk09EqualsDenseReference) {
 TEST(DistributedPath, News20SoftmaxEqualsSingleMachine) {
     RIDGELENS_REQUIRE_DATA(path, "ml/news20.libsvm");
     const MPI_Comm comm = PETSC_COMM_WORLD;
-    mpi::LocalTrainingRows rows = mpi::read_distributed_libsvm(comm, path);
-    mpi::DistributedModel distributed(
-        comm, make_model("softmax", FeatureMatrix::sparse(std::move(rows.features)), rows.labels),
-        rows.global_samples);
-    LibsvmData all = read_libsvm(path);
-    all.features.conservativeResize(all.features.rows(), rows.feature_count);
-    std::unique_ptr<LinearModel> reference =
-        make_model("softmax", FeatureMatrix::sparse(std::move(all.features)), all.labels);
+    testing::ModelPair models = testing::load_model_pair(comm, path, "softmax");
+    mpi::DistributedModel& distributed = *models.distributed;
+    const std::unique_ptr<LinearModel>& reference = models.reference;
     const Index p = reference->parameters();
     ASSERT_EQ(distributed.parameters(), p);
 

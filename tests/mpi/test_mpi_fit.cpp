@@ -7,6 +7,7 @@
 
 #include <cmath>
 
+#include "model_pair.hpp"
 #include "ridgelens/analysis/fit_analysis.hpp"
 #include "ridgelens/io/libsvm.hpp"
 #include "ridgelens/model/linear_models.hpp"
@@ -19,10 +20,9 @@ namespace {
 TEST(DistributedFit, A8aLogisticEqualsSingleMachine) {
     RIDGELENS_REQUIRE_DATA(path, "ml/a8a.libsvm");
     const MPI_Comm comm = PETSC_COMM_WORLD;
-    mpi::LocalTrainingRows rows = mpi::read_distributed_libsvm(comm, path);
-    mpi::DistributedModel distributed(
-        comm, make_model("logistic", FeatureMatrix::sparse(std::move(rows.features)), rows.labels),
-        rows.global_samples);
+    testing::ModelPair models = testing::load_model_pair(comm, path, "logistic");
+    mpi::DistributedModel& distributed = *models.distributed;
+    const std::unique_ptr<LinearModel>& reference = models.reference;
     mpi::ReplicatedModel replicated(distributed);
 
     FitAnalysisOptions options;
@@ -34,12 +34,8 @@ TEST(DistributedFit, A8aLogisticEqualsSingleMachine) {
     ASSERT_TRUE(result.fit.converged) << result.fit.message;
     ASSERT_TRUE(result.analyzed);
     EXPECT_TRUE(result.ok);
-    EXPECT_EQ(replicated.samples(), rows.global_samples);
+    EXPECT_EQ(replicated.samples(), models.global_samples);
 
-    LibsvmData all = read_libsvm(path);
-    all.features.conservativeResize(all.features.rows(), rows.feature_count);
-    std::unique_ptr<LinearModel> reference =
-        make_model("logistic", FeatureMatrix::sparse(std::move(all.features)), all.labels);
     // θ̂ is a minimizer by the full-data gradient: ‖∇R + λ₀θ̂‖ at the tolerance.
     Vector gradient;
     reference->evaluate(result.fit.theta, &gradient);
