@@ -55,6 +55,10 @@ const char* to_string(SolverChoice choice) {
 
 AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& options) {
     pipeline::validate_problem(problem, options.lambdas, options.solver, "analyze");
+    if (problem.hessian.partition() != nullptr)
+        throw UsageError(
+            "analyze: H's vectors are split over processes; use ridgelens::mpi::analyze "
+            "(SLEPc, PETSc KSP) or compute_path, which take a RowPartition");
     const OperatorRef H = problem.hessian;
     const Index n = H.rows();
     AnalysisResult result;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <sstream>
+#include <tuple>
 #include <utility>
 
 #include "parallel/ordered_sums.hpp"
@@ -103,12 +104,13 @@ SolveResult solve_conjugate_gradient(OperatorRef op, double shift, const Vector&
         throw UsageError("conjugate gradient: diagonal length differs from the dimension");
 
     const auto start = Clock::now();
-    const Index max_iterations =
-        options.max_iterations > 0 ? options.max_iterations : std::min<Index>(10 * n, 100000);
+    const Index max_iterations = options.max_iterations > 0
+                                     ? options.max_iterations
+                                     : std::min<Index>(10 * op.global_rows(), 100000);
     SolveResult result;
     result.solver = "cg";
     result.x = Vector::Zero(n);
-    const double b_norm = b.norm();
+    const double b_norm = op.norm(b);  // sums over the processes of a partitioned H
     if (b_norm == 0) {
         result.status = SolveStatus::converged;
         result.message = "right-hand side is zero; x = 0";
@@ -118,14 +120,19 @@ SolveResult solve_conjugate_gradient(OperatorRef op, double shift, const Vector&
 
     const Vector inverse_diagonal = jacobi_inverse(diagonal, shift, n);
     Vector r = b, p = inverse_diagonal.cwiseProduct(r), q(n);
-    double rz = r.dot(p);
+    double rz = op.dot(r, p);
     const double threshold = options.tolerance * b_norm;
     double r_norm = b_norm;
     Index iteration = 0;
     std::ostringstream failure;
     for (; iteration < max_iterations && r_norm > threshold; ++iteration) {
         op.perform_op(p.data(), q.data());
-        const CurvatureSums sums = curvature_sums(p.data(), q.data(), n);
+        CurvatureSums sums = curvature_sums(p.data(), q.data(), n);
+        if (op.partition() != nullptr) {
+            double partial[3] = {sums.pq, sums.pp, sums.finite ? 0.0 : 1.0};
+            op.sum(partial, 3);
+            sums = {partial[0], partial[1], partial[2] == 0};
+        }
         if (!sums.finite) {
             result.status = SolveStatus::non_finite;
             failure << "the operator returned NaN or Inf at iteration " << iteration + 1
@@ -146,9 +153,12 @@ SolveResult solve_conjugate_gradient(OperatorRef op, double shift, const Vector&
             break;
         }
         const double alpha = rz / curvature;
-        const auto [rz_next, rr] =
+        double next[2];
+        std::tie(next[0], next[1]) =
             update_iterate(alpha, shift, p.data(), q.data(), inverse_diagonal.data(),
                            result.x.data(), r.data(), n);
+        op.sum(next, 2);
+        const double rz_next = next[0], rr = next[1];
         update_direction(rz_next / rz, inverse_diagonal.data(), r.data(), p.data(), n);
         rz = rz_next;
         r_norm = std::sqrt(rr);

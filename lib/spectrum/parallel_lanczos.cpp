@@ -8,6 +8,16 @@
 #include <cmath>
 #include <vector>
 
+#include "parallel/ordered_sums.hpp"
+
+// Every threaded sum here is bitwise reproducible for a fixed thread count
+// (ridgelens-mpi runs these kernels redundantly on every rank, and all ranks
+// must take the same decisions): scalar sums go through
+// parallel::ordered_sums, the c-wide projections through PartialSums below
+// (a static schedule gives each thread the same row blocks on every run, and
+// the partial sums are added in thread order). No OpenMP `reduction(+)`,
+// which adds the partial sums in the order the threads finish.
+
 namespace ridgelens::detail {
 namespace {
 
@@ -19,7 +29,9 @@ bool run_parallel(Index n) {
 }
 
 // Per-thread partial sums of c values (c + 1 with the squared norm), summed in
-// thread order so that results do not depend on scheduling.
+// thread order so that results do not depend on timing: with the static
+// schedule of the loops that fill them, thread t always gets the same row
+// blocks for a given thread count.
 class PartialSums {
   public:
     PartialSums(int threads, Index width)
@@ -54,10 +66,12 @@ void accumulate_projection(const double* v, Index ld, Index begin, Index end, In
 }  // namespace
 
 double parallel_dot(const double* x, const double* y, Index n) {
-    double sum = 0;
-#pragma omp parallel for schedule(static) reduction(+ : sum) if (run_parallel(n))
-    for (Index i = 0; i < n; ++i) sum += x[i] * y[i];
-    return sum;
+    return parallel::ordered_sums<1>(n, run_parallel(n), [&](Index begin, Index end, double* sum) {
+        double s = 0;
+#pragma omp simd reduction(+ : s)
+        for (Index i = begin; i < end; ++i) s += x[i] * y[i];
+        sum[0] = s;
+    })[0];
 }
 
 void parallel_transpose_product(const double* v, Index ld, Index n, Index c, const double* y,
@@ -150,14 +164,16 @@ void correct_and_project(const double* basis, Index ld, Index n, Index c, const 
 
 // w −= h·previous, returning vᵀw after the update.
 double subtract_and_dot(double* w, double h, const double* previous, const double* v, Index n) {
-    double sum = 0;
-#pragma omp parallel for schedule(static) reduction(+ : sum) if (run_parallel(n))
-    for (Index i = 0; i < n; ++i) {
-        const double value = w[i] - h * previous[i];
-        w[i] = value;
-        sum += v[i] * value;
-    }
-    return sum;
+    return parallel::ordered_sums<1>(n, run_parallel(n), [&](Index begin, Index end, double* sum) {
+        double s = 0;
+#pragma omp simd reduction(+ : s)
+        for (Index i = begin; i < end; ++i) {
+            const double value = w[i] - h * previous[i];
+            w[i] = value;
+            s += v[i] * value;
+        }
+        sum[0] = s;
+    })[0];
 }
 
 void scale_into(const double* f, double factor, double* v, Index n) {

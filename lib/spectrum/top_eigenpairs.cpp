@@ -55,6 +55,14 @@ class FiniteCheckedOperator {
     CountingOperator& op_;
 };
 
+// These Lanczos runs keep whole vectors on one process.
+void require_whole_vectors(OperatorRef op, const char* who) {
+    if (op.partition() != nullptr)
+        throw UsageError(std::string(who) +
+                         ": the operator's vectors are split over processes (RowPartition); "
+                         "use a distributed eigensolver (ridgelens::mpi::slepc_eigensolvers)");
+}
+
 }  // namespace
 
 const char* to_string(EigenStatus status) {
@@ -70,6 +78,7 @@ const char* to_string(EigenStatus status) {
 }
 
 Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options, std::uint64_t seed) {
+    require_whole_vectors(op, "compute_top_eigenpairs");
     const Index n = op.rows();
     const Index subspace = choose_subspace(options, n);
     validate(options, n, subspace);
@@ -134,6 +143,7 @@ Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options, s
 
 SmallestEigenvalue compute_smallest_eigenvalue(OperatorRef op, double scale,
                                                const PsdCheckOptions& options, std::uint64_t seed) {
+    require_whole_vectors(op, "compute_smallest_eigenvalue");
     const Index n = op.rows();
     if (!(scale > 0) || !std::isfinite(scale))
         throw UsageError("PSD check: scale must be a positive bound on ||H||");

@@ -12,6 +12,7 @@
 
 #include "model_pair.hpp"
 #include "ridgelens/analysis/path.hpp"
+#include "ridgelens/error.hpp"
 #include "ridgelens/io/libsvm.hpp"
 #include "ridgelens/io/matrix_market.hpp"
 #include "ridgelens/model/linear_models.hpp"
@@ -21,6 +22,7 @@
 #include "ridgelens/mpi/model_shell.hpp"
 #include "ridgelens/mpi/partitioned_operator.hpp"
 #include "ridgelens/random_vector.hpp"
+#include "ridgelens/solve/conjugate_gradient.hpp"
 #include "test_data.hpp"
 
 namespace ridgelens {
@@ -93,6 +95,34 @@ TEST(DistributedPath, Bcsstk09EqualsDenseReference) {
             EXPECT_NEAR(p.coefficients[j], q.col(j).dot(ridge), 1e-7 * ridge.norm())
                 << "λ = " << p.lambda << ", j = " << j;
     }
+}
+
+// The library's other partition-aware pieces on the same split: Jacobi CG
+// against a dense solve, and the single-process eigensolvers refusing it.
+TEST(DistributedPath, PartitionedCgAndRefusals) {
+    RIDGELENS_REQUIRE_DATA(path, "matrices/bcsstk09.mtx");
+    const SymmetricMatrixFile full = read_symmetric_matrix_market(path);
+    const DenseMatrix dense = DenseMatrix(full.matrix);
+    const Index n = dense.rows();
+    mpi::DistributedMatrixFile file = mpi::read_distributed_matrix_market(PETSC_COMM_WORLD, path);
+    const mpi::PartitionedOperator op(file.matrix.get());
+    const Vector b = seeded_normal_vector(n, 7);
+    const double lambda = 1e4;
+    const Vector diagonal = dense.diagonal();
+    const SolveResult solved =
+        solve_conjugate_gradient(op, lambda, op.local_rows(b), op.local_rows(diagonal));
+    ASSERT_EQ(solved.status, SolveStatus::converged) << solved.message;
+    const Vector x = (dense + lambda * DenseMatrix::Identity(n, n)).llt().solve(b);
+    EXPECT_LT((solved.x - op.local_rows(x)).norm(), 1e-7 * x.norm());
+    EXPECT_LT(solved.relative_residual, 1e-9);
+
+    EXPECT_THROW(compute_top_eigenpairs(op), UsageError);
+    EXPECT_THROW(compute_smallest_eigenvalue(op, 1.0), UsageError);
+    HessianProblem problem{op};
+    problem.theta = op.local_rows(b);
+    AnalyzeOptions options;
+    options.lambdas = {lambda};
+    EXPECT_THROW(analyze(problem, options), UsageError);
 }
 
 TEST(DistributedPath, News20SoftmaxEqualsSingleMachine) {

@@ -111,7 +111,8 @@ struct AnalysisResult {
 
 /// Runs the analysis. Numerical failures are recorded in the result (`ok`,
 /// statuses, warnings); misuse throws UsageError (negative λ, k ≥ n, wrong
-/// vector length, CHOLMOD requested without a matrix).
+/// vector length, CHOLMOD requested without a matrix, an operator with a
+/// RowPartition: use ridgelens::mpi::analyze or compute_path).
 AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& options);
 
 }  // namespace ridgelens

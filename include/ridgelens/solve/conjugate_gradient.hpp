@@ -18,6 +18,9 @@ struct CgOptions {
 /// (the diagonal of H) is given. The final residual is recomputed with one
 /// more application of H; `status` is `converged` only when that recomputed
 /// residual meets 10·tolerance (the recurrence may drift from the truth).
+/// With a partitioned operator (`RowPartition`), b, `diagonal` and x are this
+/// process's rows and every inner product is summed over the processes
+/// (collective: every process calls it together).
 /// @throws UsageError if b's length differs from the operator's, or shift < 0.
 SolveResult solve_conjugate_gradient(OperatorRef op, double shift, const Vector& b,
                                      const std::optional<Vector>& diagonal = std::nullopt,

@@ -68,6 +68,9 @@ struct MultiShiftResult {
 /// Matvecs: iterations + one per distinct shift when verifying + one for the
 /// step that stopped a run early (breakdown, non-finite output); b = 0 gives
 /// x = 0, converged, without applying H.
+/// With a partitioned operator (`RowPartition`), b and every x are this
+/// process's rows and every inner product is summed over the processes
+/// (collective); the results are those of the whole system.
 /// @throws UsageError for an empty grid, a negative or non-finite shift, a wrong
 ///         length of b, NaN/Inf in b, tolerance ≤ 0, max_iterations < 0 or
 ///         update_interval outside [0, 32].

@@ -53,7 +53,9 @@ DenseEigenvalues dense_spectrum(const SparseMatrix& h,
 
 /// All eigenvalues of a symmetric operator, formed column by column as H·e_j
 /// (n products, e.g. for a matrix-free model Hessian), symmetrized as
-/// (A + Aᵀ)/2 (the asymmetry is reported), then LAPACK dsyevd.
+/// (A + Aᵀ)/2 (the asymmetry is reported), then LAPACK dsyevd. With a
+/// partitioned operator each process forms its rows and one sum of n² values
+/// gives every process the whole matrix (collective).
 /// @throws UsageError if n = 0 or n > `max_rows`.
 /// @throws ResourceError if the dense matrix cannot be allocated.
 DenseEigenvalues dense_spectrum(OperatorRef op, Index max_rows = dense_spectrum_default_max_rows);
@@ -204,6 +206,11 @@ struct SpectralEstimate : DofCurve {
 /// quadrature of f(·, λ). Memory: n·(k + m) doubles (m the largest allowed
 /// number of steps). A negative Ritz value proves H indefinite: it is reported
 /// (`indefinite`, `message`) and its f is taken as 0, never used.
+///
+/// With a partitioned operator (`RowPartition`) the vectors of `top` and the
+/// basis are this process's rows, every inner product is summed over the
+/// processes (collective), and entry i of every probe is the one a single
+/// process would draw for row i: the estimate does not depend on the split.
 ///
 /// @param top eigenpairs to deflate (values and n × k orthonormal vectors, k ≥ 0,
 ///        k < n); pass a default `Eigenpairs` (k = 0) for plain SLQ.

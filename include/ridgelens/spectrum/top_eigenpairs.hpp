@@ -50,7 +50,8 @@ struct Eigenpairs {
 /// The starting vector is seeded (`seed`), so results are reproducible. Like
 /// ARPACK's, a single-vector Lanczos may return fewer copies of a repeated
 /// eigenvalue than its multiplicity (each returned pair is still an eigenpair).
-/// @throws UsageError if k < 1, k ≥ n or the subspace is not in (k, n].
+/// @throws UsageError if k < 1, k ≥ n or the subspace is not in (k, n], or if
+///         the operator has a RowPartition (use a distributed eigensolver).
 Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options = {},
                                   std::uint64_t seed = 1);
 
@@ -84,6 +85,7 @@ struct SmallestEigenvalue {
 /// step cap was reached first (clusters of tiny eigenvalues, common in the
 /// Hessians of real models, converge slowly: then PSD is likely, not proven).
 /// @param scale a bound on ‖H‖ (pass σ_1 from the top-k run)
+/// @throws UsageError if the operator has a RowPartition.
 SmallestEigenvalue compute_smallest_eigenvalue(OperatorRef op, double scale,
                                                const PsdCheckOptions& options = {},
                                                std::uint64_t seed = 2);
