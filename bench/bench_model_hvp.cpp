@@ -160,6 +160,58 @@ BENCHMARK(BM_softmax_hvp_fashion_mnist)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
+// Batched products (Model::curvature_products): state.range(0) vectors per
+// call; the time and the counters are per vector, so the rows read against
+// each other directly (1 = the single product through the batched entry).
+void run_batched(benchmark::State& state, LinearModel& model) {
+    const Index count = state.range(0);
+    const Index p = model.parameters();
+    Vector v(p * count), y(p * count);
+    for (Index j = 0; j < count; ++j) v.segment(j * p, p) = rough_vector(p, 11 + j);
+    for (auto _ : state) {
+        model.curvature_products(v.data(), count, y.data());
+        benchmark::DoNotOptimize(y.data());
+        benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(state.iterations() * count);  // vectors per second
+    state.counters["us_per_vector"] = benchmark::Counter(
+        static_cast<double>(count) * 1e-6,
+        benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+    state.counters["vectors"] = static_cast<double>(count);
+}
+
+void BM_softmax_hvp_batched_fashion_mnist(benchmark::State& state) {
+    const Loaded& loaded = fashion();
+    if (!loaded.model) {
+        state.SkipWithError(loaded.missing.c_str());
+        return;
+    }
+    loaded.model->set_curvature(Curvature::hessian);
+    run_batched(state, *loaded.model);
+}
+BENCHMARK(BM_softmax_hvp_batched_fashion_mnist)
+    ->Arg(1)
+    ->Arg(4)
+    ->Arg(16)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+void BM_softmax_hvp_batched_news20(benchmark::State& state) {
+    const Loaded& loaded = news20();
+    if (!loaded.model) {
+        state.SkipWithError(loaded.missing.c_str());
+        return;
+    }
+    loaded.model->set_curvature(Curvature::hessian);
+    run_batched(state, *loaded.model);
+}
+BENCHMARK(BM_softmax_hvp_batched_news20)
+    ->Arg(1)
+    ->Arg(4)
+    ->Arg(16)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -96,26 +96,31 @@ double LinearModel::evaluate_at_curvature_point(const Vector& theta, Vector* gra
 }
 
 void LinearModel::curvature_product(const double* v, double* y) const {
+    curvature_products(v, 1, y);
+}
+
+void LinearModel::curvature_products(const double* v, Index count, double* y) const {
     check_curvature_point("curvature_product");
+    // The `count` vectors, each cols × C column-major, side by side are one
+    // cols × (C·count) matrix: one fused pass with C·count outputs, whose
+    // per-sample transform handles each vector's C scores in turn.
     const double* z = point_scores_.data();
     const Index c = outputs_;
-    if (curvature() == Curvature::hessian) {
-        features_.fused_product(
-            v, c,
-            [&](Index i, const double* u, double* a) {
-                sample_gradient_tangent(i, z + i * c, u, a);
-            },
-            y);
-    } else {
-        features_.fused_product(
-            v, c,
-            [&](Index i, const double* u, double* a) {
-                sample_loss_hessian_product(i, z + i * c, u, a);
-            },
-            y);
-    }
+    const bool hessian = curvature() == Curvature::hessian;
+    features_.fused_product(
+        v, c * count,
+        [&](Index i, const double* u, double* a) {
+            for (Index j = 0; j < count; ++j) {
+                if (hessian)
+                    sample_gradient_tangent(i, z + i * c, u + j * c, a + j * c);
+                else
+                    sample_loss_hessian_product(i, z + i * c, u + j * c, a + j * c);
+            }
+        },
+        y);
     const double scale = 1.0 / static_cast<double>(samples());
-    for (Index k = 0; k < parameters(); ++k) y[k] *= scale;
+    const Index total = parameters() * count;
+    for (Index k = 0; k < total; ++k) y[k] *= scale;
 }
 
 Vector LinearModel::curvature_diagonal() const {

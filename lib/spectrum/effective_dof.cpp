@@ -136,15 +136,28 @@ DenseEigenvalues dense_spectrum(OperatorRef op, Index max_rows) {
     // Column j of H = H e_j. With a partitioned operator each process forms its
     // rows of every column in place (the rest zero) and one sum completes A.
     const Index rows = op.rows(), first = op.first_row();
-    if (rows != n) a.setZero();
-    Vector unit = Vector::Zero(rows);
-    for (Index j = 0; j < n; ++j) {
-        const bool mine = j >= first && j < first + rows;
-        if (mine) unit[j - first] = 1.0;
-        op.perform_op(unit.data(), a.col(j).data() + first);
-        if (mine) unit[j - first] = 0.0;
+    if (rows != n) {
+        a.setZero();
+        Vector unit = Vector::Zero(rows);
+        for (Index j = 0; j < n; ++j) {
+            const bool mine = j >= first && j < first + rows;
+            if (mine) unit[j - first] = 1.0;
+            op.perform_op(unit.data(), a.col(j).data() + first);
+            if (mine) unit[j - first] = 0.0;
+        }
+        op.sum(a.data(), a.size());
+    } else {
+        // Blocks of unit vectors through perform_ops: an operator with batched
+        // products (a model's curvature) forms them in one pass per block.
+        constexpr Index block = 64;
+        DenseMatrix units = DenseMatrix::Zero(n, std::min(block, n));
+        for (Index j0 = 0; j0 < n; j0 += block) {
+            const Index count = std::min(block, n - j0);
+            for (Index j = 0; j < count; ++j) units(j0 + j, j) = 1.0;
+            op.perform_ops(units.data(), count, a.col(j0).data());
+            for (Index j = 0; j < count; ++j) units(j0 + j, j) = 0.0;
+        }
     }
-    if (rows != n) op.sum(a.data(), a.size());
     DenseEigenvalues result;
     result.matvecs = n;
     result.max_asymmetry = symmetrize(a);

@@ -51,6 +51,9 @@ class LinearModel : public Model {
     double evaluate_at_curvature_point(const Vector& theta, Vector* gradient) override;
     /// @throws UsageError if no curvature point was set.
     void curvature_product(const double* v, double* y) const override;
+    /// One fused pass for all `count` vectors (scores of C·count outputs).
+    /// @throws UsageError if no curvature point was set.
+    void curvature_products(const double* v, Index count, double* y) const override;
     /// diag(H) (= diag(GGN) for these models). @throws UsageError without a curvature point.
     Vector curvature_diagonal() const override;
     std::optional<Index> misclassified(const Vector& theta) const override;

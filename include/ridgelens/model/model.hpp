@@ -53,6 +53,16 @@ class Model {
     /// Matrix-free and multithreaded; H is never formed.
     virtual void curvature_product(const double* v, double* y) const = 0;
 
+    /// Y = C·V for `count` vectors at once: v holds v_1, …, v_count one after
+    /// the other (each of length parameters()), y likewise. Linear models take
+    /// all of them in one pass over the data (BLAS-3 for dense data: the
+    /// products become matrix-matrix products); the default applies
+    /// curvature_product to each.
+    virtual void curvature_products(const double* v, Index count, double* y) const {
+        const Index p = parameters();
+        for (Index j = 0; j < count; ++j) curvature_product(v + j * p, y + j * p);
+    }
+
     /// diag(C) at the curvature point (for Jacobi preconditioning).
     virtual Vector curvature_diagonal() const = 0;
 
@@ -90,6 +100,10 @@ class ModelCurvatureOperator {
     Index rows() const { return model_->parameters(); }
     Index cols() const { return model_->parameters(); }
     void perform_op(const double* x, double* y) const { model_->curvature_product(x, y); }
+    /// `count` products in one pass (see Model::curvature_products).
+    void perform_ops(const double* x, Index count, double* y) const {
+        model_->curvature_products(x, count, y);
+    }
 
   private:
     const Model* model_;

@@ -75,12 +75,31 @@ class OperatorRef {
           partition_(partition_of(op)),
           apply_([](const void* object, const double* x, double* y) {
               static_cast<const Op*>(object)->perform_op(x, y);
-          }) {}
+          }) {
+        if constexpr (requires(const Op& o, const double* x, Index count, double* y) {
+                          o.perform_ops(x, count, y);
+                      })
+            apply_block_ = [](const void* object, const double* x, Index count, double* y) {
+                static_cast<const Op*>(object)->perform_ops(x, count, y);
+            };
+    }
 
     /// Rows of the vectors this process holds (all of them without a partition).
     Index rows() const { return size_; }
     Index cols() const { return size_; }
     void perform_op(const double* x, double* y) const { apply_(object_, x, y); }
+
+    /// Y = A·X for `count` vectors stored one after the other (X and Y of
+    /// rows()·count values): one call of the operator's optional
+    /// `perform_ops(x, count, y)` (e.g. a model's batched curvature products,
+    /// one pass over the data), else `count` calls of perform_op.
+    void perform_ops(const double* x, Index count, double* y) const {
+        if (apply_block_ != nullptr) {
+            apply_block_(object_, x, count, y);
+            return;
+        }
+        for (Index j = 0; j < count; ++j) perform_op(x + j * size_, y + j * size_);
+    }
 
     /// y = A·x for Eigen vectors (sizes are the caller's responsibility).
     void apply(const Vector& x, Vector& y) const {
@@ -123,6 +142,7 @@ class OperatorRef {
     Index size_;
     const RowPartition* partition_;
     void (*apply_)(const void*, const double*, double*);
+    void (*apply_block_)(const void*, const double*, Index, double*) = nullptr;
 };
 
 /// Wraps an operator and counts how often it is applied (the "matvecs" of

@@ -52,7 +52,8 @@ DenseEigenvalues dense_spectrum(const SparseMatrix& h,
                                 Index max_rows = dense_spectrum_default_max_rows);
 
 /// All eigenvalues of a symmetric operator, formed column by column as H·e_j
-/// (n products, e.g. for a matrix-free model Hessian), symmetrized as
+/// (n products, e.g. for a matrix-free model Hessian, taken 64 at a time
+/// through OperatorRef::perform_ops: one data pass per block), symmetrized as
 /// (A + Aᵀ)/2 (the asymmetry is reported), then LAPACK dsyevd. With a
 /// partitioned operator each process forms its rows and one sum of n² values
 /// gives every process the whole matrix (collective).
