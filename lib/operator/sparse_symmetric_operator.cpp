@@ -19,7 +19,8 @@ void SparseSymmetricOperator::perform_op(const double* x, double* y) const {
     const int* outer = matrix_->outerIndexPtr();
     const int* inner = matrix_->innerIndexPtr();
     const double* values = matrix_->valuePtr();
-#pragma omp parallel for schedule(static) if (n > 20000)
+    const bool threaded = matrix_->nonZeros() >= sparse_product_parallel_nonzeros;
+#pragma omp parallel for schedule(static) if (threaded)
     for (Index j = 0; j < n; ++j) {
         double sum = 0.0;
         for (int p = outer[j]; p < outer[j + 1]; ++p) sum += values[p] * x[inner[p]];

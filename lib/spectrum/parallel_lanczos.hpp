@@ -18,7 +18,8 @@
 namespace ridgelens::detail {
 
 /// Below this many rows the basis kernels run on one thread (a team's start-up
-/// and barriers cost more than the work; the sparse product uses the same cut).
+/// and barriers cost more than the work; the sparse product has its own
+/// threshold, on stored nonzeros: sparse_symmetric_operator.hpp).
 constexpr Index lanczos_parallel_rows = 20000;
 
 /// x·y over n entries (OpenMP for large n).
