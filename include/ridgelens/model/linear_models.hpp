@@ -51,7 +51,8 @@ class LinearModel : public Model {
     double evaluate_at_curvature_point(const Vector& theta, Vector* gradient) override;
     /// @throws UsageError if no curvature point was set.
     void curvature_product(const double* v, double* y) const override;
-    /// One fused pass for all `count` vectors (scores of C·count outputs).
+    /// Dense data: one fused pass for all `count` vectors (scores of C·count
+    /// outputs, BLAS-3); sparse data: one pass per vector (measured faster).
     /// @throws UsageError if no curvature point was set.
     void curvature_products(const double* v, Index count, double* y) const override;
     /// diag(H) (= diag(GGN) for these models). @throws UsageError without a curvature point.
