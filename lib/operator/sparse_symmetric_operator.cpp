@@ -19,7 +19,7 @@ void SparseSymmetricOperator::perform_op(const double* x, double* y) const {
     const int* outer = matrix_->outerIndexPtr();
     const int* inner = matrix_->innerIndexPtr();
     const double* values = matrix_->valuePtr();
-    const bool threaded = matrix_->nonZeros() >= sparse_product_parallel_nonzeros;
+    const bool threaded = n > sparse_product_parallel_rows;
 #pragma omp parallel for schedule(static) if (threaded)
     for (Index j = 0; j < n; ++j) {
         double sum = 0.0;

@@ -6,18 +6,20 @@
 
 namespace ridgelens {
 
-/// The product runs on the OpenMP threads for matrices with at least this many
-/// stored nonzeros (one thread below: a team's start-up and barrier cost more
-/// than the work). On 2 cores, 2 threads measured faster from about 10,000
-/// nonzeros up (1.5× at 18,000, 1.9× from 100,000) and slower at 4,000;
-/// numbers in bench/README.md ("Threading threshold of the sparse product").
-inline constexpr Index sparse_product_parallel_nonzeros = 15000;
+/// The product runs on the OpenMP threads for matrices with more than this
+/// many rows: the same threshold as the Lanczos and CG vector kernels, so that
+/// a solver loop is threaded as a whole or not at all. A product alone gains
+/// from 2 threads from ≈ 10,000 nonzeros (1.9× on bcsstk16 in a tight loop),
+/// but inside a loop whose vector work is serial the idle worker is slow to
+/// wake for each product: top-10 of bcsstk09 took 100 ms instead of 8 ms and
+/// CG on 4elt 146 ms instead of 16 ms (bench/README.md, "Threading threshold
+/// of the sparse product").
+inline constexpr Index sparse_product_parallel_rows = 20000;
 
 /// y = H·x for a symmetric `SparseMatrix` holding both triangles (as
 /// `read_matrix_market` returns it). Because H is symmetric, its CSC arrays
 /// are also its CSR arrays, so the product runs row-parallel with OpenMP and
-/// without atomics, from `sparse_product_parallel_nonzeros` stored entries
-/// up. Storing one triangle would read
+/// without atomics, above `sparse_product_parallel_rows` rows. Storing one triangle would read
 /// about 43% fewer matrix bytes (4 of 7 entries per row of a 7-point stencil),
 /// but with two threads the full storage measured faster than the
 /// one-triangle product with mirrored updates in every run (bench_kernels:
