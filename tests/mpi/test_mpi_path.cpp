@@ -2,13 +2,14 @@
 // mpiexec gave, SLEPc's eigensolvers) against independent references: a
 // dense eigendecomposition of bcsstk09, and the single-machine path of the
 // news20 softmax Hessian on all rows (same probes, so SLQ agrees to rounding;
-// every rank computes the reference: ctest runs it on 2 ranks only).
+// rank 0 computes that reference and sends the compared numbers).
 
 #include <gtest/gtest.h>
 
 #include <Eigen/Cholesky>
 #include <Eigen/Eigenvalues>
 #include <cmath>
+#include <vector>
 
 #include "model_pair.hpp"
 #include "ridgelens/analysis/path.hpp"
@@ -125,6 +126,37 @@ TEST(DistributedPath, PartitionedCgAndRefusals) {
     EXPECT_THROW(analyze(problem, options), UsageError);
 }
 
+// Rank 0's eigenvalues, `ok` and per-λ ridge norm, coefficients and SLQ df
+// to every rank (the fields the news20 test compares).
+void broadcast_comparable(MPI_Comm comm, PathResult& result, std::size_t points, Index k) {
+    std::vector<double> packed;
+    if (mpi::rank(comm) == 0) {
+        packed.push_back(result.ok ? 1 : 0);
+        for (Index j = 0; j < k; ++j) packed.push_back(result.eigen.values[j]);
+        for (const PathPoint& point : result.points) {
+            packed.push_back(point.ridge_norm);
+            packed.push_back(point.df_slq);
+            packed.push_back(point.df_slq_stderr);
+            for (Index j = 0; j < k; ++j)
+                packed.push_back(point.coefficients.at(static_cast<std::size_t>(j)));
+        }
+    }
+    packed.resize(1 + static_cast<std::size_t>(k) + points * (3 + static_cast<std::size_t>(k)));
+    MPI_Bcast(packed.data(), static_cast<int>(packed.size()), MPI_DOUBLE, 0, comm);
+    std::size_t at = 0;
+    result.ok = packed[at++] != 0;
+    result.eigen.values.resize(k);
+    for (Index j = 0; j < k; ++j) result.eigen.values[j] = packed[at++];
+    result.points.resize(points);
+    for (PathPoint& point : result.points) {
+        point.ridge_norm = packed[at++];
+        point.df_slq = packed[at++];
+        point.df_slq_stderr = packed[at++];
+        point.coefficients.resize(static_cast<std::size_t>(k));
+        for (double& c : point.coefficients) c = packed[at++];
+    }
+}
+
 TEST(DistributedPath, News20SoftmaxEqualsSingleMachine) {
     RIDGELENS_REQUIRE_DATA(path, "ml/news20.libsvm");
     const MPI_Comm comm = PETSC_COMM_WORLD;
@@ -152,11 +184,17 @@ TEST(DistributedPath, News20SoftmaxEqualsSingleMachine) {
     options.slq.lanczos_steps = 12;
     options.slq.max_lanczos_steps = 12;
 
-    const ModelCurvatureOperator single(*reference);
-    HessianProblem whole{single};
-    whole.theta = theta;
-    whole.psd_by_construction = true;
-    const PathResult expected = compute_path(whole, options);
+    // The single-machine path, on rank 0 only (the other ranks wait), and the
+    // numbers compared below sent to every rank.
+    PathResult expected;
+    if (mpi::rank(comm) == 0) {
+        const ModelCurvatureOperator single(*reference);
+        HessianProblem whole{single};
+        whole.theta = theta;
+        whole.psd_by_construction = true;
+        expected = compute_path(whole, options);
+    }
+    broadcast_comparable(comm, expected, options.lambdas.size(), options.eigen.k);
     ASSERT_TRUE(expected.ok);
 
     HessianProblem problem{op};
