@@ -19,11 +19,14 @@ inline constexpr Index sparse_product_parallel_rows = 20000;
 /// y = H·x for a symmetric `SparseMatrix` holding both triangles (as
 /// `read_matrix_market` returns it). Because H is symmetric, its CSC arrays
 /// are also its CSR arrays, so the product runs row-parallel with OpenMP and
-/// without atomics, above `sparse_product_parallel_rows` rows. Storing one triangle would read
-/// about 43% fewer matrix bytes (4 of 7 entries per row of a 7-point stencil),
-/// but with two threads the full storage measured faster than the
-/// one-triangle product with mirrored updates in every run (bench_kernels:
-/// BM_sparse_full_csr vs BM_sparse_one_triangle; numbers in bench/README.md).
+/// without atomics, above `sparse_product_parallel_rows` rows. Storing one
+/// triangle reads about 43% fewer matrix bytes (4 of 7 entries per row of a
+/// 7-point stencil). Measured with two threads at 2.1 M rows (bench_kernels:
+/// BM_sparse_full_csr vs BM_sparse_one_triangle, bench/README.md): the full
+/// storage was faster on the contended machine (25.1 vs 28.0 ms, mirrored
+/// updates serialize on thread boundaries), the one-triangle product on the
+/// idle machine (5.5 vs 6.9 ms). The full storage is kept for now: it needs
+/// no copy of the caller's matrix.
 /// Holds a reference: the matrix must outlive the operator.
 class SparseSymmetricOperator {
   public:
