@@ -36,13 +36,21 @@ Index total_rows(const mpi::PartitionedOperator& op) {
     return static_cast<Index>(rows);
 }
 
+// bcsstk09 twice: whole and dense (the reference), and row-distributed.
+struct Bcsstk09 {
+    explicit Bcsstk09(const std::string& path)
+        : dense(DenseMatrix(read_symmetric_matrix_market(path).matrix)),
+          file(mpi::read_distributed_matrix_market(PETSC_COMM_WORLD, path)) {}
+    DenseMatrix dense;
+    mpi::DistributedMatrixFile file;
+};
+
 TEST(DistributedPath, Bcsstk09EqualsDenseReference) {
     RIDGELENS_REQUIRE_DATA(path, "matrices/bcsstk09.mtx");
-    const SymmetricMatrixFile full = read_symmetric_matrix_market(path);
-    const DenseMatrix dense = DenseMatrix(full.matrix);
+    const Bcsstk09 matrix(path);
+    const DenseMatrix& dense = matrix.dense;
     const Index n = dense.rows();
-    mpi::DistributedMatrixFile file = mpi::read_distributed_matrix_market(PETSC_COMM_WORLD, path);
-    const mpi::PartitionedOperator op(file.matrix.get());
+    const mpi::PartitionedOperator op(matrix.file.matrix.get());
     EXPECT_EQ(total_rows(op), n);
     EXPECT_EQ(OperatorRef(op).global_rows(), n);
     const Vector theta = seeded_normal_vector(n, 1);
@@ -53,7 +61,7 @@ TEST(DistributedPath, Bcsstk09EqualsDenseReference) {
     options.lambdas = {1e3, 1e5, 1e6};
     options.eigen.k = 5;
     options.solver = SolverChoice::cg;
-    options.eigensolvers = mpi::slepc_eigensolvers(file.matrix.get());
+    options.eigensolvers = mpi::slepc_eigensolvers(matrix.file.matrix.get());
     const PathResult result = compute_path(problem, options);
     EXPECT_TRUE(result.ok);
     EXPECT_EQ(result.df_method, "exact");  // the dense spectrum of a partitioned H
@@ -102,11 +110,10 @@ TEST(DistributedPath, Bcsstk09EqualsDenseReference) {
 // against a dense solve, and the single-process eigensolvers refusing it.
 TEST(DistributedPath, PartitionedCgAndRefusals) {
     RIDGELENS_REQUIRE_DATA(path, "matrices/bcsstk09.mtx");
-    const SymmetricMatrixFile full = read_symmetric_matrix_market(path);
-    const DenseMatrix dense = DenseMatrix(full.matrix);
+    const Bcsstk09 matrix(path);
+    const DenseMatrix& dense = matrix.dense;
     const Index n = dense.rows();
-    mpi::DistributedMatrixFile file = mpi::read_distributed_matrix_market(PETSC_COMM_WORLD, path);
-    const mpi::PartitionedOperator op(file.matrix.get());
+    const mpi::PartitionedOperator op(matrix.file.matrix.get());
     const Vector b = seeded_normal_vector(n, 7);
     const double lambda = 1e4;
     const Vector diagonal = dense.diagonal();

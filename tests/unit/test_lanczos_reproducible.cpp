@@ -14,22 +14,13 @@
 #include "ridgelens/random_vector.hpp"
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
 #include "spectrum/parallel_lanczos.hpp"
+#include "thread_count.hpp"
 
 namespace {
 
 using namespace ridgelens;
 
-// Sets the OpenMP thread count for one test and restores it.
-class ThreadCount {
-  public:
-    explicit ThreadCount(int threads) : saved_(omp_get_max_threads()) {
-        omp_set_num_threads(threads);
-    }
-    ~ThreadCount() { omp_set_num_threads(saved_); }
-
-  private:
-    int saved_;
-};
+using ridgelens::testing::ThreadCount;
 
 bool bitwise_equal(const double* a, const double* b, Index n) {
     return std::memcmp(a, b, sizeof(double) * static_cast<std::size_t>(n)) == 0;

@@ -14,22 +14,13 @@
 #include "ridgelens/operator/sparse_symmetric_operator.hpp"
 #include "ridgelens/random_vector.hpp"
 #include "ridgelens/solve/conjugate_gradient.hpp"
+#include "thread_count.hpp"
 
 namespace {
 
 using namespace ridgelens;
 
-// Sets the OpenMP thread count for one test and restores it.
-class ThreadCount {
-  public:
-    explicit ThreadCount(int threads) : saved_(omp_get_max_threads()) {
-        omp_set_num_threads(threads);
-    }
-    ~ThreadCount() { omp_set_num_threads(saved_); }
-
-  private:
-    int saved_;
-};
+using ridgelens::testing::ThreadCount;
 
 bool bitwise_equal(double a, double b) {
     return std::memcmp(&a, &b, sizeof a) == 0;
