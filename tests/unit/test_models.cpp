@@ -400,6 +400,7 @@ TEST(LinearModels, HvpMatchesCentralDifferencesOfTheGradient) {
 }
 
 TEST(LinearModels, HvpMatchesExplicitHessianFromIndependentFormula) {
+    // Single and batched products, the diagonal and the dense spectrum.
     for (const Curvature curvature : {Curvature::hessian, Curvature::ggn}) {
         for (const Case& c : all_cases()) {
             SCOPED_TRACE(label(c) + " " + to_string(curvature));
@@ -413,24 +414,9 @@ TEST(LinearModels, HvpMatchesExplicitHessianFromIndependentFormula) {
             EXPECT_LT((h - h_ref).norm(), 1e-12 * h_ref.norm());
             EXPECT_LT((h - h.transpose()).norm(), 1e-13 * h_ref.norm());
             EXPECT_LT(relative_difference(model.curvature_diagonal(), h_ref.diagonal()), 1e-12);
-        }
-    }
-}
-
-TEST(LinearModels, BatchedProductsMatchExplicitHessian) {
-    // curvature_products takes several vectors in one pass (BLAS-3 on dense
-    // data): H·V against the independent formula, for 1, 3 and p vectors, and
-    // the dense spectrum of the model operator (formed through these blocks)
-    // against the eigenvalues of that formula.
-    for (const Curvature curvature : {Curvature::hessian, Curvature::ggn}) {
-        for (const Case& c : all_cases()) {
-            SCOPED_TRACE(label(c) + " " + to_string(curvature));
-            Problem problem = make_problem(c.kind, c.storage, c.intercept);
-            Model& model = *problem.model;
-            model.set_curvature(curvature);
-            const Vector theta = random_vector(model.parameters(), 31, 0.7);
-            model.set_curvature_point(theta);
-            const DenseMatrix h_ref = problem.reference(theta).hessian;
+            // curvature_products: several vectors in one pass (BLAS-3 on dense
+            // data), for 1, 3 and p vectors; and the dense spectrum of the model
+            // operator, formed through these blocks, against the formula's.
             const Index p = model.parameters();
             for (const Index count : {Index{1}, Index{3}, p}) {
                 DenseMatrix v(p, count);
