@@ -1,6 +1,8 @@
 #pragma once
 /// @file sparse_symmetric_operator.hpp
-/// The product with a sparse symmetric matrix stored with both triangles.
+/// The product with a sparse symmetric matrix, from one stored triangle.
+
+#include <memory>
 
 #include "ridgelens/operator/linear_operator.hpp"
 
@@ -16,35 +18,60 @@ namespace ridgelens {
 /// of the sparse product").
 inline constexpr Index sparse_product_parallel_rows = 20000;
 
-/// y = H·x for a symmetric `SparseMatrix` holding both triangles (as
-/// `read_matrix_market` returns it). Because H is symmetric, its CSC arrays
-/// are also its CSR arrays, so the product runs row-parallel with OpenMP and
-/// without atomics, above `sparse_product_parallel_rows` rows. Storing one
-/// triangle reads about 43% fewer matrix bytes (4 of 7 entries per row of a
-/// 7-point stencil). Measured with two threads at 2.1 M rows (bench_kernels:
-/// BM_sparse_full_csr vs BM_sparse_one_triangle, bench/README.md): the full
-/// storage was faster on the contended machine (25.1 vs 28.0 ms, mirrored
-/// updates serialize on thread boundaries), the one-triangle product on the
-/// idle machine (5.5 vs 6.9 ms). The full storage is kept for now: it needs
-/// no copy of the caller's matrix.
-/// Holds a reference: the matrix must outlive the operator.
+/// y = H·x for a sparse symmetric H, given as a `SparseMatrix` holding both
+/// triangles (as `read_matrix_market` returns it).
+///
+/// The operator keeps its own copy of one triangle: the diagonal as a vector
+/// and the strictly upper triangle as CSR (the same arrays as the strictly
+/// lower triangle in CSC). Row i adds a_ij·x_j into y_i and mirrors a_ij·x_i
+/// into y_j (j > i), so each off-diagonal entry is read once instead of twice:
+/// 12 bytes per stored entry for (nnz − n)/2 entries instead of nnz.
+/// Measured on the idle machine against the full-CSR product (bench_kernels,
+/// bench/README.md "Sparse storage"), the one-triangle product wins; the full
+/// CSR product is kept in bench/ as the comparison.
+///
+/// Above `sparse_product_parallel_rows` rows the rows are split into one
+/// contiguous block per OpenMP thread, balanced by stored entries. A mirrored
+/// update that lands in a later thread's block goes into the thread's private
+/// spill buffer, which the owner of those rows adds after a barrier, so no
+/// atomics are needed. The result is bitwise reproducible for a given thread
+/// count; different thread counts round differently (the spills are summed
+/// in a different order), within a few ulps per entry.
+///
+/// `perform_op` may be called from several threads at once: the spill buffers
+/// are used by one call at a time, and a concurrent call (or a call inside an
+/// OpenMP parallel region) takes the serial path.
 class SparseSymmetricOperator {
   public:
     using Scalar = double;
 
-    /// @throws UsageError if the matrix is not square or not compressed.
+    /// Copies one triangle of `matrix` (the caller may drop the matrix after).
+    /// @throws UsageError if the matrix is not square, not compressed, or not
+    ///         structurally symmetric (a different number of entries above and
+    ///         below the diagonal, such as one triangle only).
     explicit SparseSymmetricOperator(const SparseMatrix& matrix);
+    ~SparseSymmetricOperator();
+    SparseSymmetricOperator(SparseSymmetricOperator&&) noexcept;
+    SparseSymmetricOperator& operator=(SparseSymmetricOperator&&) noexcept;
 
-    Index rows() const { return matrix_->rows(); }
-    Index cols() const { return matrix_->cols(); }
+    Index rows() const { return diagonal_.size(); }
+    Index cols() const { return diagonal_.size(); }
     void perform_op(const double* x, double* y) const;
 
-    const SparseMatrix& matrix() const { return *matrix_; }
     /// The diagonal of H (for Jacobi preconditioning).
-    Vector diagonal() const;
+    const Vector& diagonal() const { return diagonal_; }
+    /// The strictly upper triangle of H in CSR, as the strictly lower
+    /// triangle in CSC (`SparseMatrix` is column-major).
+    const SparseMatrix& strict_lower_triangle() const { return strict_lower_; }
+    /// Entries of H stored by the caller's full matrix (both triangles).
+    Index full_nonzeros() const;
 
   private:
-    const SparseMatrix* matrix_;
+    struct Workspace;
+    Vector diagonal_;
+    SparseMatrix strict_lower_;
+    Index diagonal_entries_ = 0;
+    std::unique_ptr<Workspace> workspace_;
 };
 
 }  // namespace ridgelens
