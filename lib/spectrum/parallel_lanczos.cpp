@@ -51,15 +51,63 @@ class PartialSums {
     std::vector<double> sums_;
 };
 
-// For rows [begin, end): result[j] += Σ_r V[r, j]·y[r] for j < c.
+// For rows [begin, end): result[j] += Σ_r V[r, j]·y[r] for j < c. Four
+// columns at a time: one load of y per row for four products, and four
+// independent accumulators, so the loop is not bound by the latency of one
+// chain of additions (a single-column loop spent most of its time waiting on
+// it: bench/README.md, "Lanczos basis kernels").
 void accumulate_projection(const double* v, Index ld, Index begin, Index end, Index c,
                            const double* y, double* result) {
-    for (Index j = 0; j < c; ++j) {
+    Index j = 0;
+    for (; j + 4 <= c; j += 4) {
+        const double* c0 = v + j * ld;
+        const double* c1 = c0 + ld;
+        const double* c2 = c1 + ld;
+        const double* c3 = c2 + ld;
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+#pragma omp simd reduction(+ : s0, s1, s2, s3)
+        for (Index r = begin; r < end; ++r) {
+            const double yr = y[r];
+            s0 += c0[r] * yr;
+            s1 += c1[r] * yr;
+            s2 += c2[r] * yr;
+            s3 += c3[r] * yr;
+        }
+        result[j] += s0;
+        result[j + 1] += s1;
+        result[j + 2] += s2;
+        result[j + 3] += s3;
+    }
+    for (; j < c; ++j) {
         const double* column = v + j * ld;
         double sum = 0;
 #pragma omp simd reduction(+ : sum)
         for (Index r = begin; r < end; ++r) sum += column[r] * y[r];
         result[j] += sum;
+    }
+}
+
+// f[r] −= Σ_j coefficients[j]·V[r, j] for rows [begin, end), four columns per
+// pass over f (one load and one store of f for four updates).
+void subtract_combination(const double* v, Index ld, Index begin, Index end, Index c,
+                          const double* coefficients, double* f) {
+    Index j = 0;
+    for (; j + 4 <= c; j += 4) {
+        const double* c0 = v + j * ld;
+        const double* c1 = c0 + ld;
+        const double* c2 = c1 + ld;
+        const double* c3 = c2 + ld;
+        const double a0 = coefficients[j], a1 = coefficients[j + 1], a2 = coefficients[j + 2],
+                     a3 = coefficients[j + 3];
+#pragma omp simd
+        for (Index r = begin; r < end; ++r)
+            f[r] -= a0 * c0[r] + a1 * c1[r] + a2 * c2[r] + a3 * c3[r];
+    }
+    for (; j < c; ++j) {
+        const double* column = v + j * ld;
+        const double a = coefficients[j];
+#pragma omp simd
+        for (Index r = begin; r < end; ++r) f[r] -= a * column[r];
     }
 }
 
@@ -119,42 +167,36 @@ void parallel_transpose_product(const double* v, Index ld, Index n, Index c, con
 void parallel_subtract_product(const double* v, Index ld, Index n, Index c,
                                const double* coefficients, double* y) {
 #pragma omp parallel for schedule(static) if (run_parallel(n))
-    for (Index begin = 0; begin < n; begin += block_rows) {
-        const Index end = std::min(n, begin + block_rows);
-        for (Index j = 0; j < c; ++j) {
-            const double* column = v + j * ld;
-            const double coefficient = coefficients[j];
-            for (Index i = begin; i < end; ++i) y[i] -= coefficient * column[i];
-        }
-    }
+    for (Index begin = 0; begin < n; begin += block_rows)
+        subtract_combination(v, ld, begin, std::min(n, begin + block_rows), c, coefficients, y);
 }
 
 namespace {
 
-// One pass over rows: f = w − alpha·v (when `form_f`), or f −= V·correction
-// (when `correction` is given); then projection[0..c) = Vᵀf and, in
-// projection[c], ‖f‖². Cache-blocked: each block of V is read from memory once.
+// Rows [begin, end) of update_and_project, adding into mine[0..c].
+void update_and_project_rows(const double* basis, Index ld, Index begin, Index end, Index c,
+                             const double* w, double alpha, const double* v,
+                             const double* correction, bool project, double* f, double* mine) {
+    if (correction == nullptr) {
+#pragma omp simd
+        for (Index r = begin; r < end; ++r) f[r] = w[r] - alpha * v[r];
+    } else {
+        subtract_combination(basis, ld, begin, end, c, correction, f);
+    }
+    if (project) accumulate_projection(basis, ld, begin, end, c, f, mine);
+    mine[c] += dot_rows(f, f, begin, end);
+}
+
+// One pass over rows: f = w − alpha·v (when `correction` is null), or
+// f −= V·correction; then, if `project`, projection[0..c) = Vᵀf (else zeros)
+// and, in projection[c], ‖f‖². Cache-blocked: each block of V is read from
+// memory once.
 void update_and_project(const double* basis, Index ld, Index n, Index c, const double* w,
-                        double alpha, const double* v, const double* correction, double* f,
-                        double* projection) {
+                        double alpha, const double* v, const double* correction, bool project,
+                        double* f, double* projection) {
     auto block = [&](Index begin, double* mine) {
-        const Index end = std::min(n, begin + block_rows);
-        if (correction == nullptr) {
-#pragma omp simd
-            for (Index r = begin; r < end; ++r) f[r] = w[r] - alpha * v[r];
-        } else {
-            for (Index j = 0; j < c; ++j) {
-                const double* column = basis + j * ld;
-                const double coefficient = correction[j];
-#pragma omp simd
-                for (Index r = begin; r < end; ++r) f[r] -= coefficient * column[r];
-            }
-        }
-        accumulate_projection(basis, ld, begin, end, c, f, mine);
-        double squares = 0;
-#pragma omp simd reduction(+ : squares)
-        for (Index r = begin; r < end; ++r) squares += f[r] * f[r];
-        mine[c] += squares;
+        update_and_project_rows(basis, ld, begin, std::min(n, begin + block_rows), c, w, alpha, v,
+                                correction, project, f, mine);
     };
     if (!run_parallel(n)) {  // no OpenMP region at all: its entry costs more than small work
         std::fill(projection, projection + c + 1, 0.0);
@@ -176,12 +218,19 @@ void update_and_project(const double* basis, Index ld, Index n, Index c, const d
 
 void residual_and_project(const double* basis, Index ld, Index n, Index c, const double* w,
                           double alpha, const double* v, double* f, double* projection) {
-    update_and_project(basis, ld, n, c, w, alpha, v, nullptr, f, projection);
+    update_and_project(basis, ld, n, c, w, alpha, v, nullptr, true, f, projection);
 }
 
 void correct_and_project(const double* basis, Index ld, Index n, Index c, const double* correction,
                          double* f, double* projection) {
-    update_and_project(basis, ld, n, c, nullptr, 0.0, nullptr, correction, f, projection);
+    update_and_project(basis, ld, n, c, nullptr, 0.0, nullptr, correction, true, f, projection);
+}
+
+double correct_and_norm(const double* basis, Index ld, Index n, Index c, const double* correction,
+                        double* f) {
+    std::vector<double> sums(static_cast<std::size_t>(c) + 1);
+    update_and_project(basis, ld, n, c, nullptr, 0.0, nullptr, correction, false, f, sums.data());
+    return sums[static_cast<std::size_t>(c)];
 }
 
 // w −= h·previous, returning vᵀw after the update.
@@ -199,6 +248,35 @@ void scale_into(const double* f, double factor, double* v, Index n) {
 
 namespace {
 
+// block (rows × p) = V[0..rows, 0..m)·weights for the column-major V with
+// leading dimension ld: unit-stride column updates. (Eigen's lazyProduct
+// walks the rows of V with stride ld: 18 % of a 4elt top-10 run.)
+void combine_rows(const double* v, Index ld, Index rows, Index m, const Eigen::MatrixXd& weights,
+                  Eigen::MatrixXd& block) {
+    const Index p = weights.cols();
+    block.resize(rows, p);
+    for (Index j = 0; j < p; ++j) {
+        double* out = block.col(j).data();
+        std::fill(out, out + rows, 0.0);
+        const double* w = weights.col(j).data();
+        Index l = 0;
+        for (; l + 4 <= m; l += 4) {
+            const double* c0 = v + l * ld;
+            const double* c1 = c0 + ld;
+            const double* c2 = c1 + ld;
+            const double* c3 = c2 + ld;
+#pragma omp simd
+            for (Index r = 0; r < rows; ++r)
+                out[r] += w[l] * c0[r] + w[l + 1] * c1[r] + w[l + 2] * c2[r] + w[l + 3] * c3[r];
+        }
+        for (; l < m; ++l) {
+            const double* column = v + l * ld;
+#pragma omp simd
+            for (Index r = 0; r < rows; ++r) out[r] += w[l] * column[r];
+        }
+    }
+}
+
 // For each row block: the block's rows of V[:, 0..m)·weights, handed to
 // `store(begin, rows, block)`. Blocks are independent, so `store` may
 // overwrite the same rows of V.
@@ -209,9 +287,7 @@ void for_each_combined_block(const double* basis, Index ld, Index n, const Eigen
     const Index m = weights.rows();
     auto run = [&](Index begin, MatrixXd& block) {
         const Index rows = std::min(n, begin + block_rows) - begin;
-        const Eigen::Map<const MatrixXd, 0, Eigen::OuterStride<>> old(basis + begin, rows, m,
-                                                                      Eigen::OuterStride<>(ld));
-        block.noalias() = old.lazyProduct(weights);
+        combine_rows(basis + begin, ld, rows, m, weights, block);
         store(begin, rows, block);
     };
     if (!run_parallel(n)) {

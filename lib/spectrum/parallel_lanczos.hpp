@@ -45,6 +45,10 @@ void residual_and_project(const double* basis, Index ld, Index n, Index c, const
 void correct_and_project(const double* basis, Index ld, Index n, Index c, const double* correction,
                          double* f, double* projection);
 
+/// One pass over the rows of V: f −= V·correction; returns ‖f‖².
+double correct_and_norm(const double* basis, Index ld, Index n, Index c, const double* correction,
+                        double* f);
+
 /// w −= h·previous, returning vᵀw after the update (one pass).
 double subtract_and_dot(double* w, double h, const double* previous, const double* v, Index n);
 
