@@ -23,6 +23,7 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -37,7 +38,9 @@
 #include "ridgelens/random_vector.hpp"
 #include "ridgelens/solve/cholmod_solver.hpp"
 #include "ridgelens/solve/conjugate_gradient.hpp"
+#include "ridgelens/solve/dense_shifted_solve.hpp"
 #include "ridgelens/solve/multishift_cg.hpp"
+#include "ridgelens/spectrum/spectral_density.hpp"
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
 
 namespace {
@@ -314,12 +317,33 @@ json run_path(const Options& options) {
 
     MultiShiftCgOptions cg;
     cg.tolerance = std::stod(get(options, "tol", "1e-8"));
+    // auto: one eigendecomposition of the explicit H = XᵀX/n where p is small
+    // enough to form it, else multi-shift CG on the matrix-free H.
+    const std::string method = get(options, "method", "auto");
+    if (method != "auto" && method != "dense" && method != "cg")
+        throw std::runtime_error("--method must be auto, dense or cg");
     const auto start = Clock::now();
     // b = Xᵀy/n: −∇R at θ = 0.
     Vector gradient(model.parameters());
     model.evaluate(Vector::Zero(model.parameters()), &gradient);
     const Vector b = -gradient;
-    const MultiShiftResult result = solve_multishift_cg(op, lambdas, b, cg);
+    const double gradient_seconds = seconds_since(start);
+    std::optional<DenseMatrix> formed;
+    if (method != "cg") formed = model.curvature_matrix(dense_spectrum_default_max_rows);
+    const double form_seconds = seconds_since(start) - gradient_seconds;
+    if (method == "dense" && !formed) throw std::runtime_error("--method dense: p too large");
+    double formed_check = -1;
+    MultiShiftResult result;
+    if (formed) {
+        // Evidence that the formed matrix is the model's H: one product.
+        const Vector z = seeded_normal_vector(model.parameters(), 5);
+        Vector hz(model.parameters());
+        op.perform_op(z.data(), hz.data());
+        formed_check = (*formed * z - hz).norm() / hz.norm();
+        result = solve_shifted_dense(*formed, lambdas, b, cg.tolerance);
+    } else {
+        result = solve_multishift_cg(op, lambdas, b, cg);
+    }
     const double seconds = seconds_since(start);
 
     double worst = 0;
@@ -344,9 +368,16 @@ json run_path(const Options& options) {
             {"matvecs", result.matvecs},
             {"max_relative_residual", worst},
             {"converged", converged},
+            {"method", formed ? "dense" : "cg"},
+            {"gradient_seconds", gradient_seconds},
+            {"form_seconds", form_seconds},
+            {"solve_seconds", result.seconds},
+            {"formed_vs_product", formed_check},
             {"includes",
-             "Xᵀy/n + multi-shift CG for all λ on H = XᵀX/n (matrix-free), "
-             "every residual recomputed"}};
+             formed ? "Xᵀy/n + H = XᵀX/n formed in one pass + one product checking it + one "
+                      "eigendecomposition (dsyevd) for all λ, every residual recomputed with H"
+                    : "Xᵀy/n + multi-shift CG for all λ on H = XᵀX/n (matrix-free), "
+                      "every residual recomputed"}};
 }
 
 json run_scale(const Options& options) {

@@ -133,16 +133,30 @@ void LinearModel::curvature_products(const double* v, Index count, double* y) co
     for (Index k = 0; k < total; ++k) y[k] *= scale;
 }
 
-Vector LinearModel::curvature_diagonal() const {
-    check_curvature_point("curvature_diagonal");
+DenseMatrix LinearModel::point_loss_curvatures() const {
     const Index n = samples();
     DenseMatrix weights(outputs_, n);
 #pragma omp parallel for schedule(static) if (n * outputs_ >= parallel_item_threshold)
     for (Index i = 0; i < n; ++i)
         sample_loss_hessian_diagonal(i, point_scores_.col(i).data(), weights.col(i).data());
+    return weights;
+}
+
+Vector LinearModel::curvature_diagonal() const {
+    check_curvature_point("curvature_diagonal");
+    const DenseMatrix weights = point_loss_curvatures();
     Vector diagonal(parameters());
     features_.weighted_square_sums(weights.data(), outputs_, diagonal.data());
-    return diagonal / static_cast<double>(n);
+    return diagonal / static_cast<double>(samples());
+}
+
+std::optional<DenseMatrix> LinearModel::curvature_matrix(Index max_parameters) const {
+    check_curvature_point("curvature_matrix");
+    // With one output the loss Hessian in score space is the scalar d_i.
+    if (outputs_ != 1 || parameters() > max_parameters) return std::nullopt;
+    const DenseMatrix weights = point_loss_curvatures();
+    return DenseMatrix(features_.weighted_gram(weights.data(), max_parameters) /
+                       static_cast<double>(samples()));
 }
 
 std::optional<Index> LinearModel::misclassified(const Vector& theta) const {

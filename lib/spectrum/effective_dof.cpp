@@ -12,14 +12,7 @@
 #include "ridgelens/error.hpp"
 #include "ridgelens/spectrum/spectral_density.hpp"
 #include "spectrum/lambda_grid_check.hpp"
-
-// LAPACK's divide-and-conquer symmetric eigensolver. OpenBLAS (the BLAS the
-// library links, BLA_VENDOR=OpenBLAS) bundles LAPACK, so no extra library is
-// needed. The trailing arguments are the Fortran hidden lengths of the
-// character arguments.
-extern "C" void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda,
-                        double* w, double* work, const int* lwork, int* iwork, const int* liwork,
-                        int* info, std::size_t jobz_length, std::size_t uplo_length);
+#include "spectrum/lapack_symmetric_eigen.hpp"
 
 namespace ridgelens {
 namespace {
@@ -70,35 +63,15 @@ double symmetrize(DenseMatrix& a) {
 
 // Eigenvalues of the symmetric matrix `a` (destroyed) by dsyevd, descending.
 void lapack_eigenvalues(DenseMatrix& a, DenseEigenvalues& result) {
-    if (!a.allFinite()) {
+    Vector ascending;
+    const std::string failure = detail::lapack_symmetric_eigen(a, false, ascending);
+    if (!failure.empty()) {
         result.ok = false;
-        result.message = "the matrix has non-finite entries (NaN or Inf); no eigenvalues computed";
+        result.message = failure;
         return;
     }
-    const int n = static_cast<int>(a.rows());
-    Vector w(n);
-    int info = 0, lwork = -1, liwork = -1, iwork_query = 0;
-    double work_query = 0;
-    dsyevd_("N", "L", &n, a.data(), &n, w.data(), &work_query, &lwork, &iwork_query, &liwork, &info,
-            1, 1);
-    if (info != 0) {
-        result.ok = false;
-        result.message =
-            "LAPACK dsyevd workspace query failed (info = " + std::to_string(info) + ")";
-        return;
-    }
-    lwork = std::max(1, static_cast<int>(work_query));
-    liwork = std::max(1, iwork_query);
-    std::vector<double> work(static_cast<std::size_t>(lwork));
-    std::vector<int> iwork(static_cast<std::size_t>(liwork));
-    dsyevd_("N", "L", &n, a.data(), &n, w.data(), work.data(), &lwork, iwork.data(), &liwork, &info,
-            1, 1);
-    if (info != 0) {
-        result.ok = false;
-        result.message = "LAPACK dsyevd failed to converge (info = " + std::to_string(info) + ")";
-        return;
-    }
-    result.values = w.reverse();
+    const Index n = ascending.size();
+    result.values = ascending.reverse();
     result.ok = true;
     std::ostringstream message;
     message << "all " << n << " eigenvalues by LAPACK dsyevd: σ_max = " << result.values[0]

@@ -18,6 +18,7 @@
 #include "ridgelens/model/feature_matrix.hpp"
 #include "ridgelens/model/linear_models.hpp"
 #include "ridgelens/spectrum/spectral_density.hpp"
+#include "thread_count.hpp"
 
 namespace ridgelens {
 namespace {
@@ -414,6 +415,13 @@ TEST(LinearModels, HvpMatchesExplicitHessianFromIndependentFormula) {
             EXPECT_LT((h - h_ref).norm(), 1e-12 * h_ref.norm());
             EXPECT_LT((h - h.transpose()).norm(), 1e-13 * h_ref.norm());
             EXPECT_LT(relative_difference(model.curvature_diagonal(), h_ref.diagonal()), 1e-12);
+            // The matrix formed in one pass (one output only: not softmax).
+            const std::optional<DenseMatrix> formed = model.curvature_matrix();
+            ASSERT_EQ(formed.has_value(), c.kind != "softmax");
+            if (formed) {
+                EXPECT_LT((*formed - h_ref).norm(), 1e-12 * h_ref.norm());
+                EXPECT_FALSE(model.curvature_matrix(model.parameters() - 1).has_value());
+            }
             // curvature_products: several vectors in one pass (BLAS-3 on dense
             // data), for 1, 3 and p vectors; and the dense spectrum of the model
             // operator, formed through these blocks, against the formula's.
@@ -434,6 +442,43 @@ TEST(LinearModels, HvpMatchesExplicitHessianFromIndependentFormula) {
             EXPECT_LT((spectrum.values - expected.reverse()).cwiseAbs().maxCoeff(),
                       1e-12 * h_ref.norm());  // values descending, Eigen's ascending
         }
+    }
+}
+
+TEST(FeatureMatrixModel, WeightedGramMatchesSparseAlgebraOnOneAndTwoThreads) {
+    // 20,000 rows × 60 features at 12 % density: enough work for the
+    // per-thread accumulators. Reference: Eigen's sparse product X̃ᵀWX̃.
+    const Index n = 20000, p = 60;
+    std::mt19937_64 generator(91);
+    std::uniform_int_distribution<Index> column(0, p - 1);
+    std::normal_distribution<double> normal;
+    std::vector<Eigen::Triplet<double, int>> triplets;
+    for (Index i = 0; i < n; ++i)
+        for (int e = 0; e < 7; ++e) triplets.emplace_back(i, column(generator), normal(generator));
+    SparseRowMatrix x(n, p);
+    x.setFromTriplets(triplets.begin(), triplets.end());
+    x.makeCompressed();
+    const Vector w = random_vector(n, 92).cwiseAbs();
+    for (bool intercept : {false, true}) {
+        SparseRowMatrix xa = x;
+        if (intercept) {
+            xa.conservativeResize(n, p + 1);
+            for (Index i = 0; i < n; ++i) xa.insert(i, p) = 1.0;
+            xa.makeCompressed();
+        }
+        const DenseMatrix reference =
+            DenseMatrix(SparseRowMatrix(xa.transpose()) * (w.asDiagonal() * xa));
+        const FeatureMatrix features = FeatureMatrix::sparse_view(x, intercept);
+        for (int threads : {1, 2}) {
+            const testing::ThreadCount count(threads);
+            const DenseMatrix gram = features.weighted_gram(w.data());
+            EXPECT_LT((gram - reference).norm(), 1e-13 * reference.norm())
+                << threads << " threads, intercept " << intercept;
+        }
+        const DenseMatrix unweighted = features.weighted_gram(nullptr);
+        const DenseMatrix plain = DenseMatrix(SparseRowMatrix(xa.transpose()) * xa);
+        EXPECT_LT((unweighted - plain).norm(), 1e-13 * plain.norm());
+        EXPECT_THROW(static_cast<void>(features.weighted_gram(w.data(), p - 1)), UsageError);
     }
 }
 

@@ -102,6 +102,14 @@ class FeatureMatrix {
     /// [X 1] as an explicit dense n × cols() matrix (for tests and small data).
     DenseMatrix to_dense() const;
 
+    /// G = Σ_i w_i x̃_i x̃_iᵀ (cols() × cols(), x̃_i = [x_i; 1] with an
+    /// intercept) for per-sample weights `w` (n values; all ones if null): the
+    /// Gram matrix X̃ᵀWX̃ in one pass over X. Sparse data: Σ_i nnz_i²
+    /// multiply-adds into per-thread dense accumulators, added in thread order;
+    /// dense data: blocks of rows through matrix-matrix products.
+    /// @throws UsageError if cols() exceeds `max_cols` (cols()² doubles).
+    DenseMatrix weighted_gram(const double* w, Index max_cols = 5000) const;
+
     /// Rows per block of the dense fused product. 0 (the default): with
     /// several threads and C > 1, blocks small enough (m·n·k ≤ 2¹⁸) that
     /// OpenBLAS runs each product on the calling thread, spread over OpenMP

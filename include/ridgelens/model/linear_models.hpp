@@ -58,6 +58,10 @@ class LinearModel : public Model {
     /// diag(H) (= diag(GGN) for these models). @throws UsageError without a curvature point.
     Vector curvature_diagonal() const override;
     std::optional<Index> misclassified(const Vector& theta) const override;
+    /// X̃ᵀDX̃/n with d_i the loss's second derivative at the curvature point,
+    /// for one output (least squares, logistic); std::nullopt for softmax
+    /// (C > 1) or p > max_parameters. @throws UsageError without a curvature point.
+    std::optional<DenseMatrix> curvature_matrix(Index max_parameters = 5000) const override;
 
     /// The scores Z = (X·Θ)ᵀ, C × n (sample i's scores are column i).
     /// @throws UsageError if θ has the wrong length.
@@ -85,6 +89,8 @@ class LinearModel : public Model {
 
     /// R(θ) and ∇R(θ) in one fused pass; the scores go to `scores` (C × n) if given.
     double risk_and_gradient(const Vector& theta, Vector& gradient, DenseMatrix* scores) const;
+    /// diag(∇²_z ℓ_i) at the curvature point for every sample (C × n).
+    DenseMatrix point_loss_curvatures() const;
     /// Whether θ is the current curvature point (so its scores are known).
     bool is_curvature_point(const Vector& theta) const;
     void check_length(const Vector& theta, const char* what) const;

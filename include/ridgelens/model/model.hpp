@@ -66,6 +66,16 @@ class Model {
     /// diag(C) at the curvature point (for Jacobi preconditioning).
     virtual Vector curvature_diagonal() const = 0;
 
+    /// C itself, p × p, formed in one pass over the data, for models that
+    /// can (least squares and binary logistic regression: X̃ᵀDX̃/n);
+    /// std::nullopt for the others (the default) or when p > `max_parameters`
+    /// (p² doubles). For small p this replaces p products: solve_shifted_dense
+    /// then solves every λ of a path from one eigendecomposition.
+    virtual std::optional<DenseMatrix> curvature_matrix(Index max_parameters = 5000) const {
+        static_cast<void>(max_parameters);
+        return std::nullopt;
+    }
+
     /// How many training samples θ fails to classify correctly with a
     /// positive margin; std::nullopt for models where this does not apply
     /// (the default; e.g. least squares).
