@@ -74,6 +74,12 @@ FittedModelProblem::FittedModelProblem(LoadedModel loaded, const FitOptions& opt
     problem.source = model.name() + " model on " + loaded_.description + ", " +
                      to_string(model.curvature()) + " curvature at θ̂ (matrix-free)";
     problem.theta_source = "Newton-CG fit: " + fit_.message;
+    if (std::optional<DenseMatrix> formed = model.curvature_matrix(dense_model_parameters)) {
+        dense_curvature_ = std::move(*formed);
+        problem.dense = &dense_curvature_;
+        problem.source += "; also formed as a dense matrix (" + std::to_string(model.parameters()) +
+                          " parameters)";
+    }
 }
 
 }  // namespace ridgelens::cli

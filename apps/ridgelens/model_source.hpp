@@ -42,8 +42,14 @@ struct LoadedModel {
 /// Reads the data and builds the model. @throws InputError / UsageError.
 LoadedModel load_model(const ModelSourceArguments& arguments, const Progress& progress);
 
+/// Models with at most this many parameters also get their curvature formed
+/// as a dense matrix (72 MB at the limit), where the model can
+/// (Model::curvature_matrix): every λ of a path then comes from one
+/// eigendecomposition.
+inline constexpr Index dense_model_parameters = 3000;
+
 /// A fitted model and its curvature at θ̂ as a Hessian problem (matrix-free,
-/// g = ∇R(θ̂) when λ₀ > 0).
+/// g = ∇R(θ̂) when λ₀ > 0; also formed as a dense matrix for small models).
 class FittedModelProblem {
   public:
     /// Fits θ̂ (throws nothing for a failed fit: check `fit().converged`).
@@ -57,6 +63,7 @@ class FittedModelProblem {
     LoadedModel loaded_;
     FitResult fit_;
     std::unique_ptr<ModelCurvatureOperator> curvature_;
+    DenseMatrix dense_curvature_;  ///< H formed, for small models (HessianProblem::dense)
     std::optional<HessianProblem> problem_;
 };
 

@@ -32,7 +32,9 @@ int run_path(const std::vector<std::string>& arguments) {
         std::string("ridgelens path (--hessian H.mtx [--theta t.mtx] | --data FILE "
                     "--model …)\n               --lambdas MIN:MAX:COUNT [options]\n\n") +
             path_description,
-        "auto | cholmod | cg (cg: multi-shift CG for the whole grid)");
+        "auto | cholmod | cg | dense (cg: multi-shift CG for the whole grid; dense: one "
+        "eigendecomposition of H, formed for a least-squares or logistic --data model with at "
+        "most 3000 parameters, which auto then picks)");
     po::variables_map values;
     if (!parse_command_line(arguments, options, values)) return exit_success;
     check_output_path(a.out_path);

@@ -7,6 +7,7 @@
 
 #include "analysis/pipeline_steps.hpp"
 #include "ridgelens/error.hpp"
+#include "ridgelens/solve/dense_shifted_solve.hpp"
 
 namespace ridgelens {
 namespace {
@@ -38,7 +39,8 @@ SolverChoice parse_solver_choice(const std::string& text) {
     if (text == "auto") return SolverChoice::automatic;
     if (text == "cholmod") return SolverChoice::cholmod;
     if (text == "cg") return SolverChoice::cg;
-    throw UsageError("unknown solver '" + text + "': choose auto, cholmod or cg");
+    if (text == "dense") return SolverChoice::dense;
+    throw UsageError("unknown solver '" + text + "': choose auto, cholmod, cg or dense");
 }
 
 const char* to_string(SolverChoice choice) {
@@ -49,6 +51,8 @@ const char* to_string(SolverChoice choice) {
             return "cholmod";
         case SolverChoice::cg:
             return "cg";
+        case SolverChoice::dense:
+            return "dense";
     }
     return "unknown";
 }
@@ -84,7 +88,7 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
     start = Clock::now();
     pipeline::SolverDecision decision = pipeline::choose_solver(problem, options.solver);
     std::unique_ptr<CholmodSolver>& cholmod = decision.cholmod;
-    result.solver = cholmod ? "cholmod" : "cg";
+    result.solver = cholmod ? "cholmod" : decision.dense ? "dense_eigendecomposition" : "cg";
     result.solver_reason = decision.reason;
     result.psd =
         pipeline::check_psd(problem, options.psd, sigma_scale, cholmod.get(), options.seed + 1,
@@ -99,8 +103,14 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
     // Without CHOLMOD and a diagonal, every λ comes from one multi-shift CG
     // run deflated by the top-k pairs: it costs what the hardest λ costs alone.
     std::vector<SolveResult> shifted;
-    const bool multishift = !cholmod && !problem.diagonal;
-    if (multishift) {
+    const bool multishift = !cholmod && !decision.dense && !problem.diagonal;
+    if (decision.dense) {
+        report_progress(options, "solving (H + λI)x = Hθ̂ - g for " +
+                                     std::to_string(options.lambdas.size()) +
+                                     " λ from one eigendecomposition of the dense H");
+        shifted = solve_shifted_dense(*problem.dense, options.lambdas, rhs, options.cg.tolerance)
+                      .solutions;
+    } else if (multishift) {
         report_progress(options, "solving (H + λI)x = Hθ̂ - g for " +
                                      std::to_string(options.lambdas.size()) +
                                      " λ by deflated multi-shift CG");
@@ -117,7 +127,7 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
         const double lambda = options.lambdas[i];
         LambdaResult entry;
         entry.lambda = lambda;
-        if (multishift) {
+        if (multishift || decision.dense) {
             entry.ridge = std::move(shifted[i]);
         } else {
             report_progress(options, "solving (H + λI)x = Hθ̂ - g for λ = " + format_double(lambda) +

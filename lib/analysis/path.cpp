@@ -7,6 +7,7 @@
 #include "analysis/pipeline_steps.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/solve/deflated_solve.hpp"
+#include "ridgelens/solve/dense_shifted_solve.hpp"
 
 namespace ridgelens {
 namespace {
@@ -75,6 +76,21 @@ void solve_path_multishift(const HessianProblem& problem, const PathOptions& opt
     }
 }
 
+// Solves every λ from one eigendecomposition of the dense H, whose
+// eigenvalues then also give the exact df.
+void solve_path_dense(const HessianProblem& problem, const PathOptions& options, const Vector& rhs,
+                      PathResult& result) {
+    result.solver = "dense_eigendecomposition";
+    Vector eigenvalues;
+    const MultiShiftResult solved = solve_shifted_dense(*problem.dense, options.lambdas, rhs,
+                                                        options.cg.tolerance, &eigenvalues);
+    if (eigenvalues.size() == problem.dense->rows()) result.exact_eigenvalues = eigenvalues;
+    for (std::size_t i = 0; i < result.points.size(); ++i) {
+        record_solve(problem.hessian, result.eigen, solved.solutions[i], result.points[i]);
+        result.points[i].seconds = solved.seconds;
+    }
+}
+
 // df for every λ: exact from all eigenvalues where n is small, else the SLQ
 // estimate; the SLQ run also gives the spectral density.
 void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptions& options,
@@ -99,7 +115,10 @@ void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptio
     if (result.spectrum.indefinite) result.warnings.push_back("SLQ: " + result.spectrum.message);
 
     Vector exact_df;
-    if (n <= options.exact_dof_limit) {
+    if (result.exact_eigenvalues.size() == n) {  // from the dense solve
+        exact_df = exact_effective_dof(result.exact_eigenvalues, options.lambdas,
+                                       options.slq.null_tolerance);
+    } else if (n <= options.exact_dof_limit) {
         pipeline::report(options.progress, "exact df from a dense eigendecomposition (n = " +
                                                std::to_string(n) + ")");
         const DenseEigenvalues dense =
@@ -209,11 +228,16 @@ PathResult compute_path(const HessianProblem& problem, const PathOptions& option
         result.points.push_back(std::move(point));
     }
 
-    pipeline::report(options.progress, "solving (H + λI)x = Hθ̂ - g for " +
-                                           std::to_string(options.lambdas.size()) + " λ by " +
-                                           (decision.cholmod ? "CHOLMOD" : "multi-shift CG"));
+    pipeline::report(options.progress,
+                     "solving (H + λI)x = Hθ̂ - g for " + std::to_string(options.lambdas.size()) +
+                         " λ by " +
+                         (decision.cholmod ? "CHOLMOD"
+                          : decision.dense ? "one eigendecomposition of the dense H"
+                                           : "multi-shift CG"));
     if (decision.cholmod)
         solve_path_cholmod(problem, *decision.cholmod, rhs, result);
+    else if (decision.dense)
+        solve_path_dense(problem, options, rhs, result);
     else
         solve_path_multishift(problem, options, rhs, result);
     for (const PathPoint& point : result.points)

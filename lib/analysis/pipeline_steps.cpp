@@ -47,6 +47,15 @@ void validate_problem(const HessianProblem& problem, const std::vector<double>& 
         throw UsageError(context +
                          ": --solver cholmod needs an explicit sparse matrix; this "
                          "Hessian is matrix-free (use cg)");
+    if (solver == SolverChoice::dense && problem.dense == nullptr)
+        throw UsageError(context +
+                         ": --solver dense needs H formed as a dense matrix (a least-squares "
+                         "or logistic model with at most 5000 parameters); use auto, cholmod "
+                         "or cg");
+    if (problem.dense != nullptr && (problem.dense->rows() != n || problem.dense->cols() != n))
+        throw UsageError(context + ": the dense H is " + std::to_string(problem.dense->rows()) +
+                         "x" + std::to_string(problem.dense->cols()) + " but H has dimension " +
+                         std::to_string(n));
 }
 
 ShiftedSolves solve_shifted_systems(OperatorRef hessian, const Eigenpairs& eigen,
@@ -76,7 +85,18 @@ SolverDecision choose_solver(const HessianProblem& problem, SolverChoice choice)
         case SolverChoice::cg:
             decision.reason = "requested --solver cg";
             break;
+        case SolverChoice::dense:
+            decision.dense = true;
+            decision.reason = "requested --solver dense";
+            break;
         case SolverChoice::automatic: {
+            if (problem.dense != nullptr) {
+                decision.dense = true;
+                decision.reason = "H formed as a dense " + std::to_string(problem.dense->rows()) +
+                                  "x" + std::to_string(problem.dense->cols()) +
+                                  " matrix: one eigendecomposition for every λ";
+                break;
+            }
             if (problem.matrix == nullptr) {
                 decision.reason = "H is matrix-free: conjugate gradient";
                 break;

@@ -33,11 +33,14 @@ inline void report(const std::function<void(const std::string&)>& progress,
 /// done) or none (conjugate gradient), and why.
 struct SolverDecision {
     std::unique_ptr<CholmodSolver> cholmod;
+    bool dense = false;  ///< one eigendecomposition of HessianProblem::dense
     std::string reason;
 };
 
 /// CHOLMOD when requested, or for `automatic` when H is explicit and the
-/// factor CHOLMOD's analysis predicts fits in a quarter of physical memory.
+/// factor CHOLMOD's analysis predicts fits in a quarter of physical memory;
+/// the dense eigendecomposition when requested or, for `automatic`, when the
+/// problem carries a dense H.
 SolverDecision choose_solver(const HessianProblem& problem, SolverChoice choice);
 
 /// The PSD check: Lanczos for σ_min, a Cholesky certificate of H + τI when

@@ -12,7 +12,7 @@
 namespace ridgelens {
 
 MultiShiftResult solve_shifted_dense(const DenseMatrix& h, const std::vector<double>& shifts,
-                                     const Vector& b, double tolerance) {
+                                     const Vector& b, double tolerance, Vector* eigenvalues) {
     const auto start = std::chrono::steady_clock::now();
     const Index n = h.rows();
     if (h.cols() != n)
@@ -34,6 +34,7 @@ MultiShiftResult solve_shifted_dense(const DenseMatrix& h, const std::vector<dou
     DenseMatrix q = h;
     Vector sigma;
     const std::string failure = detail::lapack_symmetric_eigen(q, true, sigma);
+    if (eigenvalues != nullptr) *eigenvalues = failure.empty() ? Vector(sigma.reverse()) : Vector();
     if (!failure.empty()) {
         const bool non_finite = !h.allFinite();
         for (SolveResult& solution : result.solutions) {

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string>
+#include <utility>
 
 #include "cli_runner.hpp"
 #include "test_data.hpp"
@@ -58,31 +60,47 @@ TEST(CliPath, RequiresAGrid) {
     EXPECT_EQ(run_cli("path --hessian '" + matrix_path + "' --lambdas 1:2", dir).exit_code, 1);
 }
 
-// path --data fits the model and runs the path on its matrix-free Hessian;
-// the deflated multi-shift solves must agree with fit's Jacobi-CG solves.
+// path --data fits the model and runs the path on its Hessian: by default
+// from one eigendecomposition of H formed as a dense matrix (a8a logistic has
+// 123 parameters), with --solver cg by deflated multi-shift CG on the
+// matrix-free H. Both must agree with fit's Jacobi-CG solves, λ by λ.
 TEST(CliPath, ModelHessianFromDataAgreesWithFit) {
     RIDGELENS_REQUIRE_DATA(data_path, "ml/a8a.libsvm");
     ScratchDirectory dir;
-    const auto path_run =
-        run_cli("path --data '" + data_path +
-                    "' --model logistic --lambdas 1e-4:1e-2:3 --k 5 --out p.json -q",
-                dir);
-    ASSERT_EQ(path_run.exit_code, 0) << path_run.err << path_run.out;
     const auto fit_run = run_cli("fit --data '" + data_path +
                                      "' --model logistic --lambda 1e-4 --lambda 1e-2 --k 5 "
                                      "--no-approximation --out f.json -q",
                                  dir);
     ASSERT_EQ(fit_run.exit_code, 0) << fit_run.err << fit_run.out;
-    const json path = json::parse(read_text(dir / "p.json"));
     const json fit = json::parse(read_text(dir / "f.json"));
-    EXPECT_EQ(path["solver"], "deflated_multishift_cg");
-    const double path_small = path["path"][0]["ridge_norm"].get<double>();
     const double fit_small = fit["lambdas"][0]["ridge"]["norm"].get<double>();
-    EXPECT_NEAR(path_small, fit_small, 1e-8 * fit_small);
-    const double path_large = path["path"][2]["ridge_norm"].get<double>();
     const double fit_large = fit["lambdas"][1]["ridge"]["norm"].get<double>();
-    EXPECT_NEAR(path_large, fit_large, 1e-8 * fit_large);
-    EXPECT_GT(path["path"][0]["df"].get<double>(), path["path"][2]["df"].get<double>());
+    for (const auto& [solver, name] :
+         {std::pair<std::string, std::string>{"auto", "dense_eigendecomposition"},
+          {"cg", "deflated_multishift_cg"}}) {
+        SCOPED_TRACE(solver);
+        const auto path_run = run_cli("path --data '" + data_path +
+                                          "' --model logistic --lambdas 1e-4:1e-2:3 --k 5 "
+                                          "--solver " +
+                                          solver + " --out p.json -q",
+                                      dir);
+        ASSERT_EQ(path_run.exit_code, 0) << path_run.err << path_run.out;
+        const json path = json::parse(read_text(dir / "p.json"));
+        EXPECT_EQ(path["solver"], name);
+        const double path_small = path["path"][0]["ridge_norm"].get<double>();
+        EXPECT_NEAR(path_small, fit_small, 1e-8 * fit_small);
+        const double path_large = path["path"][2]["ridge_norm"].get<double>();
+        EXPECT_NEAR(path_large, fit_large, 1e-8 * fit_large);
+        EXPECT_LT(path["path"][0]["relative_residual"].get<double>(), 1e-8);
+        EXPECT_GT(path["path"][0]["df"].get<double>(), path["path"][2]["df"].get<double>());
+        EXPECT_EQ(path["df_method"], "exact");
+    }
+    // --solver dense needs H formed: a matrix file is refused with a usage error.
+    RIDGELENS_REQUIRE_DATA(matrix_path, "matrices/bcsstk09.mtx");
+    const auto refused =
+        run_cli("path --hessian '" + matrix_path + "' --lambdas 1:10:2 --solver dense -q", dir);
+    EXPECT_EQ(refused.exit_code, 1) << refused.err;
+    EXPECT_NE(refused.err.find("--solver dense needs"), std::string::npos) << refused.err;
 }
 
 // Least squares is quadratic: θ̂_ridge is the exact ridge minimizer, so the

@@ -35,10 +35,13 @@ void expect_ridge_matches_dense(const DenseMatrix& h, const Vector& theta, Solve
     HessianProblem problem{op};
     problem.matrix = &sparse;
     problem.diagonal = op.diagonal();
+    if (solver == SolverChoice::dense) problem.dense = &h;
     problem.theta = theta;
     const AnalysisResult result = analyze(problem, options_for(solver, lambdas, k));
     ASSERT_TRUE(result.ok) << (result.warnings.empty() ? "" : result.warnings.front());
-    EXPECT_EQ(result.solver, solver == SolverChoice::cg ? "cg" : "cholmod");
+    EXPECT_EQ(result.solver, solver == SolverChoice::cg      ? "cg"
+                             : solver == SolverChoice::dense ? "dense_eigendecomposition"
+                                                             : "cholmod");
     const Vector sigma = testing::dense_eigenvalues_descending(h);
     ASSERT_EQ(result.lambdas.size(), lambdas.size());
     for (const LambdaResult& entry : result.lambdas) {
@@ -82,6 +85,7 @@ TEST_P(AnalysisBackends, SingularHessianGivesZeroFactorOnNullSpace) {
     HessianProblem problem{op};
     problem.matrix = &sparse;
     problem.diagonal = op.diagonal();
+    if (GetParam() == SolverChoice::dense) problem.dense = &h;
     problem.theta = testing::random_vector(60, 2);
     const AnalysisResult result = analyze(problem, options_for(GetParam(), {0.5}, 55));
     ASSERT_TRUE(result.ok);
@@ -99,7 +103,8 @@ TEST_P(AnalysisBackends, SingularHessianGivesZeroFactorOnNullSpace) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Solvers, AnalysisBackends,
-                         ::testing::Values(SolverChoice::cholmod, SolverChoice::cg),
+                         ::testing::Values(SolverChoice::cholmod, SolverChoice::cg,
+                                           SolverChoice::dense),
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
 TEST(Analysis, IndefiniteHessianIsReported) {

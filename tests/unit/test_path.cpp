@@ -74,6 +74,7 @@ TEST_P(PathBackends, MatchesDenseSolvesAndExactDof) {
     const SparseSymmetricOperator op(sparse);
     HessianProblem problem{op};
     problem.matrix = &sparse;
+    if (GetParam().solver == SolverChoice::dense) problem.dense = &h;
     problem.theta = testing::random_vector(200, 9);
     PathOptions options;
     options.lambdas = log_spaced(1e-3, 1e2, 15);
@@ -113,14 +114,13 @@ TEST_P(PathBackends, MatchesDenseSolvesAndExactDof) {
     EXPECT_FALSE(result.spectrum.density_value.size() == 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Solvers, PathBackends,
-                         ::testing::Values(PathCase{SolverChoice::cholmod, false},
-                                           PathCase{SolverChoice::cg, false},
-                                           PathCase{SolverChoice::cg, true}),
-                         [](const auto& info) {
-                             return std::string(to_string(info.param.solver)) +
-                                    (info.param.deflate ? "_deflated" : "");
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Solvers, PathBackends,
+    ::testing::Values(PathCase{SolverChoice::cholmod, false}, PathCase{SolverChoice::cg, false},
+                      PathCase{SolverChoice::cg, true}, PathCase{SolverChoice::dense, false}),
+    [](const auto& info) {
+        return std::string(to_string(info.param.solver)) + (info.param.deflate ? "_deflated" : "");
+    });
 
 // Issue 4: exact df against a dense eigendecomposition of the Fashion-MNIST
 // least-squares Hessian, and the SLQ estimate within three standard errors.

@@ -20,6 +20,10 @@ namespace ridgelens {
 struct HessianProblem {
     OperatorRef hessian;                   ///< y = H·x
     const SparseMatrix* matrix = nullptr;  ///< H itself (both triangles), if explicit
+    /// H formed as a dense matrix, when n is small (a model's
+    /// `Model::curvature_matrix`): every λ then comes from one
+    /// eigendecomposition (`solve_shifted_dense`). Must equal H·x.
+    const DenseMatrix* dense = nullptr;
     /// diag(H), when it is free to have (an explicit matrix). Without
     /// CHOLMOD, analyze() then solves λ by λ with Jacobi-preconditioned CG
     /// (what a badly scaled explicit matrix needs); without it, every λ
@@ -53,12 +57,14 @@ ProblemSummary summarize(const HessianProblem& problem);
 
 /// Which solver computes θ̂_ridge.
 enum class SolverChoice {
-    automatic,  ///< CHOLMOD for an explicit matrix whose factor fits in memory, else CG
+    automatic,  ///< dense H if given, CHOLMOD for an explicit matrix whose factor fits in memory,
+                ///< else CG
     cholmod,    ///< sparse Cholesky (needs an explicit matrix)
     cg,         ///< Jacobi-preconditioned conjugate gradient
+    dense,  ///< one eigendecomposition of the dense H for every λ (needs `HessianProblem::dense`)
 };
 
-/// Parses "auto", "cholmod" or "cg". @throws UsageError otherwise.
+/// Parses "auto", "cholmod", "cg" or "dense". @throws UsageError otherwise.
 SolverChoice parse_solver_choice(const std::string& text);
 const char* to_string(SolverChoice choice);
 

@@ -26,7 +26,7 @@ struct PathOptions {
     std::vector<double> lambdas;  ///< the grid, λ > 0
     EigenOptions eigen;           ///< top-k pairs (deflation, coefficient paths, df)
     PsdCheckOptions psd;
-    SolverChoice solver = SolverChoice::automatic;  ///< cholmod, or multi-shift CG ("cg")
+    SolverChoice solver = SolverChoice::automatic;  ///< cholmod, multi-shift CG ("cg") or dense
     MultiShiftCgOptions cg;
     bool deflate = true;             ///< deflate the top-k pairs out of the CG solves
     bool measure_undeflated = true;  ///< also run plain multi-shift CG, to show the saving
@@ -64,12 +64,12 @@ struct PathResult {
     Eigenpairs eigen;
     PsdVerdict psd;
     std::vector<PathPoint> points;
-    std::string solver;  ///< "cholmod" or "multishift_cg"
+    std::string solver;  ///< "cholmod", "multishift_cg" (or deflated) or "dense_eigendecomposition"
     std::string solver_reason;
-    std::string df_method;             ///< "exact" (dense eigendecomposition) or "slq"
-    SpectralEstimate spectrum;         ///< the SLQ run: df estimate and spectral density
-    Vector exact_eigenvalues;          ///< all eigenvalues, when df is exact (small n)
-    Index krylov_iterations = -1;      ///< multi-shift CG iterations of the path (−1: CHOLMOD)
+    std::string df_method;         ///< "exact" (dense eigendecomposition) or "slq"
+    SpectralEstimate spectrum;     ///< the SLQ run: df estimate and spectral density
+    Vector exact_eigenvalues;      ///< all eigenvalues, when df is exact (small n)
+    Index krylov_iterations = -1;  ///< multi-shift CG iterations of the path (−1: CHOLMOD, dense)
     Index undeflated_iterations = -1;  ///< the same without deflation, when measured
     double analysis_seconds = 0;       ///< CHOLMOD symbolic analysis (once)
     std::int64_t total_matvecs = 0;

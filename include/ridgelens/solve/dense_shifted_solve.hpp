@@ -25,7 +25,10 @@ namespace ridgelens {
 /// whole call; the solver name is "dense_eigendecomposition".
 /// @throws UsageError if `h` is not square, `b` has the wrong length or a
 ///         shift is not finite.
+/// `eigenvalues`, if given, receives every eigenvalue of H, descending (empty
+/// if the eigendecomposition failed).
 MultiShiftResult solve_shifted_dense(const DenseMatrix& h, const std::vector<double>& shifts,
-                                     const Vector& b, double tolerance = 1e-10);
+                                     const Vector& b, double tolerance = 1e-10,
+                                     Vector* eigenvalues = nullptr);
 
 }  // namespace ridgelens
