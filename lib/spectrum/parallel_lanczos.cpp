@@ -51,6 +51,15 @@ class PartialSums {
     std::vector<double> sums_;
 };
 
+// Columns j … j+3 of the column-major V with leading dimension ld.
+struct FourColumns {
+    const double *c0, *c1, *c2, *c3;
+};
+FourColumns four_columns(const double* v, Index ld, Index j) {
+    const double* first = v + j * ld;
+    return {first, first + ld, first + 2 * ld, first + 3 * ld};
+}
+
 // For rows [begin, end): result[j] += Σ_r V[r, j]·y[r] for j < c. Four
 // columns at a time: one load of y per row for four products, and four
 // independent accumulators, so the loop is not bound by the latency of one
@@ -60,10 +69,7 @@ void accumulate_projection(const double* v, Index ld, Index begin, Index end, In
                            const double* y, double* result) {
     Index j = 0;
     for (; j + 4 <= c; j += 4) {
-        const double* c0 = v + j * ld;
-        const double* c1 = c0 + ld;
-        const double* c2 = c1 + ld;
-        const double* c3 = c2 + ld;
+        const auto [c0, c1, c2, c3] = four_columns(v, ld, j);
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
 #pragma omp simd reduction(+ : s0, s1, s2, s3)
         for (Index r = begin; r < end; ++r) {
@@ -93,10 +99,7 @@ void subtract_combination(const double* v, Index ld, Index begin, Index end, Ind
                           const double* coefficients, double* f) {
     Index j = 0;
     for (; j + 4 <= c; j += 4) {
-        const double* c0 = v + j * ld;
-        const double* c1 = c0 + ld;
-        const double* c2 = c1 + ld;
-        const double* c3 = c2 + ld;
+        const auto [c0, c1, c2, c3] = four_columns(v, ld, j);
         const double a0 = coefficients[j], a1 = coefficients[j + 1], a2 = coefficients[j + 2],
                      a3 = coefficients[j + 3];
 #pragma omp simd
@@ -261,10 +264,7 @@ void combine_rows(const double* v, Index ld, Index rows, Index m, const Eigen::M
         const double* w = weights.col(j).data();
         Index l = 0;
         for (; l + 4 <= m; l += 4) {
-            const double* c0 = v + l * ld;
-            const double* c1 = c0 + ld;
-            const double* c2 = c1 + ld;
-            const double* c3 = c2 + ld;
+            const auto [c0, c1, c2, c3] = four_columns(v, ld, l);
 #pragma omp simd
             for (Index r = 0; r < rows; ++r)
                 out[r] += w[l] * c0[r] + w[l + 1] * c1[r] + w[l + 2] * c2[r] + w[l + 3] * c3[r];
