@@ -1,6 +1,6 @@
 #pragma once
 // y = H·x from both stored triangles of a symmetric H: the loser of the
-// storage comparison (bench/README.md, "Sparse storage"), kept as a benchmark
+// storage comparison (bench/README.md, "Kernels"), kept as a benchmark
 // against the library's one-triangle SparseSymmetricOperator. Because H is
 // symmetric, its CSC arrays are also its CSR arrays, so each y_i is an
 // independent dot product and the rows split across OpenMP threads with no
