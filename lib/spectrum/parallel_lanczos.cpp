@@ -69,15 +69,15 @@ void accumulate_projection(const double* v, Index ld, Index begin, Index end, In
                            const double* y, double* result) {
     Index j = 0;
     for (; j + 4 <= c; j += 4) {
-        const auto [c0, c1, c2, c3] = four_columns(v, ld, j);
+        const FourColumns col = four_columns(v, ld, j);
         double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
 #pragma omp simd reduction(+ : s0, s1, s2, s3)
         for (Index r = begin; r < end; ++r) {
             const double yr = y[r];
-            s0 += c0[r] * yr;
-            s1 += c1[r] * yr;
-            s2 += c2[r] * yr;
-            s3 += c3[r] * yr;
+            s0 += col.c0[r] * yr;
+            s1 += col.c1[r] * yr;
+            s2 += col.c2[r] * yr;
+            s3 += col.c3[r] * yr;
         }
         result[j] += s0;
         result[j + 1] += s1;
@@ -99,12 +99,12 @@ void subtract_combination(const double* v, Index ld, Index begin, Index end, Ind
                           const double* coefficients, double* f) {
     Index j = 0;
     for (; j + 4 <= c; j += 4) {
-        const auto [c0, c1, c2, c3] = four_columns(v, ld, j);
+        const FourColumns col = four_columns(v, ld, j);
         const double a0 = coefficients[j], a1 = coefficients[j + 1], a2 = coefficients[j + 2],
                      a3 = coefficients[j + 3];
 #pragma omp simd
         for (Index r = begin; r < end; ++r)
-            f[r] -= a0 * c0[r] + a1 * c1[r] + a2 * c2[r] + a3 * c3[r];
+            f[r] -= a0 * col.c0[r] + a1 * col.c1[r] + a2 * col.c2[r] + a3 * col.c3[r];
     }
     for (; j < c; ++j) {
         const double* column = v + j * ld;
@@ -264,10 +264,11 @@ void combine_rows(const double* v, Index ld, Index rows, Index m, const Eigen::M
         const double* w = weights.col(j).data();
         Index l = 0;
         for (; l + 4 <= m; l += 4) {
-            const auto [c0, c1, c2, c3] = four_columns(v, ld, l);
+            const FourColumns col = four_columns(v, ld, l);
 #pragma omp simd
             for (Index r = 0; r < rows; ++r)
-                out[r] += w[l] * c0[r] + w[l + 1] * c1[r] + w[l + 2] * c2[r] + w[l + 3] * c3[r];
+                out[r] += w[l] * col.c0[r] + w[l + 1] * col.c1[r] + w[l + 2] * col.c2[r] +
+                          w[l + 3] * col.c3[r];
         }
         for (; l < m; ++l) {
             const double* column = v + l * ld;
