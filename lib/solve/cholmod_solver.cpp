@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "ridgelens/error.hpp"
-#include "ridgelens/operator/sparse_symmetric_operator.hpp"
 
 namespace ridgelens {
 namespace {
@@ -16,13 +15,26 @@ double seconds_since(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+// y = H·x with the caller's matrix (both triangles stored), for the residual
+// of each solve: one product per solve, and no copy of H next to the factor
+// (SparseSymmetricOperator would keep a copy of one triangle).
+struct CallerMatrixProduct {
+    using Scalar = double;
+    const SparseMatrix* matrix;
+    Index rows() const { return matrix->rows(); }
+    Index cols() const { return matrix->cols(); }
+    void perform_op(const double* x, double* y) const {
+        Eigen::Map<Vector>(y, rows()).noalias() = *matrix * Eigen::Map<const Vector>(x, cols());
+    }
+};
+
 }  // namespace
 
 struct CholmodSolver::Impl {
-    explicit Impl(const SparseMatrix& m) : matrix(m), op(m) {}
+    explicit Impl(const SparseMatrix& m) : matrix(m), op{&m} {}
 
     const SparseMatrix& matrix;
-    SparseSymmetricOperator op;
+    CallerMatrixProduct op;
     Eigen::CholmodSupernodalLLT<SparseMatrix, Eigen::Lower> factorization;
     double analysis_seconds = 0;
     double factorization_seconds = 0;
