@@ -87,7 +87,6 @@ void solve_path_dense(const HessianProblem& problem, const PathOptions& options,
     if (eigenvalues.size() == problem.dense->rows()) result.exact_eigenvalues = eigenvalues;
     for (std::size_t i = 0; i < result.points.size(); ++i) {
         record_solve(problem.hessian, result.eigen, solved.solutions[i], result.points[i]);
-        result.points[i].seconds = solved.seconds;
     }
 }
 

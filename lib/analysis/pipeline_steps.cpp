@@ -49,9 +49,9 @@ void validate_problem(const HessianProblem& problem, const std::vector<double>& 
                          "Hessian is matrix-free (use cg)");
     if (solver == SolverChoice::dense && problem.dense == nullptr)
         throw UsageError(context +
-                         ": --solver dense needs H formed as a dense matrix (a least-squares "
-                         "or logistic model with at most 5000 parameters); use auto, cholmod "
-                         "or cg");
+                         ": --solver dense needs H formed as a dense matrix (ridgelens path "
+                         "--data forms it for least-squares and logistic models with at most "
+                         "3000 parameters); use auto, cholmod or cg");
     if (problem.dense != nullptr && (problem.dense->rows() != n || problem.dense->cols() != n))
         throw UsageError(context + ": the dense H is " + std::to_string(problem.dense->rows()) +
                          "x" + std::to_string(problem.dense->cols()) + " but H has dimension " +

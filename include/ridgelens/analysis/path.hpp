@@ -51,7 +51,7 @@ struct PathPoint {
     double ridge_norm = 0;             ///< ‖θ̂_ridge(λ)‖
     double relative_residual = 0;      ///< recomputed ‖(H+λI)x − b‖/‖b‖
     Index iterations = 0;              ///< CG iterations for this λ (0 for CHOLMOD)
-    double seconds = 0;                ///< factorization + solve (CHOLMOD), or 0 (CG, shared run)
+    double seconds = 0;                ///< factorization + solve (CHOLMOD); else 0 (one run)
     double factorization_seconds = 0;  ///< CHOLMOD numeric factorization alone
     SolveStatus status = SolveStatus::not_converged;
     std::string message;
