@@ -9,6 +9,10 @@ import ridgelens  # noqa: E402
 import ridgelens.torch  # noqa: E402
 from torch.nn.utils import stateless  # noqa: E402
 
+# Tensors of a few dozen numbers: threads only add synchronization (and contend
+# with the library's OpenMP threads on a loaded machine).
+torch.set_num_threads(1)
+
 
 def network():
     torch.manual_seed(0)
