@@ -88,7 +88,7 @@ def main(out_dir):
     lambdas = [2 * floor, 0.1 * top.values[0], top.values[0]]
     grid = np.logspace(np.log10(1.25 * floor), np.log10(10 * top.values[0]), 30)
 
-    analysis = ridgelens.analyze(H, lambdas=lambdas, k=20)
+    analysis = ridgelens.analyze(H, lambdas=lambdas, k=20, verbose=True)
     t = stage("ridge transform for λ = %s: %s" % (", ".join("%.3g" % v for v in lambdas),
                                                    analysis.status), t)
     print("   PSD check: %s" % analysis.to_dict()["eigen"]["psd_evidence"])
@@ -97,7 +97,8 @@ def main(out_dir):
               % (entry.lam, np.linalg.norm(entry.ridge), entry.relative_residual, entry.solver,
                  entry.status, entry.factor[0], entry.factor[-1]))
 
-    path = ridgelens.path(H, lambdas=grid, k=20, probes=10, lanczos_steps=30, baseline=False)
+    path = ridgelens.path(H, lambdas=grid, k=20, probes=10, lanczos_steps=30,
+                          max_lanczos_steps=60, baseline=False, verbose=True)
     t = stage("30-λ path: %s, df by %s" % (path.status, path.df_method), t)
     for i in range(0, 30, 6):
         print("   λ = %-9.3g df = %8.2f ± %.2f   ‖θ̂_ridge‖ = %.4g   residual %.2g (%s)"

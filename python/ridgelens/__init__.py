@@ -64,12 +64,13 @@ def top_eigenpairs(H, k=10, tol=1e-10, subspace=0, max_restarts=1000, seed=1):
 
 def analyze(H, theta=None, lambdas=(0.01, 1.0), k=10, gradient=None, solver="auto", tol=1e-10,
             eigen_tol=1e-10, psd_tol=1e-8, max_cg_iterations=0, subspace=0, max_restarts=1000,
-            seed=1, psd_by_construction=False):
+            seed=1, psd_by_construction=False, verbose=False):
     """The decay analysis of H at θ̂ for each λ, as ``ridgelens analyze``:
     top-k eigenpairs, PSD check, θ̂_ridge = (H+λI)⁻¹(Hθ̂ − g) by ``solver``
     ("auto", "cholmod", "cg"), the per-direction decay table, tail and
     self-check. ``theta=None`` takes the operator's own θ̂ and gradient (the
-    PyTorch bridge). Returns an AnalysisResult (``to_dict()``: the JSON report)."""
+    PyTorch bridge); ``verbose`` prints the library's progress on stderr.
+    Returns an AnalysisResult (``to_dict()``: the JSON report)."""
     op = as_operator(H)
     theta, gradient = _theta_and_gradient(op, theta, gradient)
     a = _native._AnalyzeArguments()
@@ -79,6 +80,7 @@ def analyze(H, theta=None, lambdas=(0.01, 1.0), k=10, gradient=None, solver="aut
     a.max_cg_iterations = _integer(max_cg_iterations, "max_cg_iterations")
     a.psd_tolerance = float(psd_tol)
     a.seed = _integer(seed, "seed")
+    a.verbose = bool(verbose)
     theta_source = getattr(op, "theta_source", "given by the caller (Python)")
     d = _native.analyze(op._native, theta, gradient, op.source, theta_source,
                         bool(psd_by_construction), _integer(k, "k"), float(eigen_tol),
@@ -88,13 +90,17 @@ def analyze(H, theta=None, lambdas=(0.01, 1.0), k=10, gradient=None, solver="aut
 
 def path(H, theta=None, lambdas=None, k=10, gradient=None, solver="auto", tol=1e-10,
          eigen_tol=1e-10, psd_tol=1e-8, max_cg_iterations=0, deflate=True, baseline=True,
-         directions=10, probes=30, lanczos_steps=80, exact_dof_limit=3000, seed=1,
-         psd_by_construction=False):
+         directions=10, probes=30, lanczos_steps=80, max_lanczos_steps=0, exact_dof_limit=3000,
+         seed=1,
+         psd_by_construction=False, verbose=False):
     """The regularization path over the grid ``lambdas`` (λ > 0), as
     ``ridgelens path``: one multi-shift CG run deflated by the top-k pairs
     (or CHOLMOD, or a dense eigendecomposition), the coefficient paths of the
     top ``directions``, and df(λ) (exact for n ≤ exact_dof_limit, else SLQ
-    with ``probes`` probes and its standard error). Returns a PathResult
+    with ``probes`` probes of ``lanczos_steps`` steps, continued up to
+    ``max_lanczos_steps`` (0: up to 300, memory permitting) until the
+    quadrature error is small, and its standard error); ``verbose`` prints the
+    library's progress on stderr. Returns a PathResult
     (``to_dict()``: the JSON report of ``ridgelens path --out``)."""
     if lambdas is None:
         raise ValueError("lambdas is required: the grid of λ > 0, e.g. np.logspace(-4, 2, 30)")
@@ -111,8 +117,10 @@ def path(H, theta=None, lambdas=None, k=10, gradient=None, solver="auto", tol=1e
     a.directions = _integer(directions, "directions")
     a.probes = _integer(probes, "probes")
     a.lanczos_steps = _integer(lanczos_steps, "lanczos_steps")
+    a.max_lanczos_steps = _integer(max_lanczos_steps, "max_lanczos_steps")
     a.exact_dof_limit = _integer(exact_dof_limit, "exact_dof_limit")
     a.seed = _integer(seed, "seed")
+    a.verbose = bool(verbose)
     theta_source = getattr(op, "theta_source", "given by the caller (Python)")
     d = _native.path(op._native, theta, gradient, op.source, theta_source,
                      bool(psd_by_construction), _integer(k, "k"), float(eigen_tol), 0, 1000, a)
@@ -157,5 +165,9 @@ def plot(result, directory, pair=None, max_lambdas=5):
         raise ValueError("plot: result must be an AnalysisResult, a PathResult, a report dict "
                          "or a JSON file, got %s" % type(result).__name__)
     i, j = (0, 0) if pair is None else (_integer(pair[0], "pair[0]"), _integer(pair[1], "pair[1]"))
+    if pair is not None and (i < 1 or j < 1 or i == j):
+        raise ValueError("plot: pair must be two different 1-based directions, got %r" % (pair,))
+    if _integer(max_lambdas, "max_lambdas") < 1:
+        raise ValueError("plot: max_lambdas must be at least 1")
     return list(_native.plot(report, os.fspath(directory), i, j,
                              _integer(max_lambdas, "max_lambdas")))

@@ -6,6 +6,8 @@
 #include "computations.hpp"
 
 #include <chrono>
+#include <functional>
+#include <iostream>
 
 #include "ridgelens/analysis/analyze.hpp"
 #include "ridgelens/analysis/path.hpp"
@@ -92,6 +94,15 @@ EigenOptions eigen_options(const EigenArguments& a) {
     return options;
 }
 
+/// Records the library's progress messages as the phase named in a callback's
+/// exception, and prints them on stderr when `verbose` (no GIL needed).
+std::function<void(const std::string&)> progress_of(PyOperator& op, bool verbose) {
+    return [&op, verbose](const std::string& message) {
+        op.set_phase(message);
+        if (verbose) std::cerr << "ridgelens: " << message << std::endl;
+    };
+}
+
 }  // namespace
 
 py::dict top_eigenpairs(PyOperator& op, const EigenArguments& a, std::uint64_t seed) {
@@ -113,7 +124,7 @@ py::dict analyze(PyOperator& op, const ProblemArguments& p, const EigenArguments
     options.cg.max_iterations = a.max_cg_iterations;
     options.psd.tolerance = a.psd_tolerance;
     options.seed = a.seed;
-    options.progress = [&op](const std::string& message) { op.set_phase(message); };
+    options.progress = progress_of(op, a.verbose);
     const double read_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const AnalysisResult result =
@@ -146,10 +157,11 @@ py::dict path(PyOperator& op, const ProblemArguments& p, const EigenArguments& e
     options.path_directions = a.directions;
     options.slq.probes = a.probes;
     options.slq.lanczos_steps = a.lanczos_steps;
+    options.slq.max_lanczos_steps = a.max_lanczos_steps;
     options.slq.seed = a.seed;
     options.exact_dof_limit = a.exact_dof_limit;
     options.seed = a.seed;
-    options.progress = [&op](const std::string& message) { op.set_phase(message); };
+    options.progress = progress_of(op, a.verbose);
     const PathResult result =
         run_released(op, "ridgelens.path", [&] { return compute_path(problem, options); });
     const nlohmann::json report = make_path_report(summarize(problem), result);

@@ -35,6 +35,7 @@ struct AnalyzeArguments {
     Index max_cg_iterations = 0;
     double psd_tolerance = 1e-8;
     std::uint64_t seed = 1;
+    bool verbose = false;  ///< the library's progress messages on stderr
 };
 
 struct PathArguments {
@@ -48,8 +49,10 @@ struct PathArguments {
     Index directions = 10;
     Index probes = 30;
     Index lanczos_steps = 80;
+    Index max_lanczos_steps = 0;  ///< 0: the path's adaptive default (up to 300 steps)
     Index exact_dof_limit = 3000;
     std::uint64_t seed = 1;
+    bool verbose = false;  ///< the library's progress messages on stderr
 };
 
 py::dict top_eigenpairs(PyOperator& op, const EigenArguments& a, std::uint64_t seed);

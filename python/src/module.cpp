@@ -90,7 +90,8 @@ PYBIND11_MODULE(_ridgelens, m) {
         .def_readwrite("tolerance", &AnalyzeArguments::tolerance)
         .def_readwrite("max_cg_iterations", &AnalyzeArguments::max_cg_iterations)
         .def_readwrite("psd_tolerance", &AnalyzeArguments::psd_tolerance)
-        .def_readwrite("seed", &AnalyzeArguments::seed);
+        .def_readwrite("seed", &AnalyzeArguments::seed)
+        .def_readwrite("verbose", &AnalyzeArguments::verbose);
     py::class_<PathArguments>(m, "_PathArguments")
         .def(py::init<>())
         .def_readwrite("lambdas", &PathArguments::lambdas)
@@ -103,8 +104,10 @@ PYBIND11_MODULE(_ridgelens, m) {
         .def_readwrite("directions", &PathArguments::directions)
         .def_readwrite("probes", &PathArguments::probes)
         .def_readwrite("lanczos_steps", &PathArguments::lanczos_steps)
+        .def_readwrite("max_lanczos_steps", &PathArguments::max_lanczos_steps)
         .def_readwrite("exact_dof_limit", &PathArguments::exact_dof_limit)
-        .def_readwrite("seed", &PathArguments::seed);
+        .def_readwrite("seed", &PathArguments::seed)
+        .def_readwrite("verbose", &PathArguments::verbose);
     m.def("solve_shifted", &solve_shifted, py::arg("op"), py::arg("b"), py::arg("lambdas"),
           py::arg("tol"), py::arg("max_iterations"), py::arg("solver"));
     m.def("effective_dof", [](PyOperator& op, const std::vector<double>& lambdas, Index k,

@@ -158,3 +158,18 @@ def test_ctrl_c_stops_a_long_computation():
         assert "interrupted after" in line, line
         assert float(line.split("after ")[1].split(" s")[0]) < 3.0, line
     assert "usable: [10.  9.]" in done.stdout
+
+
+def test_plot_misuse(tmp_path, sparse_h, theta):
+    result = ridgelens.analyze(sparse_h, theta, [0.1], k=3)
+    with pytest.raises(ValueError, match="two different 1-based directions"):
+        ridgelens.plot(result, tmp_path, pair=(1, 1))
+    with pytest.raises(ValueError, match="must be an AnalysisResult"):
+        ridgelens.plot(42, tmp_path)
+    with pytest.raises(ValueError):  # the library's InputError on a malformed report
+        ridgelens.plot({"not": "a report"}, tmp_path)
+
+
+def test_verbose_prints_the_library_progress(capfd, sparse_h, theta):
+    ridgelens.analyze(sparse_h, theta, [0.1], k=3, verbose=True)
+    assert "ridgelens: " in capfd.readouterr().err
