@@ -1,0 +1,173 @@
+"""ridgelens: the geometry of L2 regularization, from Python.
+
+H may be a scipy.sparse matrix, a dense numpy array, a
+scipy.sparse.linalg.LinearOperator, a ``ridgelens.Operator(n, matvec,
+matmat=None)`` or ``ridgelens.torch.hessian(...)``. Computations release the
+GIL (Python callbacks take it back for each product) and can be stopped with
+Ctrl-C within one product. Misuse raises ``ValueError`` with the library's
+message; numerical failures are statuses in the result.
+"""
+
+import json
+import os
+
+import numpy as np
+
+from . import _ridgelens as _native
+from ._operators import Operator, as_operator
+from ._results import (AnalysisResult, DofResult, Eigenpairs, LambdaResult, PathResult,
+                       ShiftedSolutions)
+
+__version__ = _native.__version__
+__all__ = ["Operator", "as_operator", "top_eigenpairs", "analyze", "path", "solve_shifted",
+           "effective_dof", "plot", "Eigenpairs", "AnalysisResult", "LambdaResult",
+           "PathResult", "ShiftedSolutions", "DofResult"]
+
+
+def _lambdas(lambdas):
+    values = np.atleast_1d(np.asarray(lambdas, dtype=np.float64))
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError("lambdas must be a non-empty sequence of numbers")
+    return [float(v) for v in values]
+
+
+def _integer(value, name):
+    if isinstance(value, bool) or int(value) != value:
+        raise ValueError("%s must be an integer, got %r" % (name, value))
+    return int(value)
+
+
+def _theta_and_gradient(op, theta, gradient):
+    """θ̂ and g: given, or the operator's own (the PyTorch bridge's θ̂ and ∇R(θ̂))."""
+    if theta is None:
+        if getattr(op, "theta", None) is None:
+            raise ValueError("theta is required for this H (only ridgelens.torch.hessian "
+                             "operators carry their own θ̂)")
+        theta = op.theta
+        if gradient is None:
+            gradient = getattr(op, "gradient", None)
+    theta = np.asarray(theta, dtype=np.float64)
+    if gradient is not None:
+        gradient = np.ascontiguousarray(gradient, dtype=np.float64)
+    return theta, gradient
+
+
+def top_eigenpairs(H, k=10, tol=1e-10, subspace=0, max_restarts=1000, seed=1):
+    """The top-k (largest algebraic) eigenpairs of H by thick-restart Lanczos,
+    with residuals ‖Hq − σq‖ recomputed. Returns an Eigenpairs."""
+    op = as_operator(H)
+    return Eigenpairs(_native.top_eigenpairs(op._native, _integer(k, "k"), float(tol),
+                                             _integer(subspace, "subspace"),
+                                             _integer(max_restarts, "max_restarts"),
+                                             _integer(seed, "seed")))
+
+
+def analyze(H, theta=None, lambdas=(0.01, 1.0), k=10, gradient=None, solver="auto", tol=1e-10,
+            eigen_tol=1e-10, psd_tol=1e-8, max_cg_iterations=0, subspace=0, max_restarts=1000,
+            seed=1, psd_by_construction=False, verbose=False):
+    """The decay analysis of H at θ̂ for each λ, as ``ridgelens analyze``:
+    top-k eigenpairs, PSD check, θ̂_ridge = (H+λI)⁻¹(Hθ̂ − g) by ``solver``
+    ("auto", "cholmod", "cg"), the per-direction decay table, tail and
+    self-check. ``theta=None`` takes the operator's own θ̂ and gradient (the
+    PyTorch bridge); ``verbose`` prints the library's progress on stderr.
+    Returns an AnalysisResult (``to_dict()``: the JSON report)."""
+    op = as_operator(H)
+    theta, gradient = _theta_and_gradient(op, theta, gradient)
+    a = _native._AnalyzeArguments()
+    a.lambdas = _lambdas(lambdas)
+    a.solver = str(solver)
+    a.tolerance = float(tol)
+    a.max_cg_iterations = _integer(max_cg_iterations, "max_cg_iterations")
+    a.psd_tolerance = float(psd_tol)
+    a.seed = _integer(seed, "seed")
+    a.verbose = bool(verbose)
+    theta_source = getattr(op, "theta_source", "given by the caller (Python)")
+    d = _native.analyze(op._native, theta, gradient, op.source, theta_source,
+                        bool(psd_by_construction), _integer(k, "k"), float(eigen_tol),
+                        _integer(subspace, "subspace"), _integer(max_restarts, "max_restarts"), a)
+    return AnalysisResult(d)
+
+
+def path(H, theta=None, lambdas=None, k=10, gradient=None, solver="auto", tol=1e-10,
+         eigen_tol=1e-10, psd_tol=1e-8, max_cg_iterations=0, deflate=True, baseline=True,
+         directions=10, probes=30, lanczos_steps=80, max_lanczos_steps=0, exact_dof_limit=3000,
+         seed=1,
+         psd_by_construction=False, verbose=False):
+    """The regularization path over the grid ``lambdas`` (λ > 0), as
+    ``ridgelens path``: one multi-shift CG run deflated by the top-k pairs
+    (or CHOLMOD, or a dense eigendecomposition), the coefficient paths of the
+    top ``directions``, and df(λ) (exact for n ≤ exact_dof_limit, else SLQ
+    with ``probes`` probes of ``lanczos_steps`` steps, continued up to
+    ``max_lanczos_steps`` (0: up to 300, memory permitting) until the
+    quadrature error is small, and its standard error); ``verbose`` prints the
+    library's progress on stderr. Returns a PathResult
+    (``to_dict()``: the JSON report of ``ridgelens path --out``)."""
+    if lambdas is None:
+        raise ValueError("lambdas is required: the grid of λ > 0, e.g. np.logspace(-4, 2, 30)")
+    op = as_operator(H)
+    theta, gradient = _theta_and_gradient(op, theta, gradient)
+    a = _native._PathArguments()
+    a.lambdas = _lambdas(lambdas)
+    a.solver = str(solver)
+    a.tolerance = float(tol)
+    a.max_cg_iterations = _integer(max_cg_iterations, "max_cg_iterations")
+    a.psd_tolerance = float(psd_tol)
+    a.deflate = bool(deflate)
+    a.baseline = bool(baseline)
+    a.directions = _integer(directions, "directions")
+    a.probes = _integer(probes, "probes")
+    a.lanczos_steps = _integer(lanczos_steps, "lanczos_steps")
+    a.max_lanczos_steps = _integer(max_lanczos_steps, "max_lanczos_steps")
+    a.exact_dof_limit = _integer(exact_dof_limit, "exact_dof_limit")
+    a.seed = _integer(seed, "seed")
+    a.verbose = bool(verbose)
+    theta_source = getattr(op, "theta_source", "given by the caller (Python)")
+    d = _native.path(op._native, theta, gradient, op.source, theta_source,
+                     bool(psd_by_construction), _integer(k, "k"), float(eigen_tol), 0, 1000, a)
+    return PathResult(d)
+
+
+def solve_shifted(H, b, lambdas, tol=1e-10, max_iterations=0, solver="auto"):
+    """Solves (H + λ_i I)x_i = b for every λ_i ≥ 0 in one multi-shift CG run
+    (``solver="cholmod"``: a sparse Cholesky factorization per λ, for an
+    explicit sparse H). Returns ShiftedSolutions: ``solutions`` (n, m) and
+    ``residuals`` (m,), recomputed."""
+    op = as_operator(H)
+    lams = _lambdas(lambdas)
+    d = _native.solve_shifted(op._native, np.asarray(b, dtype=np.float64), lams, float(tol),
+                              _integer(max_iterations, "max_iterations"), str(solver))
+    return ShiftedSolutions(d, lams)
+
+
+def effective_dof(H, lambdas, k=10, probes=30, lanczos_steps=80, tol=1e-10, seed=1):
+    """df(λ) = tr(H(H+λI)⁻¹) for every λ: exact over the top-k eigenvalues plus
+    a stochastic Lanczos quadrature estimate of the rest with ``probes``
+    Rademacher probes; ``df_stderr`` is its standard error. Returns a DofResult."""
+    op = as_operator(H)
+    d = _native.effective_dof(op._native, _lambdas(lambdas), _integer(k, "k"), float(tol),
+                              _integer(probes, "probes"), _integer(lanczos_steps, "lanczos_steps"),
+                              _integer(seed, "seed"))
+    return DofResult(d)
+
+
+def plot(result, directory, pair=None, max_lambdas=5):
+    """Writes the pictures of ``ridgelens plot`` (SVG files and index.html) for
+    an AnalysisResult, a PathResult, a report dict or a JSON report file into
+    ``directory``; returns the list of files written."""
+    if hasattr(result, "to_dict"):
+        report = json.dumps(result.to_dict())
+    elif isinstance(result, dict):
+        report = json.dumps(result)
+    elif isinstance(result, (str, os.PathLike)):
+        with open(result, encoding="utf-8") as f:
+            report = f.read()
+    else:
+        raise ValueError("plot: result must be an AnalysisResult, a PathResult, a report dict "
+                         "or a JSON file, got %s" % type(result).__name__)
+    i, j = (0, 0) if pair is None else (_integer(pair[0], "pair[0]"), _integer(pair[1], "pair[1]"))
+    if pair is not None and (i < 1 or j < 1 or i == j):
+        raise ValueError("plot: pair must be two different 1-based directions, got %r" % (pair,))
+    if _integer(max_lambdas, "max_lambdas") < 1:
+        raise ValueError("plot: max_lambdas must be at least 1")
+    return list(_native.plot(report, os.fspath(directory), i, j,
+                             _integer(max_lambdas, "max_lambdas")))
