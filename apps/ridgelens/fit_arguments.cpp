@@ -13,6 +13,11 @@ po::options_description fit_options(FitArguments& a, const std::string& usage) {
     po::options_description options(usage + "\n\nOptions");
     options.add_options()("help,h", "show this help");
     add_model_source_options(options, a.source);
+    // Neural networks (--model mlp).
+    add_network_options(options, a.source);
+    options.add_options()("theta", po::value(&a.source.theta_path)->value_name("FILE"),
+                          "--model mlp: take θ̂ from this Matrix Market array (or one number "
+                          "per line) instead of training");
     options.add_options()("lambda", po::value(&a.lambdas)->composing()->value_name("L"),
                           "total penalty strength λ; repeat for several");
     PsdCheckOptions& psd = a.analysis.analysis.psd;
@@ -22,7 +27,8 @@ po::options_description fit_options(FitArguments& a, const std::string& usage) {
         "tol", po::value(&a.analysis.analysis.cg.tolerance)->default_value(1e-10, "1e-10"),
         "relative residual tolerance of the ridge solves")(
         "no-approximation", po::bool_switch(&a.no_approximation), "skip fitting θ*_λ for every λ")(
-        "seed", po::value(&a.seed)->default_value(1), "Lanczos start vector seed")(
+        "seed", po::value(&a.seed)->default_value(1),
+        "Lanczos start vector seed (and the network's initialization)")(
         "out", po::value(&a.out_path)->value_name("report.json"), "the JSON report (atomic)")(
         "plot", po::value(&a.plot_directory)->value_name("DIR"),
         "write the pictures of the report (SVG files and DIR/index.html) into DIR")(

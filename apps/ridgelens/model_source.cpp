@@ -3,6 +3,12 @@
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <cstdio>
+#include <sstream>
+
+#include "ridgelens/error.hpp"
+#include "ridgelens/io/vector_io.hpp"
+#include "ridgelens/model/mlp.hpp"
+#include "ridgelens/model/network_training.hpp"
 
 namespace ridgelens::cli {
 
@@ -14,7 +20,7 @@ void add_model_source_options(po::options_description& options, ModelSourceArgum
     add("data", po::value(&a.data.path)->value_name("FILE"),
         "training data: a LIBSVM file, or an IDX directory / images file");
     add("format", po::value(&a.data.format)->default_value("auto"), "auto | libsvm | idx");
-    add("model", po::value(&a.model)->default_value("softmax"), "ls | logistic | softmax");
+    add("model", po::value(&a.model)->default_value("softmax"), "ls | logistic | softmax | mlp");
     add("scale", po::value(&a.scale)->default_value("none"),
         "none | maxabs (each column by its max |x|) | rownorm (rows to unit L2 norm)");
     if (with_class_option)
@@ -30,6 +36,85 @@ void add_model_source_options(po::options_description& options, ModelSourceArgum
         "gradient-norm tolerance of Newton-CG");
     add("max-newton", po::value(&a.fit.max_iterations)->default_value(100),
         "cap on Newton iterations");
+}
+
+void add_network_options(po::options_description& options, ModelSourceArguments& a) {
+    auto add = options.add_options();
+    add("hidden", po::value(&a.hidden)->default_value("64"),
+        "--model mlp: hidden layer widths, e.g. 64 or 128,64");
+    add("activation", po::value(&a.activation)->default_value("tanh"),
+        "--model mlp: tanh | relu | softplus | gelu");
+    add("loss", po::value(&a.loss)->default_value("cross-entropy"),
+        "--model mlp: cross-entropy (class labels) | squared (numeric targets)");
+    add("lbfgs-iterations", po::value(&a.lbfgs_iterations)->default_value(300),
+        "--model mlp: L-BFGS iterations before Newton-CG on the GGN");
+    add("theta-out", po::value(&a.theta_out_path)->value_name("FILE"),
+        "--model mlp: write θ̂ as a Matrix Market array (layout: README)");
+}
+
+namespace {
+
+// θ̂ from a file, evaluated only: the fit result says so.
+FitResult given_theta(Model& model, const ModelSourceArguments& a) {
+    const auto start = std::chrono::steady_clock::now();
+    FitResult result;
+    result.theta = read_vector(a.theta_path);
+    if (result.theta.size() != model.parameters())
+        throw InputError(a.theta_path + ": θ̂ has " + std::to_string(result.theta.size()) +
+                         " entries but the network has " + std::to_string(model.parameters()) +
+                         " parameters");
+    const double lambda = a.fit.base_lambda;
+    Vector gradient;
+    result.risk = model.evaluate(result.theta, &gradient);
+    result.unpenalized_gradient_norm = gradient.norm();
+    result.objective = result.risk + 0.5 * lambda * result.theta.squaredNorm();
+    if (lambda > 0) gradient += lambda * result.theta;
+    result.gradient_norm = gradient.norm();
+    result.base_lambda = lambda;
+    result.converged = result.gradient_norm <= a.fit.gradient_tolerance;
+    std::ostringstream message;
+    message << "θ̂ read from " << a.theta_path
+            << " (not trained): ‖∇F(θ̂)‖ = " << result.gradient_norm
+            << (result.converged ? " <= " : " > ") << "the tolerance " << a.fit.gradient_tolerance;
+    result.message = message.str();
+    result.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+}
+
+}  // namespace
+
+std::function<FitResult(Model&)> make_network_fitter(ModelSourceArguments& a, bool tolerance_given,
+                                                     std::uint64_t seed, const Progress& progress) {
+    if (!tolerance_given) a.fit.gradient_tolerance = 1e-5;
+    if (a.fit.max_cg_iterations == 0) a.fit.max_cg_iterations = 200;
+    report_newton_progress(a.fit, progress);
+    return [a, seed, progress](Model& model) {
+        FitResult result;
+        if (!a.theta_path.empty()) {
+            result = given_theta(model, a);
+        } else {
+            const auto* network = dynamic_cast<const MlpModel*>(&model);
+            if (network == nullptr) throw UsageError("network training needs the mlp model");
+            NetworkTrainingOptions options;
+            options.newton = a.fit;
+            options.lbfgs_iterations = a.lbfgs_iterations;
+            options.progress = [progress](const NewtonIteration& step) {
+                if (step.iteration % 10 != 0) return;
+                char line[160];
+                std::snprintf(line, sizeof line, "L-BFGS %4lld: F = %.10g, ‖∇F‖ = %.3e, step %.3g",
+                              static_cast<long long>(step.iteration), step.objective,
+                              step.gradient_norm, step.step_length);
+                progress(line);
+            };
+            result = train_network(model, options, network->initial_parameters(seed));
+        }
+        if (!a.theta_out_path.empty()) {
+            write_vector_matrix_market(a.theta_out_path, result.theta);
+            progress("θ̂ written to " + a.theta_out_path);
+        }
+        return result;
+    };
 }
 
 void report_newton_progress(FitOptions& fit, const Progress& progress) {
@@ -53,27 +138,42 @@ LoadedModel load_model(const ModelSourceArguments& a, const Progress& progress) 
     LoadedModel loaded;
     loaded.features = data.features.cols();
     loaded.description = data.description;
-    loaded.model = make_model(a.model, std::move(data.features), data.labels, model_options);
+    if (is_network(a)) {
+        MlpArchitecture architecture;
+        architecture.hidden = parse_hidden_layers(a.hidden);
+        architecture.activation = parse_activation(a.activation);
+        architecture.loss = parse_mlp_loss(a.loss);
+        auto network = std::make_unique<MlpModel>(std::move(data.features), data.labels,
+                                                  std::move(architecture));
+        network->set_curvature(model_options.curvature);
+        loaded.description = network->describe() + " on " + loaded.description;
+        loaded.model = std::move(network);
+    } else {
+        if (!a.theta_path.empty() || !a.theta_out_path.empty())
+            throw UsageError("--theta and --theta-out are for --model mlp");
+        loaded.model = make_model(a.model, std::move(data.features), data.labels, model_options);
+    }
     loaded.read_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     progress(loaded.description);
     return loaded;
 }
 
-FittedModelProblem::FittedModelProblem(LoadedModel loaded, const FitOptions& options)
+FittedModelProblem::FittedModelProblem(LoadedModel loaded, const FitOptions& options,
+                                       const std::function<FitResult(Model&)>& fitter)
     : loaded_(std::move(loaded)) {
-    LinearModel& model = *loaded_.model;
-    fit_ = fit_newton_cg(model, options);
-    if (!fit_.converged) return;
+    Model& model = *loaded_.model;
+    fit_ = fitter ? fitter(model) : fit_newton_cg(model, options);
+    if (!fit_.converged && !fitter) return;
     model.set_curvature_point(fit_.theta);
     curvature_ = std::make_unique<ModelCurvatureOperator>(model);
     HessianProblem& problem = problem_.emplace(HessianProblem{*curvature_});
     problem.theta = fit_.theta;
-    if (options.base_lambda > 0) model.evaluate(fit_.theta, &problem.gradient);
-    problem.psd_by_construction = true;  // convex losses; the GGN is PSD for any loss
+    if (options.base_lambda > 0 || fitter) model.evaluate(fit_.theta, &problem.gradient);
+    problem.psd_by_construction = model.curvature_psd();  // convex losses; any GGN
     problem.source = model.name() + " model on " + loaded_.description + ", " +
                      to_string(model.curvature()) + " curvature at θ̂ (matrix-free)";
-    problem.theta_source = "Newton-CG fit: " + fit_.message;
+    problem.theta_source = fitter ? fit_.message : "Newton-CG fit: " + fit_.message;
     if (std::optional<DenseMatrix> formed = model.curvature_matrix(dense_model_parameters)) {
         dense_curvature_ = std::move(*formed);
         problem.dense = &dense_curvature_;

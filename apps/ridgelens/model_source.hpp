@@ -2,6 +2,8 @@
 // Training data and a model for the commands that fit one (fit, path --data).
 
 #include <boost/program_options/options_description.hpp>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,7 +22,32 @@ struct ModelSourceArguments {
     std::string model = "softmax";
     std::string curvature = "hessian";
     FitOptions fit;  ///< base_lambda, gradient_tolerance, max_iterations
+    // --model mlp
+    std::string hidden = "64";
+    std::string activation = "tanh";
+    std::string loss = "cross-entropy";
+    Index lbfgs_iterations = 300;
+    std::string theta_path;      ///< --theta (fit): θ̂ given, not trained
+    std::string theta_out_path;  ///< --theta-out: θ̂ as a Matrix Market array
 };
+
+/// --hidden, --activation, --loss, --lbfgs-iterations, --theta-out (the
+/// options of --model mlp).
+void add_network_options(boost::program_options::options_description& options,
+                         ModelSourceArguments& arguments);
+
+/// Whether --model names the neural network.
+inline bool is_network(const ModelSourceArguments& arguments) {
+    return arguments.model == "mlp";
+}
+
+/// How a network's θ̂ is obtained: read from --theta (only evaluated), or
+/// trained by train_network from a seeded start; θ̂ is written to
+/// --theta-out right away. Network defaults: --fit-tol 1e-5 unless given
+/// (`tolerance_given`), at most 200 CG iterations per Newton step.
+std::function<FitResult(Model&)> make_network_fitter(ModelSourceArguments& arguments,
+                                                     bool tolerance_given, std::uint64_t seed,
+                                                     const Progress& progress);
 
 /// --data, --format, --model, --scale, --class, --intercept, --base-lambda,
 /// --curvature, --fit-tol, --max-newton.
@@ -33,7 +60,7 @@ void report_newton_progress(FitOptions& fit, const Progress& progress);
 
 /// The model built on its training data.
 struct LoadedModel {
-    std::unique_ptr<LinearModel> model;
+    std::unique_ptr<Model> model;
     Index features = 0;       ///< columns of X, intercept included
     std::string description;  ///< the data, for reports
     double read_seconds = 0;
@@ -53,9 +80,14 @@ inline constexpr Index dense_model_parameters = 3000;
 class FittedModelProblem {
   public:
     /// Fits θ̂ (throws nothing for a failed fit: check `fit().converged`).
-    FittedModelProblem(LoadedModel loaded, const FitOptions& options);
+    /// With a `fitter` (a network), θ̂ comes from it and is analyzed even when
+    /// not converged; g = ∇R(θ̂) then always enters.
+    FittedModelProblem(LoadedModel loaded, const FitOptions& options,
+                       const std::function<FitResult(Model&)>& fitter = {});
     const FitResult& fit() const { return fit_; }
-    /// Only valid when the fit converged.
+    /// Whether there is a problem to analyze: the fit converged, or θ̂ came from a fitter.
+    bool analyzable() const { return problem_.has_value(); }
+    /// Only valid when analyzable().
     const HessianProblem& problem() const { return *problem_; }
     const LoadedModel& loaded() const { return loaded_; }
 

@@ -24,6 +24,8 @@ po::options_description path_options(PathArguments& a, const std::string& usage,
     options.add_options()("help,h", "show this help");
     add_problem_source_options(options, a.source);
     add_model_source_options(options, a.model_source, false);
+    // Neural networks (--model mlp; --theta then gives θ̂ instead of training).
+    add_network_options(options, a.model_source);
     options.add_options()("lambdas", po::value(&a.lambdas)->value_name("MIN:MAX:COUNT"),
                           "log-spaced λ grid, e.g. 1e-4:1e2:50");
     add_eigen_options(options, a.path.eigen, a.path.psd);

@@ -62,10 +62,15 @@ int run_path(const std::vector<std::string>& arguments) {
             throw UsageError("give either --hessian or --data, not both");
         if (!values["class"].defaulted())
             a.model_source.data.positive_class = a.source.fashion_class;
+        std::function<FitResult(Model&)> fitter;
+        a.model_source.theta_path = a.source.theta_path;
+        if (is_network(a.model_source))
+            fitter = make_network_fitter(a.model_source, !values["fit-tol"].defaulted(),
+                                         a.source.seed, progress);
         report_newton_progress(a.model_source.fit, progress);
         fitted = std::make_unique<FittedModelProblem>(load_model(a.model_source, progress),
-                                                      a.model_source.fit);
-        if (!fitted->fit().converged) {
+                                                      a.model_source.fit, fitter);
+        if (!fitted->analyzable()) {
             std::cerr << "ridgelens: " << fitted->fit().message << "\n";
             return exit_numerical_failure;
         }

@@ -74,12 +74,12 @@ FitAnalysisResult fit_and_analyze(Model& model, const FitAnalysisOptions& option
     if (!(options.fit.base_lambda >= 0)) throw UsageError("fit: the base penalty λ₀ must be >= 0");
     FitAnalysisResult result;
     pipeline::report(options.analysis.progress,
-                     "fitting θ̂ by Newton-CG (" + model.name() + ", " +
-                         std::to_string(model.parameters()) +
+                     std::string(options.fitter ? "fitting θ̂ (" : "fitting θ̂ by Newton-CG (") +
+                         model.name() + ", " + std::to_string(model.parameters()) +
                          " parameters, λ₀ = " + format_double(options.fit.base_lambda) + ")");
-    result.fit = fit_newton_cg(model, options.fit);
+    result.fit = options.fitter ? options.fitter(model) : fit_newton_cg(model, options.fit);
     pipeline::report(options.analysis.progress, result.fit.message);
-    if (!result.fit.converged) return result;
+    if (!result.fit.converged && !options.fitter) return result;
 
     // The curvature and gradient of the unpenalized R at θ̂.
     model.set_curvature_point(result.fit.theta);
@@ -89,11 +89,12 @@ FitAnalysisResult fit_and_analyze(Model& model, const FitAnalysisOptions& option
     Vector gradient;
     model.evaluate(result.fit.theta, &gradient);
     result.gradient_norm = gradient.norm();
-    if (options.fit.base_lambda > 0) problem.gradient = std::move(gradient);
-    problem.psd_by_construction = true;  // convex losses; the GGN is PSD for any loss
+    if (options.fit.base_lambda > 0 || options.fitter) problem.gradient = std::move(gradient);
+    problem.psd_by_construction = model.curvature_psd();  // convex losses; any GGN
     problem.source = model.name() + " model, " + to_string(model.curvature()) +
                      " curvature at θ̂ (matrix-free products)";
-    problem.theta_source = "Newton-CG fit: " + result.fit.message;
+    problem.theta_source =
+        options.fitter ? result.fit.message : "Newton-CG fit: " + result.fit.message;
 
     result.problem = summarize(problem);
     result.analysis = analyze(problem, options.analysis);

@@ -4,6 +4,7 @@
 /// curvature at θ̂ matrix-free, and measure how good the quadratic
 /// approximation θ̂_ridge is against the true regularized minimizer θ*_λ.
 
+#include <functional>
 #include <vector>
 
 #include "ridgelens/analysis/analyze.hpp"
@@ -21,6 +22,12 @@ struct FitAnalysisOptions {
     /// tighter): far finer than any approximation error worth reporting,
     /// without paying for digits nobody reads.
     double truth_relative_accuracy = 1e-6;
+    /// When set, fits θ̂ instead of fit_newton_cg(model, fit): e.g.
+    /// train_network for a neural network, or a given θ̂ that is only
+    /// evaluated. θ̂ is then analyzed even when the result is not
+    /// `converged` (its message says how θ̂ was obtained), and g = ∇R(θ̂)
+    /// always enters θ̂_ridge = (H+λI)⁻¹(Hθ̂ − g).
+    std::function<FitResult(Model&)> fitter;
 };
 
 /// The quadratic approximation against the truth for one λ.

@@ -28,7 +28,7 @@ class Model {
   public:
     virtual ~Model() = default;
 
-    /// "least_squares", "logistic" or "softmax".
+    /// "least_squares", "logistic", "softmax" or "mlp".
     virtual std::string name() const = 0;
     virtual Index parameters() const = 0;
     virtual Index samples() const = 0;
@@ -93,6 +93,11 @@ class Model {
         if (!count) return std::nullopt;
         return *count == 0;
     }
+
+    /// Whether the curvature is positive semidefinite at every θ: true for the
+    /// convex losses of a linear predictor (the default) and for any GGN; a
+    /// neural network's Hessian is not.
+    virtual bool curvature_psd() const { return true; }
 
     void set_curvature(Curvature curvature) { curvature_ = curvature; }
     Curvature curvature() const { return curvature_; }
