@@ -9,6 +9,7 @@
 #include "distributed_source.hpp"
 #include "exit_codes.hpp"
 #include "mpi_command_line.hpp"
+#include "output_targets.hpp"
 #include "report_outputs.hpp"
 #include "ridgelens/mpi/distribute.hpp"
 #include "ridgelens/report/json_report.hpp"
@@ -37,6 +38,12 @@ int run_analyze_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
                         "single-machine only");
     po::variables_map values;
     if (!parse_command_line_on_ranks(comm, arguments, options, values)) return exit_success;
+    check_on_root(comm, [&] {
+        check_output_targets(
+            {{"--hessian", a.source.hessian_path}, {"--theta", a.source.theta_path}},
+            {{"--out", a.out_path}, {"--theta-ridge-out", a.theta_ridge_out}},
+            {"--plot", a.plot_directory});
+    });
     const Progress progress(!a.quiet && root);
     apply_analyze_arguments(a, progress);
 
@@ -51,16 +58,17 @@ int run_analyze_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
         first_ridge = mpi::gather_to_all(ridge.front().get());
     if (root) {
         print_summary_table(std::cout, summary, result);
+        CommandOutputs outputs(progress);
         if (!a.out_path.empty() || !a.plot_directory.empty()) {
             const ReportTimings timings{source->read_seconds(), result.eigen_seconds,
                                         result.analyze_seconds};
             nlohmann::json report = make_analysis_report(summary, result, timings);
             report["mpi"] = {{"ranks", mpi::size(comm)},
                              {"backend", "PETSc KSP CG + SLEPc Krylov-Schur"}};
-            write_report_outputs(report, a.out_path, a.plot_directory, progress);
+            outputs.add_report(report, a.out_path, a.plot_directory);
         }
-        if (!a.theta_ridge_out.empty())
-            write_first_ridge(result, first_ridge, a.theta_ridge_out, "ridgelens-mpi", progress);
+        outputs.add_first_ridge(result, first_ridge, a.theta_ridge_out, "ridgelens-mpi");
+        outputs.commit();
     }
     return result.ok ? exit_success : exit_numerical_failure;
 }

@@ -12,6 +12,7 @@
 #include "exit_codes.hpp"
 #include "fit_arguments.hpp"
 #include "mpi_command_line.hpp"
+#include "output_targets.hpp"
 #include "problem_source.hpp"
 #include "report_outputs.hpp"
 #include "ridgelens/error.hpp"
@@ -42,6 +43,10 @@ int run_fit_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
     const po::options_description options = fit_options(a, mpi_fit_usage);
     po::variables_map values;
     if (!parse_command_line_on_ranks(comm, arguments, options, values)) return exit_success;
+    check_on_root(comm, [&] {
+        check_output_targets({{"--data", a.source.data.path}}, {{"--out", a.out_path}},
+                             {"--plot", a.plot_directory});
+    });
     const Progress progress(!a.quiet && root);
     if (a.source.data.path.empty())
         throw UsageError("--data FILE is required (ridgelens-mpi fit reads LIBSVM data)");
@@ -59,6 +64,7 @@ int run_fit_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
             print_summary_table(std::cout, result.problem, result.analysis);
             print_approximation_table(std::cout, result);
         }
+        CommandOutputs outputs(progress);
         if (!a.out_path.empty() || (!a.plot_directory.empty() && result.analyzed)) {
             const ReportTimings timings{loaded.read_seconds, result.analysis.eigen_seconds,
                                         result.analysis.analyze_seconds};
@@ -68,9 +74,9 @@ int run_fit_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
                              {"backend",
                               "Newton-CG on replicated θ (Allreduce per product) + PETSc KSP CG + "
                               "SLEPc Krylov-Schur on a MATSHELL"}};
-            write_report_outputs(report, a.out_path, result.analyzed ? a.plot_directory : "",
-                                 progress);
+            outputs.add_report(report, a.out_path, result.analyzed ? a.plot_directory : "");
         }
+        outputs.commit();
         if (!result.analyzed) std::cerr << "ridgelens-mpi: " << result.fit.message << "\n";
     }
     if (!result.analyzed) return exit_numerical_failure;

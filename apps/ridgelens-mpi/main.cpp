@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "exception_exit.hpp"
 #include "exit_codes.hpp"
+#include "report_outputs.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/mpi/petsc_session.hpp"
 #include "ridgelens/version.hpp"
@@ -67,7 +68,9 @@ int run(int argc, char** argv) {
     const ridgelens::mpi::Session session(nullptr, nullptr);
     const bool root = ridgelens::mpi::rank(PETSC_COMM_WORLD) == 0;
     try {
-        return dispatch(PETSC_COMM_WORLD, arguments);
+        const int code = dispatch(PETSC_COMM_WORLD, arguments);
+        if (root) check_standard_output();
+        return code;
     } catch (...) {
         const ExitFor exit = exit_for_current_exception();
         if (root || exit.rank_local) std::cerr << "ridgelens-mpi: " << exit.message << "\n";

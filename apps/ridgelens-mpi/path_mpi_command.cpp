@@ -20,6 +20,7 @@
 #include "exit_codes.hpp"
 #include "model_source.hpp"
 #include "mpi_command_line.hpp"
+#include "output_targets.hpp"
 #include "path_arguments.hpp"
 #include "problem_source.hpp"
 #include "progress.hpp"
@@ -56,6 +57,13 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
         "auto | cg: multi-shift CG for the whole grid (cholmod is single-machine only)");
     po::variables_map values;
     if (!parse_command_line_on_ranks(comm, arguments, options, values)) return exit_success;
+    check_on_root(comm, [&] {
+        check_output_targets({{"--hessian", a.source.hessian_path},
+                              {"--theta", a.source.theta_path},
+                              {"--data", a.model_source.data.path}},
+                             {{"--out", a.out_path}, {"--csv", a.csv_path}},
+                             {"--plot", a.plot_directory});
+    });
     const Progress progress(!a.quiet && root);
     if (a.lambdas.empty()) {
         if (!a.source.hessian_path.empty() || !a.model_source.data.path.empty())
@@ -133,8 +141,9 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
                "SLEPc Krylov-Schur, multi-shift CG and SLQ on each rank's rows with "
                "MPI_Allreduce for inner products; H by MatMult (a model: its shell, one data "
                "pass and one Allreduce)"}}}};
-        write_path_outputs(summary, result, extra, a.out_path, a.plot_directory, a.csv_path,
-                           progress);
+        CommandOutputs outputs(progress);
+        outputs.add_path(summary, result, extra, a.out_path, a.plot_directory, a.csv_path);
+        outputs.commit();
     }
     return result.ok ? exit_success : exit_numerical_failure;
 }

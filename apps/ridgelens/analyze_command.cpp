@@ -7,6 +7,7 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "output_targets.hpp"
 #include "problem_source.hpp"
 #include "progress.hpp"
 #include "report_outputs.hpp"
@@ -37,8 +38,9 @@ int run_analyze(const std::vector<std::string>& arguments) {
         "in memory)");
     po::variables_map values;
     if (!parse_command_line(arguments, options, values)) return exit_success;
-    check_output_path(a.out_path);
-    check_output_path(a.theta_ridge_out);
+    check_output_targets({{"--hessian", a.source.hessian_path}, {"--theta", a.source.theta_path}},
+                         {{"--out", a.out_path}, {"--theta-ridge-out", a.theta_ridge_out}},
+                         {"--plot", a.plot_directory});
     const Progress progress(!a.quiet);
     apply_analyze_arguments(a, progress);
 
@@ -48,15 +50,15 @@ int run_analyze(const std::vector<std::string>& arguments) {
     const AnalysisResult result = analyze(problem, a.analysis);
     print_summary_table(std::cout, summarize(problem), result);
 
+    CommandOutputs outputs(progress);
     if (!a.out_path.empty() || !a.plot_directory.empty()) {
         const ReportTimings timings{loaded->read_seconds(), result.eigen_seconds,
                                     result.analyze_seconds};
         const nlohmann::json report = make_analysis_report(summarize(problem), result, timings);
-        write_report_outputs(report, a.out_path, a.plot_directory, progress);
+        outputs.add_report(report, a.out_path, a.plot_directory);
     }
-    if (!a.theta_ridge_out.empty())
-        write_first_ridge(result, result.lambdas.front().ridge.x, a.theta_ridge_out, "ridgelens",
-                          progress);
+    outputs.add_first_ridge(result, result.lambdas.front().ridge.x, a.theta_ridge_out, "ridgelens");
+    outputs.commit();
     return result.ok ? exit_success : exit_numerical_failure;
 }
 

@@ -10,6 +10,7 @@
 #include "exit_codes.hpp"
 #include "fit_arguments.hpp"
 #include "model_source.hpp"
+#include "output_targets.hpp"
 #include "problem_source.hpp"
 #include "progress.hpp"
 #include "report_outputs.hpp"
@@ -48,7 +49,8 @@ int run_fit(const std::vector<std::string>& arguments) {
     const po::options_description options = fit_options(a, fit_usage);
     po::variables_map values;
     if (!parse_command_line(arguments, options, values)) return exit_success;
-    check_output_path(a.out_path);
+    check_output_targets({{"--data", a.source.data.path}}, {{"--out", a.out_path}},
+                         {"--plot", a.plot_directory});
     const Progress progress(!a.quiet);
     if (a.source.data.path.empty()) {  // the default: softmax on Fashion-MNIST, 7,850 parameters
         a.source.data.path = default_fashion_mnist_directory();
@@ -76,13 +78,15 @@ int run_fit(const std::vector<std::string>& arguments) {
         print_summary_table(std::cout, result.problem, result.analysis);
         print_approximation_table(std::cout, result);
     }
+    CommandOutputs outputs(progress);
     if (!a.out_path.empty() || (!a.plot_directory.empty() && result.analyzed)) {
         const ReportTimings timings{read_seconds, result.analysis.eigen_seconds,
                                     result.analysis.analyze_seconds};
         const nlohmann::json report =
             make_fit_report(*model, features, data_description, result, timings);
-        write_report_outputs(report, a.out_path, result.analyzed ? a.plot_directory : "", progress);
+        outputs.add_report(report, a.out_path, result.analyzed ? a.plot_directory : "");
     }
+    outputs.commit();
     if (!result.analyzed) {
         std::cerr << "ridgelens: " << result.fit.message << "\n";
         return exit_numerical_failure;

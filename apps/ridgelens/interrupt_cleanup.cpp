@@ -15,12 +15,14 @@ void write_message(const char (&text)[size]) noexcept {
     [[maybe_unused]] const ssize_t written = ::write(STDERR_FILENO, text, size - 1);
 }
 
-// Only async-signal-safe calls: unlink(2) (inside remove_pending_temporary_files,
-// which reads a preallocated table through lock-free atomics), write(2), _exit(2).
+// Only async-signal-safe calls: the system calls of remove_pending_temporary_files
+// (it reads a preallocated table through lock-free atomics), write(2), _exit(2).
 extern "C" void on_terminating_signal(int signal_number) {
     remove_pending_temporary_files();
     if (signal_number == SIGINT)
         write_message("\nridgelens: interrupted (SIGINT); outputs in progress removed\n");
+    else if (signal_number == SIGHUP)
+        write_message("ridgelens: hung up (SIGHUP); outputs in progress removed\n");
     else
         write_message("ridgelens: terminated (SIGTERM); outputs in progress removed\n");
     ::_exit(128 + signal_number);
@@ -35,8 +37,9 @@ void install_interrupt_cleanup() {
     // While one handler runs, the other signal waits (it would exit the same way).
     sigaddset(&action.sa_mask, SIGINT);
     sigaddset(&action.sa_mask, SIGTERM);
+    sigaddset(&action.sa_mask, SIGHUP);
     action.sa_flags = 0;
-    for (const int signal_number : {SIGINT, SIGTERM}) {
+    for (const int signal_number : {SIGINT, SIGTERM, SIGHUP}) {
         struct sigaction previous {};
         // A shell running us in the background with SIGINT ignored means "keep ignoring".
         if (::sigaction(signal_number, nullptr, &previous) == 0 && previous.sa_handler == SIG_IGN)

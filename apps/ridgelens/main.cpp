@@ -10,6 +10,7 @@
 #include "exception_exit.hpp"
 #include "exit_codes.hpp"
 #include "interrupt_cleanup.hpp"
+#include "report_outputs.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/version.hpp"
 
@@ -35,7 +36,7 @@ void print_usage(std::ostream& out) {
            "            (decay curves, components, the 2-D geometry, df and paths)\n\n"
            "Run 'ridgelens <command> --help' for the options of a command.\n"
            "Exit codes: 0 success, 1 usage error, 2 input error, 3 numerical failure,\n"
-           "            4 not enough memory; 130/143 interrupted by SIGINT/SIGTERM.\n";
+           "            4 not enough memory; 129/130/143 interrupted by SIGHUP/SIGINT/SIGTERM.\n";
 }
 
 int dispatch(int argc, char** argv) {
@@ -68,7 +69,9 @@ int dispatch(int argc, char** argv) {
 int main(int argc, char** argv) {
     install_interrupt_cleanup();
     try {
-        return dispatch(argc, argv);
+        const int code = dispatch(argc, argv);
+        check_standard_output();  // a table lost on a full device is not a success
+        return code;
     } catch (...) {
         const ExitFor exit = exit_for_current_exception();
         std::cerr << "ridgelens: " << exit.message << "\n";

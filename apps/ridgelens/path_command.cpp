@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "model_source.hpp"
+#include "output_targets.hpp"
 #include "path_arguments.hpp"
 #include "problem_source.hpp"
 #include "progress.hpp"
@@ -37,8 +38,11 @@ int run_path(const std::vector<std::string>& arguments) {
         "most 3000 parameters, which auto then picks)");
     po::variables_map values;
     if (!parse_command_line(arguments, options, values)) return exit_success;
-    check_output_path(a.out_path);
-    check_output_path(a.csv_path);
+    check_output_targets({{"--hessian", a.source.hessian_path},
+                          {"--theta", a.source.theta_path},
+                          {"--data", a.model_source.data.path}},
+                         {{"--out", a.out_path}, {"--csv", a.csv_path}},
+                         {"--plot", a.plot_directory});
     const Progress progress(!a.quiet);
     if (a.lambdas.empty()) {
         if (!a.source.hessian_path.empty() || !a.model_source.data.path.empty())
@@ -80,8 +84,9 @@ int run_path(const std::vector<std::string>& arguments) {
     check_eigen_memory(problem.hessian.rows(), a.path.eigen);
     const PathResult result = compute_path(problem, a.path);
     print_path_table(std::cout, problem, result);
-    write_path_outputs(summarize(problem), result, nullptr, a.out_path, a.plot_directory,
-                       a.csv_path, progress);
+    CommandOutputs outputs(progress);
+    outputs.add_path(summarize(problem), result, nullptr, a.out_path, a.plot_directory, a.csv_path);
+    outputs.commit();
     return result.ok ? exit_success : exit_numerical_failure;
 }
 

@@ -7,7 +7,10 @@
 #include "command_line.hpp"
 #include "commands.hpp"
 #include "exit_codes.hpp"
+#include "output_targets.hpp"
+#include "report_outputs.hpp"
 #include "ridgelens/error.hpp"
+#include "ridgelens/io/atomic_file.hpp"
 #include "ridgelens/plot/plot_report.hpp"
 
 namespace ridgelens::cli {
@@ -68,10 +71,15 @@ int run_plot(const std::vector<std::string>& arguments) {
         std::filesystem::path report(a.report);
         a.out = (report.parent_path() / (report.stem().string() + "-plots")).string();
     }
+    check_output_targets({{"the report", a.report}}, {}, {"--out", a.out});
     const nlohmann::json report = plot::read_report_file(a.report);
-    const plot::PlotOutput output = plot::write_plots(report, a.out, plot_options);
-    std::cout << "plots: " << output.page << " (" << output.files.size() - 1 << " SVG files in "
-              << a.out << ")\n";
+    OutputBatch batch;
+    const std::string staged = batch.add_directory(a.out);
+    const plot::PlotOutput output = plot::write_plots(report, staged, plot_options);
+    check_standard_output();
+    batch.commit();
+    std::cout << "plots: " << (std::filesystem::path(a.out) / "index.html").string() << " ("
+              << output.files.size() - 1 << " SVG files in " << a.out << ")\n";
     return exit_success;
 }
 

@@ -2,8 +2,13 @@
 
 #include "report_outputs.hpp"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <iostream>
 
+#include "ridgelens/error.hpp"
 #include "ridgelens/io/vector_io.hpp"
 #include "ridgelens/plot/plot_report.hpp"
 #include "ridgelens/report/json_report.hpp"
@@ -11,41 +16,72 @@
 
 namespace ridgelens::cli {
 
-void write_report_outputs(const nlohmann::json& report, const std::string& out_path,
-                          const std::string& plot_directory, const Progress& progress) {
+void CommandOutputs::add_report(const nlohmann::json& report, const std::string& out_path,
+                                const std::string& plot_directory) {
     if (!out_path.empty()) {
+        const OutputBatch::Capture capture(batch_);
         write_json_report(out_path, report);
-        progress("report written to " + out_path);
+        written_.push_back("report written to " + out_path);
     }
-    if (!plot_directory.empty())
-        std::cout << "plots: " << plot::write_plots(report, plot_directory).page << "\n";
+    if (!plot_directory.empty()) {
+        const std::string staged = batch_.add_directory(plot_directory);
+        try {
+            plot::write_plots(report, staged);
+        } catch (const Error& error) {
+            throw Error("cannot write the pictures into '" + plot_directory +
+                        "' (nothing written): " + error.what());
+        }
+        plot_page_ = (std::filesystem::path(plot_directory) / "index.html").string();
+    }
 }
 
-void write_path_outputs(const ProblemSummary& summary, const PathResult& result,
-                        const nlohmann::json& extra, const std::string& out_path,
-                        const std::string& plot_directory, const std::string& csv_path,
-                        const Progress& progress) {
+void CommandOutputs::add_path(const ProblemSummary& summary, const PathResult& result,
+                              const nlohmann::json& extra, const std::string& out_path,
+                              const std::string& plot_directory, const std::string& csv_path) {
     if (!out_path.empty() || !plot_directory.empty()) {
         nlohmann::json report = make_path_report(summary, result);
         if (extra.is_object()) report.update(extra);
-        write_report_outputs(report, out_path, plot_directory, progress);
+        add_report(report, out_path, plot_directory);
     }
     if (!csv_path.empty()) {
+        const OutputBatch::Capture capture(batch_);
         write_path_csv(csv_path, result);
-        progress("CSV written to " + csv_path);
+        written_.push_back("CSV written to " + csv_path);
     }
 }
 
-void write_first_ridge(const AnalysisResult& result, const Vector& x, const std::string& path,
-                       const std::string& program, const Progress& progress) {
+void CommandOutputs::add_first_ridge(const AnalysisResult& result, const Vector& x,
+                                     const std::string& path, const std::string& program) {
+    if (path.empty()) return;
     const SolveResult& first = result.lambdas.front().ridge;
     if (first.ok()) {
+        const OutputBatch::Capture capture(batch_);
         write_vector_matrix_market(path, x);
-        progress("θ̂_ridge of the first λ written to " + path);
+        written_.push_back("θ̂_ridge of the first λ written to " + path);
     } else {
         std::cerr << program << ": " << path << " not written: the solve for the first λ failed ("
                   << first.message << ")\n";
     }
+}
+
+void CommandOutputs::commit() {
+    check_standard_output();
+    batch_.commit();
+    for (const std::string& line : written_) progress_(line);
+    if (!plot_page_.empty()) std::cout << "plots: " << plot_page_ << "\n";
+}
+
+void check_standard_output() {
+    std::cout.flush();
+    errno = 0;
+    const bool flushed = std::fflush(stdout) == 0;
+    const int error = errno;
+    if (flushed && std::cout && !std::ferror(stdout)) return;
+    std::cout.clear();
+    std::clearerr(stdout);
+    throw Error(std::string("cannot write the standard output: ") +
+                (error != 0 ? std::strerror(error)
+                            : "output lost (a full device, a closed pipe or an I/O error)"));
 }
 
 }  // namespace ridgelens::cli

@@ -115,14 +115,34 @@ DecayAnalysis analyze_decay(const DistributedEigenpairs& eigen, Vec theta, Vec g
                                     h_is_psd, options);
 }
 
+namespace {
+
+/// What is wrong with this rank's arguments of analyze; empty if nothing.
+std::string analyze_argument_problem(const DistributedProblem& problem,
+                                     const AnalyzeOptions& options) {
+    const std::string prefix = "analyze: ";
+    if (problem.hessian == nullptr) return prefix + "H is missing (a null Mat)";
+    if (options.lambdas.empty()) return prefix + "at least one λ is needed";
+    for (double lambda : options.lambdas)
+        if (!(lambda >= 0) || !std::isfinite(lambda))
+            return prefix + "λ must be finite and >= 0, got " + format_double(lambda);
+    if (options.solver == SolverChoice::cholmod)
+        return "the cholmod solver is not available on distributed matrices (use cg or auto)";
+    std::string layout = vector_layout_problem(problem.hessian, problem.theta, "θ̂");
+    if (layout.empty() && problem.gradient != nullptr)
+        layout = vector_layout_problem(problem.hessian, problem.gradient, "the gradient g");
+    return layout.empty() ? layout : prefix + layout;
+}
+
+}  // namespace
+
 AnalysisResult analyze(const DistributedProblem& problem, const AnalyzeOptions& options,
                        std::vector<OwnedVec>* ridge) {
-    if (options.lambdas.empty()) throw UsageError("analyze: at least one λ is needed");
-    for (double lambda : options.lambdas)
-        if (!(lambda >= 0))
-            throw UsageError("analyze: λ must be >= 0, got " + format_double(lambda));
-    if (options.solver == SolverChoice::cholmod)
-        throw UsageError("--solver cholmod is not available in ridgelens-mpi (use cg or auto)");
+    const ApiScope scope;
+    MPI_Comm comm = problem.hessian
+                        ? PetscObjectComm(reinterpret_cast<PetscObject>(problem.hessian))
+                        : PETSC_COMM_WORLD;
+    agree_on_arguments(comm, analyze_argument_problem(problem, options));
     PetscInt n = 0;
     check(MatGetSize(problem.hessian, &n, nullptr), "MatGetSize");
     AnalysisResult result;

@@ -50,6 +50,7 @@ PetscInt matrix_size(Mat hessian) {
 
 DistributedEigenpairs compute_top_eigenpairs(Mat hessian, const EigenOptions& options,
                                              std::uint64_t seed) {
+    const ApiScope scope;
     const PetscInt n = matrix_size(hessian);
     const Index k = options.k;
     if (k < 1 || k >= n)
@@ -144,6 +145,7 @@ DistributedEigenpairs compute_top_eigenpairs(Mat hessian, const EigenOptions& op
 
 SmallestEigenvalue compute_smallest_eigenvalue(Mat hessian, double scale,
                                                const PsdCheckOptions& options) {
+    const ApiScope scope;
     const PetscInt n = matrix_size(hessian);
     MPI_Comm comm = PetscObjectComm(reinterpret_cast<PetscObject>(hessian));
     SmallestEigenvalue result;

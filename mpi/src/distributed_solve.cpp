@@ -27,14 +27,27 @@ double relative_residual(Mat hessian, double lambda, Vec x, Vec b) {
 
 SolveResult solve_shifted_cg(Mat hessian, double lambda, Vec b, Vec x, const CgOptions& options,
                              bool jacobi) {
-    if (!(lambda >= 0)) throw UsageError("λ must be >= 0");
+    const ApiScope scope;
+    MPI_Comm comm =
+        hessian ? PetscObjectComm(reinterpret_cast<PetscObject>(hessian)) : PETSC_COMM_WORLD;
+    std::string problem;
+    if (hessian == nullptr)
+        problem = "H is missing (a null Mat)";
+    else if (!(lambda >= 0) || !std::isfinite(lambda))
+        problem = "λ must be finite and >= 0";
+    else if (!(options.tolerance > 0 && options.tolerance < 1))
+        problem = "the CG tolerance must lie in (0, 1)";
+    else if (options.max_iterations < 0)
+        problem = "the CG iteration cap must be >= 0";
+    if (problem.empty()) problem = vector_layout_problem(hessian, b, "the right-hand side b");
+    if (problem.empty()) problem = vector_layout_problem(hessian, x, "the solution vector x");
+    agree_on_arguments(comm, problem.empty() ? "" : "solve_shifted_cg: " + problem);
     const auto start = std::chrono::steady_clock::now();
     PetscInt n = 0;
     check(MatGetSize(hessian, &n, nullptr), "MatGetSize");
     const Index cap =
         options.max_iterations > 0 ? options.max_iterations : std::min<Index>(10 * n, 100000);
     const CountingOperator shifted(hessian, lambda);
-    MPI_Comm comm = PetscObjectComm(reinterpret_cast<PetscObject>(hessian));
     KSP ksp = nullptr;
     check(KSPCreate(comm, &ksp), "KSPCreate");
     struct Destroy {

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -188,6 +189,57 @@ TEST_F(AtomicFileTest, ConcurrentWritesToDistinctFiles) {
         EXPECT_EQ(contents(path("f" + std::to_string(t))),
                   std::to_string(t) + ":" + std::to_string(writes_per_thread - 1));
     }
+}
+
+TEST_F(AtomicFileTest, BatchDestroyedBeforeCommitLeavesNothing) {
+    {
+        OutputBatch batch;
+        batch.add_file(path("a.json"), [](std::ostream& out) { out << "a"; });
+        const std::string staged = batch.add_directory(path("pics/new"));
+        write_file_atomically(staged + "/index.html", [](std::ostream& out) { out << "<html>"; });
+        EXPECT_EQ(listing().size(),
+                  2u);  // a.json's temporary, pics (created, holding the staged one)
+    }
+    EXPECT_TRUE(listing().empty()) << listing().front();
+}
+
+TEST_F(AtomicFileTest, BatchCommitsFilesAndReplacesADirectoryAsAWhole) {
+    std::filesystem::create_directory(path("pics"));
+    std::ofstream(path("pics/old.svg")) << "old";
+    OutputBatch batch;
+    batch.add_file(path("a.json"), [](std::ostream& out) { out << "a"; });
+    const std::string staged = batch.add_directory(path("pics"));
+    write_file_atomically(staged + "/new.svg", [](std::ostream& out) { out << "new"; });
+    batch.commit();
+    EXPECT_EQ(listing(), (std::vector<std::string>{"a.json", "pics"}));
+    EXPECT_FALSE(std::filesystem::exists(path("pics/old.svg")));
+    EXPECT_EQ(contents(path("pics/new.svg")), "new");
+}
+
+TEST_F(AtomicFileTest, ModeKeptAndSymbolicLinkWrittenThrough) {
+    std::ofstream(path("target")) << "old";
+    ::chmod(path("target").c_str(), 0600);
+    std::filesystem::create_symlink("target", path("link"));
+    write_file_atomically(path("link"), [](std::ostream& out) { out << "new"; });
+    EXPECT_TRUE(std::filesystem::is_symlink(path("link")));
+    EXPECT_EQ(contents(path("target")), "new");
+    EXPECT_EQ(std::filesystem::status(path("target")).permissions() & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    EXPECT_EQ(listing(), (std::vector<std::string>{"link", "target"}));
+}
+
+TEST_F(AtomicFileTest, CharacterDeviceIsWrittenThroughNotReplaced) {
+    write_file_atomically("/dev/null", [](std::ostream& out) { out << "discarded"; });
+    EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
+}
+
+TEST_F(AtomicFileTest, RemovePendingTemporaryFilesEmptiesAStagedDirectory) {
+    OutputBatch batch;
+    const std::string staged = batch.add_directory(path("pics"));
+    std::ofstream(staged + "/a.svg") << "a";
+    std::ofstream(staged + "/b.svg") << "b";
+    remove_pending_temporary_files();
+    EXPECT_TRUE(listing().empty()) << listing().front();
 }
 
 }  // namespace
