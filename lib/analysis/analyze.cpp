@@ -138,8 +138,9 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
                         : solve_conjugate_gradient(H, lambda, rhs, problem.diagonal, options.cg);
         }
         entry.ridge_norm = entry.ridge.x.norm();
-        entry.decay = analyze_decay(result.eigen, problem.theta, problem.gradient, lambda,
-                                    entry.ridge.x, result.psd.psd, options.decay);
+        entry.decay =
+            analyze_decay(result.eigen, problem.theta, problem.gradient, lambda, entry.ridge.x,
+                          result.psd.psd, options.decay, entry.ridge.relative_residual);
         if (!entry.ridge.ok()) {
             result.ok = false;
             result.warnings.push_back("λ = " + format_double(lambda) + ": " + entry.ridge.message);
@@ -148,14 +149,15 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
                 "λ = " + format_double(lambda) +
                 ": ||(H+λI)x - b||/||b|| = " + format_double(entry.ridge.relative_residual) +
                 " recomputed; self-check " + "max_j |q_jᵀθ̂_ridge - f_j c_j| = " +
-                format_double(entry.decay.self_check_max_abs_error));
+                format_double(entry.decay.self_check_max_abs_error) + " (tolerance " +
+                format_double(entry.decay.self_check_tolerance) + ")");
+            // A self-check or tail bound failing beyond its tolerance, or a decay
+            // factor the eigen step does not determine, is a numerical failure.
+            for (const std::string& failure : entry.decay.failures) {
+                result.ok = false;
+                result.warnings.push_back(failure);
+            }
         }
-        if (entry.decay.tail.bound_applies && !entry.decay.tail.bound_holds)
-            result.warnings.push_back("λ = " + format_double(lambda) +
-                                      ": tail bound violated (||P⊥θ̂_ridge|| = " +
-                                      format_double(entry.decay.tail.ridge_tail_norm) + " > " +
-                                      format_double(entry.decay.tail.bound) +
-                                      "): the computed pairs may not be the top-k");
         result.lambdas.push_back(std::move(entry));
     }
     result.analyze_seconds = seconds_since(start);

@@ -90,6 +90,37 @@ void solve_path_dense(const HessianProblem& problem, const PathOptions& options,
     }
 }
 
+// A df whose own error bound is large against its value is not presented as
+// an answer: the point says why, and the path is a numerical failure (the
+// eigenvalues that matter at that λ lie below what the computation resolves).
+void judge_df_accuracy(bool exact, PathResult& result) {
+    constexpr double relative_limit = 0.05;
+    Index unreliable = 0;
+    const PathPoint* first = nullptr;
+    for (PathPoint& point : result.points) {
+        const double error = exact ? point.df_resolution_error : point.df_quadrature_error;
+        const double limit = relative_limit * std::max(std::abs(point.df), 1.0);
+        // NaN (an indefinite H) is reported by the SLQ run itself
+        if (!(error > limit)) continue;
+        point.df_reliable = false;
+        point.df_note =
+            exact ? "eigenvalues below the dense eigendecomposition's resolution (max(null "
+                    "tolerance, nε)·σ_1) may move df by up to " +
+                        format_double(error)
+                  : "the SLQ quadrature error bound " + format_double(error) +
+                        " exceeds 5 % of df: the Lanczos steps do not resolve the spectrum at "
+                        "this λ (more steps, SlqOptions::max_lanczos_steps, or a larger λ)";
+        if (first == nullptr) first = &point;
+        ++unreliable;
+    }
+    if (unreliable == 0) return;
+    result.ok = false;
+    result.warnings.push_back("df is not determined to 5 % at " + std::to_string(unreliable) +
+                              " of " + std::to_string(result.points.size()) +
+                              " λ (first λ = " + format_double(first->lambda) +
+                              ", df = " + format_double(first->df) + ": " + first->df_note + ")");
+}
+
 // df for every λ: exact from all eigenvalues where n is small, else the SLQ
 // estimate; the SLQ run also gives the spectral density.
 void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptions& options,
@@ -113,7 +144,7 @@ void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptio
     result.total_matvecs += result.spectrum.matvecs;
     if (result.spectrum.indefinite) result.warnings.push_back("SLQ: " + result.spectrum.message);
 
-    Vector exact_df;
+    Vector exact_df, resolution;
     if (result.exact_eigenvalues.size() == n) {  // from the dense solve
         exact_df = exact_effective_dof(result.exact_eigenvalues, options.lambdas,
                                        options.slq.null_tolerance);
@@ -133,6 +164,9 @@ void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptio
                                       "); df falls back to the SLQ estimate");
         }
     }
+    if (exact_df.size())
+        resolution = exact_effective_dof_resolution(result.exact_eigenvalues, options.lambdas,
+                                                    options.slq.null_tolerance);
     result.df_method = exact_df.size() ? "exact" : "slq";
     Index outside = 0;
     for (std::size_t i = 0; i < result.points.size(); ++i) {
@@ -140,9 +174,11 @@ void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptio
         const Index index = static_cast<Index>(i);
         point.df_slq = result.spectrum.df[index];
         point.df_slq_stderr = result.spectrum.df_stderr[index];
+        point.df_quadrature_error = result.spectrum.df_quadrature_error[index];
         if (exact_df.size()) {
             point.df = exact_df[index];
             point.df_stderr = 0;
+            point.df_resolution_error = resolution[index];
             const double bar = 3 * point.df_slq_stderr + result.spectrum.df_quadrature_error[index];
             if (std::abs(point.df_slq - point.df) > bar) ++outside;
         } else {
@@ -150,6 +186,7 @@ void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptio
             point.df_stderr = point.df_slq_stderr;
         }
     }
+    judge_df_accuracy(exact_df.size() > 0, result);
     if (exact_df.size())
         (outside == 0 ? result.checks : result.warnings)
             .push_back("SLQ df within 3 standard errors (+ quadrature bound) of the exact df at " +

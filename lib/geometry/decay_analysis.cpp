@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
+#include <string>
 
 #include "ridgelens/error.hpp"
 
@@ -27,17 +29,168 @@ double decay_factor(double sigma, double lambda) {
 
 namespace {
 
+constexpr double epsilon = std::numeric_limits<double>::epsilon();
+constexpr double infinity = std::numeric_limits<double>::infinity();
+
 CurvatureKind classify(double sigma, double threshold) {
     if (sigma > threshold) return CurvatureKind::positive;
     if (sigma < -threshold) return CurvatureKind::negative;
     return CurvatureKind::null;
 }
 
+std::string format_short(double value) {
+    std::ostringstream out;
+    out.precision(3);
+    out << value;
+    return out.str();
+}
+
+// f at an eigenvalue s ≥ 0 that may be 0 (then f = 0, also at λ = 0).
+double factor_at(double s, double lambda) {
+    return s > 0 ? s / (s + lambda) : 0.0;
+}
+
+// The predicted q_jᵀθ̂_ridge for eigenvalue s; the limit s → 0⁺ at λ = 0.
+double shrunk_at(double s, double c, double g, double lambda) {
+    const double denominator = s + lambda;
+    if (denominator != 0) return (s * c - g) / denominator;
+    return g == 0 ? c : infinity;
+}
+
+// Fills sigma_uncertainty, factor_uncertainty and self_check_tolerance of d.
+// `solve_error` bounds ‖r_s‖, `norms` = ‖θ̂‖ + ‖θ̂_ridge‖, `residual` = ‖r_j‖.
+void bound_direction(DirectionDecay& d, double gradient_component, double lambda, double threshold,
+                     double residual, double solve_error, double norms,
+                     const DecayOptions& options) {
+    d.sigma_uncertainty = std::max(threshold, residual);
+    const double rounding = 64 * epsilon * (norms + std::abs(d.component));
+    const double propagated =
+        (residual * norms + solve_error) / (std::abs(d.sigma) + lambda) + rounding;
+    if (d.kind == CurvatureKind::negative) {
+        // Not a decay at all (flagged by the PSD check); only the algebra is checked.
+        d.self_check_tolerance =
+            (residual * norms + solve_error) / std::abs(d.sigma + lambda) + rounding;
+        return;
+    }
+    const double low = std::max(d.sigma - d.sigma_uncertainty, 0.0);
+    const double high = std::max(d.sigma, 0.0) + d.sigma_uncertainty;
+    if (lambda == 0 && d.kind == CurvatureKind::null) {
+        // λ = 0: f = 0 on the numerical null space is a convention (df(0) =
+        // rank), and the solve's component there is not determined by b.
+        d.factor_uncertainty = 0;
+        d.self_check_tolerance = infinity;
+    } else if (lambda == 0 && low == 0) {
+        d.factor_uncertainty = 1;  // σ may be 0 (f = 0) or positive (f = 1)
+        d.self_check_tolerance = infinity;
+    } else {
+        d.factor_uncertainty = std::max(std::abs(factor_at(high, lambda) - d.factor),
+                                        std::abs(factor_at(low, lambda) - d.factor));
+        const double shrunk_spread =
+            std::max(std::abs(shrunk_at(high, d.component, gradient_component, lambda) - d.shrunk),
+                     std::abs(shrunk_at(low, d.component, gradient_component, lambda) - d.shrunk));
+        d.self_check_tolerance = propagated + shrunk_spread;
+    }
+    d.resolved = d.factor_uncertainty <= options.factor_tolerance;
+}
+
+// The failures sentence for the unresolved directions, e.g. "directions 3-10".
+std::string unresolved_failure(const DecayAnalysis& analysis) {
+    const DirectionDecay* first = nullptr;
+    for (const DirectionDecay& d : analysis.directions)
+        if (!d.resolved) {
+            first = &d;
+            break;
+        }
+    return std::to_string(analysis.unresolved) + " of " +
+           std::to_string(analysis.directions.size()) +
+           " directions have decay factors this computation does not determine at λ = " +
+           format_short(analysis.lambda) + " (first: σ_" + std::to_string(first->j) + " = " +
+           format_short(first->sigma) + " is known only to ±" +
+           format_short(first->sigma_uncertainty) +
+           ", the eigen residual or the null threshold, so f_" + std::to_string(first->j) +
+           " may be off by " + format_short(first->factor_uncertainty) +
+           "): these eigenvalues lie below what the eigen step resolves next to σ_1; rescale H "
+           "or use a larger λ";
+}
+
+// The self-check verdict: a resolved direction whose solved and predicted
+// components differ by more than its tolerance is a numerical failure.
+void record_self_check(DecayAnalysis& analysis) {
+    const DirectionDecay* worst = nullptr;
+    double worst_ratio = -1;
+    for (const DirectionDecay& d : analysis.directions) {
+        if (!d.resolved || !std::isfinite(d.self_check_tolerance)) continue;
+        const double error = std::abs(d.solved - d.shrunk);
+        const double ratio = d.self_check_tolerance > 0 ? error / d.self_check_tolerance
+                                                        : (error > 0 ? infinity : 0.0);
+        if (!(ratio <= worst_ratio)) {  // NaN counts as the worst
+            worst_ratio = ratio;
+            worst = &d;
+        }
+    }
+    if (worst == nullptr) return;
+    analysis.self_check_tolerance = worst->self_check_tolerance;
+    if (worst_ratio <= 1) return;
+    analysis.self_check_holds = false;
+    analysis.failures.push_back(
+        "self-check failed at λ = " + format_short(analysis.lambda) + ": q_" +
+        std::to_string(worst->j) + "ᵀθ̂_ridge = " + format_short(worst->solved) +
+        " from the solve, but the eigenpair predicts " + format_short(worst->shrunk) +
+        " (|difference| " + format_short(std::abs(worst->solved - worst->shrunk)) +
+        " > tolerance " + format_short(worst->self_check_tolerance) +
+        " from the eigen residual, the solve residual and rounding): the eigenpairs and the "
+        "solve disagree");
+}
+
+// ‖r‖, ‖P⊥θ̂_ridge‖ and the tail bound σ_k/(σ_k+λ)‖r‖ (PSD H, g = 0, all pairs
+// converged), compared up to a slack: rounding, the self-check errors of the
+// resolved directions (√k of them, for the projection, each at most its
+// tolerance) and the solve's error, which lies in the tail up to ‖r_s‖/λ.
+void analyze_tail(DecayAnalysis& analysis, const Eigenpairs& pairs, const Vector& theta,
+                  const Vector& gradient, const Vector& theta_ridge, const Vector& components,
+                  const Vector& ridge_components, bool h_is_psd, double solve_error,
+                  double solve_relative_residual) {
+    const Index k = pairs.values.size();
+    const double lambda = analysis.lambda;
+    TailAnalysis& tail = analysis.tail;
+    tail.theta_tail_norm = (theta - pairs.vectors * components).norm();
+    tail.ridge_tail_norm = (theta_ridge - pairs.vectors * ridge_components).norm();
+    const bool no_gradient = gradient.size() == 0 || gradient.norm() == 0;
+    tail.bound_applies = h_is_psd && no_gradient && k > 0 && pairs.status == EigenStatus::converged;
+    if (k > 0) {
+        const double sigma_k = std::max(pairs.values[k - 1], 0.0);
+        tail.bound = decay_factor(sigma_k, lambda) * tail.theta_tail_norm;
+    }
+    double checked = 0;  // the observed self-check error of the resolved directions
+    for (const DirectionDecay& d : analysis.directions)
+        if (d.resolved && std::isfinite(d.self_check_tolerance))
+            checked =
+                std::max(checked, std::min(std::abs(d.solved - d.shrunk), d.self_check_tolerance));
+    // The solve's error e = (H+λI)⁻¹r_s lies in the tail up to ‖r_s‖/λ. At
+    // λ = 0 nothing computed here bounds it (it depends on the smallest
+    // nonzero eigenvalue, which only a converged PSD check gives): the slack
+    // then allows √n times the solve's relative residual, relative to ‖θ̂_ridge‖.
+    const double n = static_cast<double>(theta.size());
+    const double solve_tail =
+        lambda > 0 ? solve_error / lambda
+                   : std::sqrt(n) * std::max(solve_relative_residual, epsilon) * theta_ridge.norm();
+    const double sqrt_k = std::sqrt(static_cast<double>(std::max<Index>(k, 1)));
+    tail.slack =
+        64 * epsilon * theta.norm() + sqrt_k * checked + std::min(solve_tail, theta_ridge.norm());
+    tail.bound_holds = tail.bound_applies && tail.ridge_tail_norm <= tail.bound + tail.slack;
+    if (tail.bound_applies && !tail.bound_holds)
+        analysis.failures.push_back("tail bound violated at λ = " + format_short(lambda) +
+                                    ": ‖P⊥θ̂_ridge‖ = " + format_short(tail.ridge_tail_norm) +
+                                    " > σ_k/(σ_k+λ)‖r‖ = " + format_short(tail.bound) +
+                                    " + slack " + format_short(tail.slack) +
+                                    ": the computed pairs may not be the top k");
+}
+
 }  // namespace
 
 DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const Vector& gradient,
                             double lambda, const Vector& theta_ridge, bool h_is_psd,
-                            const DecayOptions& options) {
+                            const DecayOptions& options, double solve_relative_residual) {
     const Index n = theta.size();
     const Index k = pairs.values.size();
     if (pairs.vectors.rows() != n || pairs.vectors.cols() != k)
@@ -55,6 +208,13 @@ DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const 
         gradient.size() ? Vector(pairs.vectors.transpose() * gradient) : Vector::Zero(k);
     const double scale = k > 0 ? std::abs(pairs.values.cwiseAbs().maxCoeff()) : 0.0;
     const double null_threshold = options.null_tolerance * scale;
+    const double theta_norm = theta.norm();
+    const double ridge_norm = theta_ridge.norm();
+    const double gradient_norm = gradient.size() ? gradient.norm() : 0.0;
+    // ‖r_s‖ ≤ relative residual · ‖b‖, ‖b‖ = ‖Hθ̂ − g‖ ≤ σ_1‖θ̂‖ + ‖g‖.
+    const double solve_error =
+        std::max(solve_relative_residual, 0.0) * (scale * theta_norm + gradient_norm);
+    const bool have_residuals = pairs.residuals.size() == k;
 
     DecayAnalysis analysis;
     analysis.lambda = lambda;
@@ -71,29 +231,20 @@ DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const 
                        ? (effective_sigma * d.component - gradient_components[j]) / denominator
                        : std::numeric_limits<double>::quiet_NaN();
         d.solved = ridge_components[j];
-        analysis.self_check_max_abs_error =
-            std::max(analysis.self_check_max_abs_error, std::abs(d.solved - d.shrunk));
+        bound_direction(d, gradient_components[j], lambda, null_threshold,
+                        have_residuals ? pairs.residuals[j] : 0.0, solve_error,
+                        theta_norm + ridge_norm, options);
+        const double error = std::abs(d.solved - d.shrunk);
+        analysis.self_check_max_abs_error = std::max(analysis.self_check_max_abs_error, error);
+        if (!d.resolved) ++analysis.unresolved;
         analysis.directions.push_back(d);
     }
-    const double ridge_norm = theta_ridge.norm();
     analysis.self_check_relative = analysis.self_check_max_abs_error /
                                    std::max(ridge_norm, std::numeric_limits<double>::min());
-
-    TailAnalysis& tail = analysis.tail;
-    tail.theta_tail_norm = (theta - pairs.vectors * components).norm();
-    tail.ridge_tail_norm = (theta_ridge - pairs.vectors * ridge_components).norm();
-    const bool no_gradient = gradient.size() == 0 || gradient.norm() == 0;
-    tail.bound_applies = h_is_psd && no_gradient && k > 0 && pairs.status == EigenStatus::converged;
-    if (k > 0) {
-        const double sigma_k = std::max(pairs.values[k - 1], 0.0);
-        tail.bound = decay_factor(sigma_k, lambda) * tail.theta_tail_norm;
-    }
-    // Rounding slack: the solve and the eigenvectors are accurate to about
-    // the self-check error, times √k for the projection.
-    const double slack =
-        1e-12 * theta.norm() +
-        std::sqrt(static_cast<double>(std::max<Index>(k, 1))) * analysis.self_check_max_abs_error;
-    tail.bound_holds = tail.bound_applies && tail.ridge_tail_norm <= tail.bound + slack;
+    record_self_check(analysis);
+    if (analysis.unresolved > 0) analysis.failures.push_back(unresolved_failure(analysis));
+    analyze_tail(analysis, pairs, theta, gradient, theta_ridge, components, ridge_components,
+                 h_is_psd, solve_error, solve_relative_residual);
     return analysis;
 }
 

@@ -1,5 +1,6 @@
 #include "ridgelens/io/matrix_market.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -228,8 +229,8 @@ double parse_integer_value(std::string_view token, const std::string& name, std:
     return static_cast<double>(value);
 }
 
-/// Reads the entry lines; in a symmetric file every entry is moved to the lower
-/// triangle, so (i, j) and (j, i) meet as duplicates.
+/// Reads the entry lines, each as the file lists it (a symmetric file's
+/// triangles are sorted out by `one_triangle`).
 std::vector<Triplet> read_entries(LineReader& reader, const Header& header, const SizeLine& size,
                                   const std::string& name) {
     std::vector<Triplet> triplets;
@@ -258,13 +259,12 @@ std::vector<Triplet> read_entries(LineReader& reader, const Header& header, cons
                 "unexpected text " + quoted(tokens[expected]) + " after the " +
                     (header.pattern() ? "column index (a pattern file has no values)" : "value"));
         }
-        int row = parse_index(tokens[0], "row index", size.n, name, line.number);
-        int col = parse_index(tokens[1], "column index", size.n, name, line.number);
+        const int row = parse_index(tokens[0], "row index", size.n, name, line.number);
+        const int col = parse_index(tokens[1], "column index", size.n, name, line.number);
         const double value = header.pattern() ? 1.0
                              : header.field == "integer"
                                  ? parse_integer_value(tokens[2], name, line.number)
                                  : io_detail::parse_finite(tokens[2], "value", name, line.number);
-        if (header.symmetric() && col > row) std::swap(row, col);
         triplets.emplace_back(row, col, value);
     }
     if (static_cast<std::int64_t>(triplets.size()) < size.entries) {
@@ -291,6 +291,94 @@ std::int64_t line_of_entry(const Source& source, const std::vector<Triplet>& tri
         if (seen == index) return line.number;
     }
     return reader.line_number();
+}
+
+/// Line number of the entry listed as triplets[index].
+std::int64_t line_of_index(const Source& source, std::size_t index) {
+    LineReader reader(source.text, source.size.entries_offset, source.size.line);
+    Line line;
+    for (std::size_t seen = 0; next_content_line(reader, line, "%"); ++seen) {
+        if (seen == index) return line.number;
+    }
+    return reader.line_number();
+}
+
+/// Index of the first entry listed exactly at (row, col).
+std::size_t index_of(const std::vector<Triplet>& triplets, int row, int col) {
+    std::size_t index = 0;
+    while (index < triplets.size() &&
+           !(triplets[index].row() == row && triplets[index].col() == col)) {
+        ++index;
+    }
+    return index;
+}
+
+SparseMatrix summed_matrix(std::int64_t n, const std::vector<Triplet>& triplets);
+
+/// The stored value at (row, col) of a compressed matrix, or null.
+const double* stored_entry(const SparseMatrix& matrix, Index row, Index col) {
+    const auto* begin = matrix.innerIndexPtr() + matrix.outerIndexPtr()[col];
+    const auto* end = matrix.innerIndexPtr() + matrix.outerIndexPtr()[col + 1];
+    const auto* at = std::lower_bound(begin, end, row);
+    if (at == end || *at != row) return nullptr;
+    return matrix.valuePtr() + (at - matrix.innerIndexPtr());
+}
+
+/// The one-triangle rule of a `symmetric` file. The format stores one triangle;
+/// an entry may sit on either side of the diagonal (it is mirrored), but an
+/// off-diagonal position stored on both sides is either the same value written
+/// twice, counted once with a warning, or two different values for one
+/// a_ij = a_ji, refused naming both lines. Returns the lower triangle.
+struct Triangle {
+    SparseMatrix lower;
+    std::int64_t mirrored_pairs = 0;  ///< positions stored on both sides with one value
+};
+Triangle one_triangle(std::int64_t n, const std::vector<Triplet>& triplets, const Source& source,
+                      SymmetricMatrixFile& result) {
+    std::vector<Triplet> lower, upper;  // upper entries are stored transposed
+    for (const Triplet& t : triplets) {
+        if (t.row() >= t.col())
+            lower.push_back(t);
+        else
+            upper.emplace_back(t.col(), t.row(), t.value());
+    }
+    if (upper.empty() || lower.empty()) return {summed_matrix(n, upper.empty() ? lower : upper), 0};
+    const SparseMatrix from_lower = summed_matrix(n, lower);
+    SparseMatrix from_upper = summed_matrix(n, upper);
+    std::vector<std::pair<Index, Index>> mirrored;  // (col, row), in storage order
+    for (Index k = 0; k < from_upper.outerSize(); ++k) {
+        for (SparseMatrix::InnerIterator it(from_upper, k); it; ++it) {
+            const int row = static_cast<int>(it.row());
+            const int col = static_cast<int>(it.col());
+            const double* found = stored_entry(from_lower, it.row(), it.col());
+            if (found == nullptr) continue;
+            const double value = *found;
+            if (value == it.value()) {
+                mirrored.emplace_back(it.col(), it.row());  // counted once, from the lower side
+                continue;
+            }
+            const std::int64_t lower_line = line_of_index(source, index_of(triplets, row, col));
+            fail_at(source.name, line_of_index(source, index_of(triplets, col, row)),
+                    "entry " + format_position(col, row) + " = " + format_number(it.value()) +
+                        " contradicts its mirror " + format_position(row, col) + " = " +
+                        format_number(value) + " on line " + std::to_string(lower_line) +
+                        ": a 'symmetric' file stores one triangle (a_ij = a_ji), so a position "
+                        "and its mirror cannot hold different values; keep one triangle, or "
+                        "declare the file 'general'");
+        }
+    }
+    if (!mirrored.empty()) {
+        result.warnings.push_back(
+            "the 'symmetric' file stores " + std::to_string(mirrored.size()) +
+            " off-diagonal entries in both triangles with equal values; each was counted once "
+            "(the format stores one triangle: an entry's mirror is implied, not added)");
+        from_upper.prune([&mirrored](Index row, Index col, double) {
+            return !std::binary_search(mirrored.begin(), mirrored.end(), std::pair(col, row));
+        });
+    }
+    SparseMatrix combined = from_lower + from_upper;
+    combined.makeCompressed();
+    return {std::move(combined), static_cast<std::int64_t>(mirrored.size())};
 }
 
 /// Duplicates are summed by setFromTriplets; a sum can overflow even though every
@@ -417,8 +505,11 @@ SymmetricMatrixFile parse_text(std::string_view buffer, const std::string& name,
     result.field = header.field;
     result.symmetry = header.symmetry;
     result.stored_entries = static_cast<std::int64_t>(triplets.size());
-    const SparseMatrix summed = summed_matrix(size.n, triplets);
-    result.duplicates_summed = result.stored_entries - static_cast<std::int64_t>(summed.nonZeros());
+    Triangle triangle = header.symmetric() ? one_triangle(size.n, triplets, source, result)
+                                           : Triangle{summed_matrix(size.n, triplets), 0};
+    const SparseMatrix summed = std::move(triangle.lower);
+    result.duplicates_summed = result.stored_entries - triangle.mirrored_pairs -
+                               static_cast<std::int64_t>(summed.nonZeros());
     check_sums_finite(summed, source, triplets);
     result.matrix = header.symmetric() ? mirrored(summed)
                                        : symmetrized(summed, options, source, triplets, result);

@@ -21,7 +21,10 @@ json direction_to_json(const DirectionDecay& d) {
                 {"factor", number(d.factor)},
                 {"shrunk", number(d.shrunk)},
                 {"solved", number(d.solved)},
-                {"curvature", to_string(d.kind)}};
+                {"curvature", to_string(d.kind)},
+                {"sigma_uncertainty", number(d.sigma_uncertainty)},
+                {"factor_uncertainty", number(d.factor_uncertainty)},
+                {"resolved", d.resolved}};
 }
 
 json lambda_to_json(const LambdaResult& entry) {
@@ -52,10 +55,14 @@ json lambda_to_json(const LambdaResult& entry) {
                {"ridge_tail_norm", from_x(tail.ridge_tail_norm)},
                {"bound", number(tail.bound)},
                {"bound_applies", tail.bound_applies},
-               {"bound_holds", solved ? json(tail.bound_holds) : json(nullptr)}}},
+               {"bound_holds", solved ? json(tail.bound_holds) : json(nullptr)},
+               {"slack", from_x(tail.slack)}}},
              {"self_check",
               {{"max_abs_error", from_x(entry.decay.self_check_max_abs_error)},
-               {"relative_error", from_x(entry.decay.self_check_relative)}}}};
+               {"relative_error", from_x(entry.decay.self_check_relative)},
+               {"tolerance", from_x(entry.decay.self_check_tolerance)},
+               {"holds", solved ? json(entry.decay.self_check_holds) : json(nullptr)}}},
+             {"unresolved_directions", entry.decay.unresolved}};
     if (!solved) out["partial"] = true;
     return out;
 }

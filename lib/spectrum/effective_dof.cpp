@@ -181,4 +181,29 @@ Vector exact_effective_dof(const Vector& all_eigenvalues, const std::vector<doub
     return df;
 }
 
+Vector exact_effective_dof_resolution(const Vector& all_eigenvalues,
+                                      const std::vector<double>& lambdas, double null_tolerance) {
+    exact_effective_dof(all_eigenvalues, lambdas, null_tolerance);  // the same validation
+    const double scale = all_eigenvalues.cwiseAbs().maxCoeff();
+    const double threshold = null_tolerance * scale;
+    const double n = static_cast<double>(all_eigenvalues.size());
+    const double tau = std::max(null_tolerance, n * std::numeric_limits<double>::epsilon()) * scale;
+    const auto f = [](double s, double lambda) { return s > 0 ? s / (s + lambda) : 0.0; };
+    Vector bound = Vector::Zero(static_cast<Index>(lambdas.size()));
+    for (std::size_t i = 0; i < lambdas.size(); ++i) {
+        const double lambda = lambdas[i];
+        double sum = 0;
+        for (Index j = 0; j < all_eigenvalues.size(); ++j) {
+            const double sigma = all_eigenvalues[j];
+            const bool null = !(sigma > threshold);
+            if (null && lambda == 0) continue;  // the numerical-rank convention
+            const double value = null ? 0.0 : f(sigma, lambda);
+            const double low = std::max(sigma - tau, 0.0), high = std::max(sigma, 0.0) + tau;
+            sum += std::max(std::abs(f(high, lambda) - value), std::abs(f(low, lambda) - value));
+        }
+        bound[static_cast<Index>(i)] = sum;
+    }
+    return bound;
+}
+
 }  // namespace ridgelens

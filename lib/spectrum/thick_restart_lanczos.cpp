@@ -119,7 +119,7 @@ LanczosOutcome thick_restart_lanczos(OperatorRef op, const LanczosSettings& sett
     const Index n = op.rows();
     const Index k = settings.k;
     const Index capacity = settings.max_basis;
-    const double floor = std::pow(epsilon, 2.0 / 3.0);
+    double floor = 0;  // ε^{2/3}·‖H‖, set at each check
     Basis basis(n, capacity);
     std::uint64_t seed = settings.seed;
     basis.set_random_column(0, seed++);
@@ -157,6 +157,12 @@ LanczosOutcome thick_restart_lanczos(OperatorRef op, const LanczosSettings& sett
         if (check) {
             since_check = 0;
             ritz.compute(basis.t().topLeftCorner(c, c));
+            // ARPACK's floor ε^{2/3} is absolute; relative to ‖H‖ (the largest
+            // |Ritz value|) the test means the same for H and for 1e-150·H.
+            floor = std::max(
+                std::numeric_limits<double>::min(),
+                std::pow(epsilon, 2.0 / 3.0) *
+                    std::max(std::abs(ritz.eigenvalues()[0]), std::abs(ritz.eigenvalues()[c - 1])));
             converged = 0;
             worst = 0;
             for (Index j = 0; j < k; ++j) {

@@ -7,7 +7,7 @@
 // is spanned by the wanted Ritz vectors and the residual), with two
 // differences that save products:
 //
-// - convergence (ARPACK's test: β·|y_m| < tol·max(ε^{2/3}, |θ|)) is checked
+// - convergence (ARPACK's test: β·|y_m| < tol·max(ε^{2/3}‖H‖, |θ|)) is checked
 //   during the Lanczos sweep, not only once the basis is full, so a run stops
 //   at the first step where all k pairs pass (checks are spaced so that the
 //   small dense eigenproblem costs no more than the basis work between them);

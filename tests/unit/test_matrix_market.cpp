@@ -109,13 +109,37 @@ TEST(MatrixMarketReader, StoresDiagonalOnlyWherePresent) {
     EXPECT_EQ(stored, expected);
 }
 
-TEST(MatrixMarketReader, BothTrianglesOfSymmetricFileCountAsDuplicate) {
-    const auto file = parse(symmetric_header + "2 2 3\n2 1 -1\n1 2 -0.5\n1 1 4\n");
-    EXPECT_EQ(file.matrix.coeff(1, 0), -1.5);
-    EXPECT_EQ(file.matrix.coeff(0, 1), -1.5);
+TEST(MatrixMarketReader, SymmetricFileWithEqualMirrorsCountsEachOnceAndWarns) {
+    // The one-triangle rule: (2,1) and (1,2) with one value are one entry, not two.
+    const auto file =
+        parse(symmetric_header + "3 3 6\n2 1 -1\n1 2 -1\n3 2 0.25\n2 3 0.25\n1 1 4\n3 3 2\n");
+    EXPECT_EQ(file.matrix.coeff(1, 0), -1.0);
+    EXPECT_EQ(file.matrix.coeff(0, 1), -1.0);
+    EXPECT_EQ(file.matrix.coeff(2, 1), 0.25);
+    EXPECT_EQ(file.matrix.coeff(1, 2), 0.25);
     EXPECT_EQ(file.matrix.coeff(0, 0), 4.0);
+    EXPECT_EQ(file.matrix.nonZeros(), 6);
+    EXPECT_EQ(file.duplicates_summed, 0);
+    EXPECT_EQ(file.stored_entries, 6);
+    ASSERT_EQ(file.warnings.size(), 1u);
+    EXPECT_THAT(file.warnings[0], HasSubstr("stores 2 off-diagonal entries in both triangles"));
+    EXPECT_THAT(file.warnings[0], HasSubstr("counted once"));
+}
+
+TEST(MatrixMarketReader, SymmetricFileWithContradictingMirrorsIsRefusedNamingBothLines) {
+    const std::string message = input_error(symmetric_header + "2 2 3\n2 1 -1\n1 1 4\n1 2 -0.5\n");
+    EXPECT_THAT(message, HasSubstr("t.mtx:5:"));
+    EXPECT_THAT(message, HasSubstr("entry (1, 2) = -0.5 contradicts its mirror (2, 1) = -1"));
+    EXPECT_THAT(message, HasSubstr("on line 3"));
+    EXPECT_THAT(message, HasSubstr("stores one triangle"));
+}
+
+TEST(MatrixMarketReader, SymmetricFileEntirelyInUpperTriangleIsMirrored) {
+    const auto file = parse(symmetric_header + "2 2 2\n1 2 -1\n1 2 -0.5\n");
+    EXPECT_EQ(file.matrix.coeff(1, 0), -1.5);  // a repeated entry is summed (the format allows it)
+    EXPECT_EQ(file.matrix.coeff(0, 1), -1.5);
     EXPECT_EQ(file.duplicates_summed, 1);
-    EXPECT_EQ(file.stored_entries, 3);
+    EXPECT_TRUE(file.warnings.empty());
 }
 
 TEST(MatrixMarketReader, SumsAndCountsDuplicatesInGeneralFile) {

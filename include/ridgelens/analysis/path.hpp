@@ -43,11 +43,19 @@ struct PathOptions {
 /// One λ of the path.
 struct PathPoint {
     double lambda = 0;
-    double df = 0;                     ///< effective degrees of freedom tr(H(H+λI)⁻¹)
-    double df_stderr = 0;              ///< standard error (0 when exact)
-    double df_slq = 0;                 ///< the SLQ estimate (equals df unless df is exact)
-    double df_slq_stderr = 0;          ///< its standard error
-    double df_quadrature_error = 0;    ///< bound on the SLQ quadrature bias (finite Lanczos steps)
+    double df = 0;                   ///< effective degrees of freedom tr(H(H+λI)⁻¹)
+    double df_stderr = 0;            ///< standard error (0 when exact)
+    double df_slq = 0;               ///< the SLQ estimate (equals df unless df is exact)
+    double df_slq_stderr = 0;        ///< its standard error
+    double df_quadrature_error = 0;  ///< bound on the SLQ quadrature bias (finite Lanczos steps)
+    /// Exact df only: how far the eigenvalues below the dense
+    /// eigendecomposition's resolution (max(null tolerance, nε)·σ_1) may move
+    /// df at this λ (each may be 0 or up to the resolution). 0 for SLQ df.
+    double df_resolution_error = 0;
+    /// false when df's own error bound (df_resolution_error for the exact df,
+    /// df_quadrature_error for SLQ) exceeds 5 % of max(df, 1): `df_note` says why.
+    bool df_reliable = true;
+    std::string df_note;
     double ridge_norm = 0;             ///< ‖θ̂_ridge(λ)‖
     double relative_residual = 0;      ///< recomputed ‖(H+λI)x − b‖/‖b‖
     Index iterations = 0;              ///< CG iterations for this λ (0 for CHOLMOD)

@@ -3,6 +3,7 @@
 /// The per-direction decay analysis of geometry.md §2–§3: components,
 /// decay factors, the self-check against an exact solve, and the tail bound.
 
+#include <string>
 #include <vector>
 
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
@@ -32,6 +33,20 @@ struct DirectionDecay {
         0;  ///< predicted q_jᵀθ̂_ridge = (σ_j c_j − q_jᵀg)/(σ_j+λ) (= f_j c_j when g = 0)
     double solved = 0;  ///< q_jᵀθ̂_ridge from the exact solve
     CurvatureKind kind = CurvatureKind::positive;
+    /// How far the true eigenvalue may lie from σ_j: max(‖Hq_j − σ_jq_j‖,
+    /// null_tolerance·σ_1) (the eigen residual bounds the distance to an
+    /// eigenvalue; below the null threshold σ is not told apart from 0).
+    double sigma_uncertainty = 0;
+    /// The spread of f over σ_j ± sigma_uncertainty (σ ≥ 0): how well this
+    /// λ's decay factor is determined. 0 for null directions at λ = 0, where
+    /// f = 0 is the numerical-rank convention.
+    double factor_uncertainty = 0;
+    /// factor_uncertainty ≤ DecayOptions::factor_tolerance: the computation
+    /// resolves σ_j well enough for this λ.
+    bool resolved = true;
+    /// The largest |solved − shrunk| the accuracies allow: the eigen residual,
+    /// the solve residual and the spread of σ_j, propagated (see analyze_decay).
+    double self_check_tolerance = 0;
 };
 
 /// The part of θ̂ outside span(Q_k) and the bound on what survives of it.
@@ -40,7 +55,12 @@ struct TailAnalysis {
     double ridge_tail_norm = 0;  ///< ‖P⊥ θ̂_ridge‖
     double bound = 0;            ///< σ_k/(σ_k+λ)·‖r‖ (valid for PSD H, g = 0, exact top-k)
     bool bound_applies = false;  ///< PSD H, g = 0 and all k pairs converged
-    bool bound_holds = false;    ///< ridge_tail_norm ≤ bound (up to rounding), when it applies
+    bool bound_holds = false;    ///< ridge_tail_norm ≤ bound + slack, when it applies
+    /// What the comparison allows for: rounding, the self-check errors of the
+    /// resolved directions (√k of them, for the projection) and the solve's
+    /// error in the tail: ‖r_s‖/λ, or at λ = 0 (where no computed quantity
+    /// bounds it) √n·‖r_s‖/‖b‖·‖θ̂_ridge‖.
+    double slack = 0;
 };
 
 /// The decay analysis for one λ.
@@ -50,12 +70,29 @@ struct DecayAnalysis {
     TailAnalysis tail;
     double self_check_max_abs_error = 0;  ///< max_j |q_jᵀθ̂_ridge − shrunk_j|
     double self_check_relative = 0;       ///< the same over max(‖θ̂_ridge‖, tiny)
+    /// false when some direction disagrees beyond its self_check_tolerance:
+    /// the eigenpairs and the solve contradict each other (a numerical failure).
+    bool self_check_holds = true;
+    /// The tolerance of the direction closest to (or furthest past) its own.
+    double self_check_tolerance = 0;
+    /// Directions whose decay factor the computation does not determine at
+    /// this λ (resolved = false): their σ lies below what the eigen step
+    /// resolves, yet λ is small enough for that to matter.
+    Index unresolved = 0;
+    /// Empty when everything holds; else one sentence per failure (self-check,
+    /// unresolved directions, tail bound), in library terms.
+    std::vector<std::string> failures;
+    /// Every check held and every direction is resolved.
+    bool ok() const { return failures.empty(); }
 };
 
 /// Settings of the decay analysis.
 struct DecayOptions {
     /// |σ_j| ≤ null_tolerance·σ_1 counts as a null direction (σ = 0 ⇒ f = 0).
     double null_tolerance = 1e-12;
+    /// A direction's decay factor counts as determined when its spread over
+    /// the eigenvalue's uncertainty is at most this (see DirectionDecay).
+    double factor_tolerance = 1e-3;
 };
 
 /// Computes the decay table, the tail and the self-check for one λ.
@@ -66,9 +103,18 @@ struct DecayOptions {
 /// @param lambda      the penalty strength λ ≥ 0
 /// @param theta_ridge θ̂_ridge from an exact solve of (H+λI)x = Hθ̂ − g
 /// @param h_is_psd    whether the PSD check passed (the tail bound needs it)
+/// @param solve_relative_residual ‖(H+λI)x − b‖/‖b‖ of the solve that gave
+///        θ̂_ridge (0 if unknown): it enters the self-check and tail tolerances.
+///
+/// Tolerances: with r_j = Hq_j − σ_jq_j and r_s the solve's residual,
+/// q_jᵀθ̂_ridge − shrunk_j = (r_jᵀθ̂ − r_jᵀθ̂_ridge − q_jᵀr_s)/(σ_j+λ) exactly,
+/// so direction j may disagree by (‖r_j‖(‖θ̂‖+‖θ̂_ridge‖) + ‖r_s‖)/(|σ_j|+λ),
+/// plus the spread of shrunk_j over σ_j's uncertainty, plus rounding.
+/// ‖b‖ is bounded by σ_1‖θ̂‖ + ‖g‖. A disagreement beyond that, an unresolved
+/// direction or a violated tail bound is listed in `failures`.
 /// @throws UsageError on mismatched sizes.
 DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const Vector& gradient,
                             double lambda, const Vector& theta_ridge, bool h_is_psd,
-                            const DecayOptions& options = {});
+                            const DecayOptions& options = {}, double solve_relative_residual = 0);
 
 }  // namespace ridgelens

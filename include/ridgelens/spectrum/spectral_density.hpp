@@ -76,6 +76,19 @@ inline constexpr double default_null_tolerance = 1e-12;
 Vector exact_effective_dof(const Vector& all_eigenvalues, const std::vector<double>& lambdas,
                            double null_tolerance = default_null_tolerance);
 
+/// How much the eigenvalues a dense eigendecomposition does not resolve may
+/// move `exact_effective_dof`, for every λ of `lambdas`. dsyevd is backward
+/// stable: each computed σ_j is within about τ = max(null_tolerance, nε)·max|σ|
+/// of a true eigenvalue, so the bound is Σ_j max |f(σ') − f(σ_j)| over
+/// σ' ∈ [max(σ_j − τ, 0), σ_j + τ] (with f = 0 at σ' = 0, f = 0 for the null
+/// σ_j that df counts as 0). At λ = 0 the null eigenvalues contribute nothing
+/// (df(0) is the numerical rank by convention); at λ ≪ τ each contributes up
+/// to 1: the exact df is then not exact, and this says by how much.
+/// @throws UsageError as `exact_effective_dof`.
+Vector exact_effective_dof_resolution(const Vector& all_eigenvalues,
+                                      const std::vector<double>& lambdas,
+                                      double null_tolerance = default_null_tolerance);
+
 // ---------------------------------------------------------------------------
 // Stochastic Lanczos quadrature
 // ---------------------------------------------------------------------------

@@ -18,7 +18,9 @@ struct EigenOptions {
     /// that converges early stops early: this bounds memory (8·n bytes per
     /// vector) and the work per step, not the number of products.
     Index subspace = 0;
-    /// ARPACK's test on each Ritz pair (θ, Vy): β·|y_m| < tolerance·max(|θ|, ε^{2/3}).
+    /// ARPACK's test on each Ritz pair (θ, Vy): β·|y_m| < tolerance·max(|θ|, ε^{2/3}·‖H‖),
+    /// ‖H‖ estimated by the largest |Ritz value| (ARPACK's floor is ε^{2/3}
+    /// absolute, which lets every pair of a matrix scaled by 1e-20 pass at once).
     double tolerance = 1e-10;
     Index max_iterations = 1000;  ///< cap on thick restarts
     /// true: `residuals` are ‖Hq − σq‖ recomputed with k more products;
