@@ -30,6 +30,7 @@ struct OutputBatch::Staged {
     int slot = -1;
     bool directory = false;
     bool write_through = false;
+    bool append = false;
     std::string content;                       ///< write-through only
     std::vector<std::string> created_parents;  ///< directories only, outermost first
     bool done = false;
@@ -181,7 +182,8 @@ class SignalHold {
 };
 
 void commit_write_through(OutputBatch::Staged& staged) {
-    const int fd = ::open(staged.target.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    const int fd =
+        ::open(staged.target.c_str(), O_WRONLY | O_CLOEXEC | (staged.append ? O_APPEND : O_TRUNC));
     if (fd < 0) fail_write(staged.target, "cannot open it for writing", errno);
     const int error = io_detail::write_all(fd, staged.content.data(), staged.content.size());
     if (error != 0) {
@@ -222,6 +224,7 @@ void OutputBatch::add_file(const std::string& path,
         std::ostringstream out;
         run_writer(path, out, writer);
         staged->write_through = true;
+        staged->append = target.append;
         staged->content = std::move(out).str();
     } else {
         create_temporary_file(*staged, path, target);

@@ -12,7 +12,8 @@
 ///   dangling link is refused.
 /// - A character device or a FIFO (/dev/null, /dev/stdout, a named pipe) is
 ///   written through: opened for writing, never replaced by a regular file.
-///   Block devices, sockets and directories are refused.
+///   Block devices, sockets and directories are refused. A regular file named
+///   through /dev or /proc (/dev/stdout redirected to a file) is appended to.
 /// - Temporaries are named `.<basename>.tmp.<pid>.<16 hex digits>` beside the
 ///   target. One left behind by a process that was killed (SIGKILL, power loss)
 ///   is removed by the next write of the same target from a process on the same
