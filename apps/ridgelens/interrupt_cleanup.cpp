@@ -18,6 +18,9 @@ void write_message(const char (&text)[size]) noexcept {
 // Only async-signal-safe calls: the system calls of remove_pending_temporary_files
 // (it reads a preallocated table through lock-free atomics), write(2), _exit(2).
 extern "C" void on_terminating_signal(int signal_number) {
+    // Outputs being renamed into place (another thread): the committing thread
+    // raises the signal again once all of them are there.
+    if (defer_signal_while_committing(signal_number)) return;
     remove_pending_temporary_files();
     if (signal_number == SIGINT)
         write_message("\nridgelens: interrupted (SIGINT); outputs in progress removed\n");

@@ -33,7 +33,10 @@ Identity identify(const NamedPath& named) {
     struct stat info {};
     if (::stat(named.path.c_str(), &info) == 0) {
         identity.file = std::make_pair(info.st_dev, info.st_ino);
-        identity.device = S_ISCHR(info.st_mode);
+        // Streams: devices, FIFOs, and /dev/stdout & co. naming a redirected file
+        // (written through, appended to); they may be named more than once.
+        identity.device = S_ISCHR(info.st_mode) || S_ISFIFO(info.st_mode) ||
+                          named.path.rfind("/dev/", 0) == 0 || named.path.rfind("/proc/", 0) == 0;
         identity.directory = S_ISDIR(info.st_mode);
     }
     return identity;

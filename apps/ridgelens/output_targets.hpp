@@ -20,7 +20,8 @@ struct NamedPath {
 ///   once symbolic links and `..` are resolved; also a file output or input
 ///   inside the picture directory (which is replaced as a whole). A directory
 ///   input (an IDX data set) counts with the files directly inside it.
-///   Character devices (/dev/null, /dev/stdout) may be named more than once.
+///   Streams (character devices, FIFOs, paths under /dev and /proc such as
+///   /dev/stdout) may be named more than once.
 ///   @throws UsageError naming both options and paths.
 /// - a file output that cannot be written (check_output_path) or a picture
 ///   directory that cannot be created (check_output_directory), or one that

@@ -167,6 +167,14 @@ ResolvedTarget resolve_target(const std::string& path) {
     }
     if (!S_ISREG(file.st_mode))
         fail_write(path, "it is neither a regular file, a character device nor a FIFO", EINVAL);
+    if (path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0) {
+        // /dev/stdout, /dev/fd/N, /proc/self/fd/N naming a regular file (a
+        // redirected stream): written through, appended, never renamed over.
+        target.path = path;
+        target.write_through = true;
+        target.append = true;
+        return target;
+    }
     target.exists = true;
     target.mode = file.st_mode & 07777;
     target.owner = file.st_uid;

@@ -19,6 +19,8 @@ struct ResolvedTarget {
     std::string path;            ///< the file to replace (a symbolic link followed)
     bool exists = false;         ///< a regular file is there
     bool write_through = false;  ///< a character device or FIFO: opened, not replaced
+    bool append = false;         ///< write-through to a regular file named under /dev or /proc
+                                 ///< (/dev/stdout redirected to a file): appended to
     unsigned mode = 0;           ///< permission bits of the existing file
     unsigned owner = 0, group = 0;
 };

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -30,6 +31,7 @@ struct OutputBatch::Staged {
     int slot = -1;
     bool directory = false;
     bool write_through = false;
+    bool append = false;
     std::string content;                       ///< write-through only
     std::vector<std::string> created_parents;  ///< directories only, outermost first
     bool done = false;
@@ -163,7 +165,13 @@ void create_temporary_file(OutputBatch::Staged& staged, const std::string& path,
     fail_write(path, "cannot create a temporary file in '" + parent_of(target.path) + "'", error);
 }
 
-/// Holds SIGINT, SIGTERM and SIGHUP for its lifetime.
+std::atomic<int> commits_in_progress{0};
+std::atomic<int> deferred_signal{0};
+
+/// Holds SIGINT, SIGTERM and SIGHUP for its lifetime: blocked in this thread,
+/// and deferred by the handlers of the other threads (which call
+/// defer_signal_while_committing); a deferred signal is raised again at the end,
+/// so it takes effect once every output is in place.
 class SignalHold {
   public:
     SignalHold() {
@@ -171,8 +179,14 @@ class SignalHold {
         sigemptyset(&set);
         for (const int signal_number : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, signal_number);
         pthread_sigmask(SIG_BLOCK, &set, &previous_);
+        commits_in_progress.fetch_add(1);
     }
-    ~SignalHold() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+    ~SignalHold() {
+        commits_in_progress.fetch_sub(1);
+        const int signal_number = deferred_signal.exchange(0);
+        if (signal_number != 0) ::raise(signal_number);  // pending until the unblock below
+        pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+    }
     SignalHold(const SignalHold&) = delete;
     SignalHold& operator=(const SignalHold&) = delete;
 
@@ -181,7 +195,8 @@ class SignalHold {
 };
 
 void commit_write_through(OutputBatch::Staged& staged) {
-    const int fd = ::open(staged.target.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    const int fd =
+        ::open(staged.target.c_str(), O_WRONLY | O_CLOEXEC | (staged.append ? O_APPEND : O_TRUNC));
     if (fd < 0) fail_write(staged.target, "cannot open it for writing", errno);
     const int error = io_detail::write_all(fd, staged.content.data(), staged.content.size());
     if (error != 0) {
@@ -222,6 +237,7 @@ void OutputBatch::add_file(const std::string& path,
         std::ostringstream out;
         run_writer(path, out, writer);
         staged->write_through = true;
+        staged->append = target.append;
         staged->content = std::move(out).str();
     } else {
         create_temporary_file(*staged, path, target);
@@ -305,6 +321,12 @@ void OutputBatch::commit() {
     }
     for (const std::string& directory : directories_to_sync) sync_directory(directory);
     staged_.clear();  // removes the old contents of exchanged directories
+}
+
+bool defer_signal_while_committing(int signal_number) noexcept {
+    if (commits_in_progress.load() == 0) return false;
+    deferred_signal.store(signal_number);
+    return true;
 }
 
 OutputBatch::Capture::Capture(OutputBatch& batch) : previous_(capturing_batch) {

@@ -161,6 +161,14 @@ TEST_F(Outputs, DevicesAndFifosAreWrittenThroughNeverReplaced) {
     ASSERT_EQ(::stat("/dev/null", &info), 0);
     EXPECT_TRUE(S_ISCHR(info.st_mode)) << "/dev/null is no longer a device";
 
+    // /dev/stdout redirected to a file: the report follows the table in it.
+    const auto streamed = run_cli(std::string(analyze) + " --out /dev/stdout", scratch);
+    EXPECT_EQ(streamed.exit_code, 0) << streamed.err;
+    const std::size_t brace = streamed.out.find("\n{");
+    ASSERT_NE(brace, std::string::npos) << streamed.out;
+    EXPECT_NE(streamed.out.find("λ = 1"), std::string::npos) << "the table was overwritten";
+    EXPECT_NO_THROW((void)nlohmann::json::parse(streamed.out.substr(brace + 1)));
+
     const fs::path fifo = scratch / "report.fifo";
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0644), 0);
     std::string received;

@@ -12,7 +12,8 @@
 ///   dangling link is refused.
 /// - A character device or a FIFO (/dev/null, /dev/stdout, a named pipe) is
 ///   written through: opened for writing, never replaced by a regular file.
-///   Block devices, sockets and directories are refused.
+///   Block devices, sockets and directories are refused. A regular file named
+///   through /dev or /proc (/dev/stdout redirected to a file) is appended to.
 /// - Temporaries are named `.<basename>.tmp.<pid>.<16 hex digits>` beside the
 ///   target. One left behind by a process that was killed (SIGKILL, power loss)
 ///   is removed by the next write of the same target from a process on the same
@@ -49,9 +50,10 @@ void write_file_atomically(const std::string& path,
 /// into a temporary beside its target) and commit() renames them all into
 /// place at the end. Destroying the batch before commit() removes every
 /// temporary; a signal handler calling remove_pending_temporary_files does the
-/// same. commit() holds SIGINT, SIGTERM and SIGHUP (pthread_sigmask) while it
-/// renames, so a signal arriving then takes effect after every output is in
-/// place. Not thread-safe: one thread uses one batch.
+/// same. commit() holds SIGINT, SIGTERM and SIGHUP while it renames (blocked in
+/// its thread; deferred by handlers elsewhere that call
+/// defer_signal_while_committing), so a signal arriving then takes effect after
+/// every output is in place. Not thread-safe: one thread uses one batch.
 class OutputBatch {
   public:
     OutputBatch();
@@ -121,5 +123,12 @@ void check_output_directory(const std::string& path);
 /// cleans up after itself on errors and exceptions, just not from a signal
 /// handler).
 void remove_pending_temporary_files() noexcept;
+
+/// For a signal handler, before remove_pending_temporary_files: if an
+/// OutputBatch::commit() is renaming outputs into place (in any thread), records
+/// `signal_number` and returns true; the handler then returns at once, and the
+/// committing thread raises the signal again when every output is in place.
+/// Otherwise returns false. Async-signal-safe (lock-free atomics only).
+bool defer_signal_while_committing(int signal_number) noexcept;
 
 }  // namespace ridgelens
