@@ -125,20 +125,40 @@ FitResult train_network(Model& model, const NetworkTrainingOptions& options, con
     const double lbfgs_gradient = first.point.gradient.norm();
 
     const Curvature saved = model.curvature();
-    model.set_curvature(options.newton_curvature);
+    std::ostringstream message;
+    message << "L-BFGS: " << first.iterations << " iterations (" << first.stop
+            << ", ‖∇F‖ = " << lbfgs_gradient << ")";
     FitResult result;
     try {
-        result = fit_newton_cg(model, options.newton, &first.point.theta);
+        Vector theta = std::move(first.point.theta);
+        Index iterations = 0, cg = 0, products = 0;
+        double product_seconds = 0;
+        const double tolerance = options.newton.gradient_tolerance;
+        if (options.ggn_gradient > tolerance && lbfgs_gradient > tolerance) {
+            FitOptions ggn = options.newton;
+            ggn.gradient_tolerance = options.ggn_gradient;
+            model.set_curvature(Curvature::ggn);
+            result = fit_newton_cg(model, ggn, &theta);
+            message << "; Newton-CG on the GGN to ‖∇F‖ <= " << options.ggn_gradient << ": "
+                    << result.message;
+            theta = result.theta;
+            iterations = result.iterations;
+            cg = result.cg_iterations;
+            products = result.hvp_count;
+            product_seconds = result.hvp_seconds;
+        }
+        model.set_curvature(Curvature::hessian);
+        result = fit_newton_cg(model, options.newton, &theta);
+        message << "; Newton-CG on the Hessian: " << result.message;
+        result.iterations += iterations;
+        result.cg_iterations += cg;
+        result.hvp_count += products;
+        result.hvp_seconds += product_seconds;
     } catch (...) {
         model.set_curvature(saved);
         throw;
     }
     model.set_curvature(saved);
-    std::ostringstream message;
-    message << "L-BFGS: " << first.iterations << " iterations (" << first.stop
-            << ", ‖∇F‖ = " << lbfgs_gradient << "); Newton-CG on the "
-            << (options.newton_curvature == Curvature::ggn ? "GGN" : "Hessian") << ": "
-            << result.message;
     result.message = message.str();
     result.seconds = std::chrono::duration<double>(Clock::now() - clock_start).count();
     return result;
