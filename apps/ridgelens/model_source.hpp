@@ -20,7 +20,15 @@ struct ModelSourceArguments {
     std::string model = "softmax";
     std::string curvature = "hessian";
     FitOptions fit;  ///< base_lambda, gradient_tolerance, max_iterations
+    /// Bytes the command keeps per model parameter (fit, eigen step, solves):
+    /// data too wide for the memory budget is refused before the model is built.
+    double bytes_per_parameter = 0;
 };
+
+/// Bytes per parameter of a fitted model's analysis: θ̂, Newton-CG's vectors and
+/// `solve_vectors` solutions or solver vectors (the eigen step is checked later,
+/// by check_eigen_memory, once k < parameters is known).
+double model_bytes_per_parameter(double solve_vectors);
 
 /// --data, --format, --model, --scale, --class, --intercept, --base-lambda,
 /// --curvature, --fit-tol, --max-newton.
