@@ -19,9 +19,9 @@ namespace {
 
 /// OpenBLAS (the BLAS under CHOLMOD's supernodal factorization) reserves a work
 /// buffer per thread on first use: 128 MiB each in Debian's build (measured: one
-/// mmap of 134217728 bytes per thread). Where that reservation fails, as under a
-/// tight `ulimit -v`, its allocator retries without end instead of failing, so
-/// it must fit the budget before CHOLMOD runs.
+/// mmap of 134217728 bytes per thread), counted with the factor. (Under a tight
+/// `ulimit -v` OpenBLAS's allocator can still retry without end when any BLAS
+/// call, not only CHOLMOD's, cannot reserve its buffer: not fixed here.)
 double blas_workspace_bytes() {
     double threads = std::max(1u, std::thread::hardware_concurrency());
     for (const char* variable : {"OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"}) {
