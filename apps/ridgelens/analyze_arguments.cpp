@@ -2,6 +2,7 @@
 
 #include "analyze_arguments.hpp"
 
+#include "option_ranges.hpp"
 #include "ridgelens/error.hpp"
 
 namespace ridgelens::cli {
@@ -19,10 +20,15 @@ po::options_description analyze_options(AnalyzeArguments& a, const std::string& 
         "are reused)");
     add_eigen_options(options, a.analysis.eigen, a.analysis.psd);
     options.add_options()("solver", po::value(&a.solver)->default_value("auto"),
-                          solver_help.c_str())(
-        "tol", po::value(&a.analysis.cg.tolerance)->default_value(1e-10, "1e-10"),
-        "relative residual tolerance of CG")(
-        "max-cg-iterations", po::value(&a.analysis.cg.max_iterations)->default_value(0),
+                          solver_help.c_str())("tol",
+                                               po::value(&a.analysis.cg.tolerance)
+                                                   ->default_value(1e-10, "1e-10")
+                                                   ->notifier(tolerance_range("tol")),
+                                               "relative residual tolerance of CG")(
+        "max-cg-iterations",
+        po::value(&a.analysis.cg.max_iterations)
+            ->default_value(0)
+            ->notifier(count_range<Index>("max-cg-iterations", 0, "10·n, at most 100000")),
         "cap on CG iterations (0: 10·n, at most 100000)")(
         "out", po::value(&a.out_path)->value_name("report.json"),
         "write the JSON report here (atomically)")(
@@ -43,6 +49,9 @@ void apply_analyze_arguments(AnalyzeArguments& a, const Progress& progress) {
     a.analysis.solver = parse_solver_choice(a.solver);
     a.analysis.seed = a.source.seed;
     a.analysis.progress = progress;
+    // Per λ its solution, and the CG workspace (r, p, Hp, z and the check).
+    a.source.bytes_after_read =
+        planned_bytes(a.analysis.eigen, static_cast<double>(a.lambdas.size()) + 6.0);
 }
 
 }  // namespace ridgelens::cli

@@ -5,6 +5,7 @@
 #include <boost/program_options/errors.hpp>
 #include <exception>
 #include <new>
+#include <stdexcept>
 #include <string>
 
 #include "exit_codes.hpp"
@@ -34,7 +35,16 @@ inline ExitFor exit_for_current_exception() {
     } catch (const Error& error) {
         return {exit_input, std::string("error: ") + error.what(), true};
     } catch (const std::bad_alloc&) {
-        return {exit_resources, "out of memory", true};
+        return {exit_resources,
+                "not enough memory: an allocation failed (std::bad_alloc); the estimate checked "
+                "before it was too low for this machine, or the memory is used by others",
+                true};
+    } catch (const std::length_error& error) {
+        // A size beyond what a container can hold, e.g. from a declared dimension.
+        return {exit_resources,
+                std::string("not enough memory: a requested size cannot be allocated (") +
+                    error.what() + ")",
+                true};
     } catch (const std::exception& error) {
         return {exit_numerical_failure, std::string("internal error: ") + error.what()};
     }

@@ -2,6 +2,7 @@
 
 #include "fit_arguments.hpp"
 
+#include "option_ranges.hpp"
 #include "problem_source.hpp"
 #include "ridgelens/error.hpp"
 
@@ -24,7 +25,10 @@ po::options_description fit_options(FitArguments& a, const std::string& usage) {
     add_eigen_options(options, a.analysis.analysis.eigen, psd);
     options.add_options()("solver", po::value(&a.solver)->default_value("cg"),
                           "cg (the Hessian is matrix-free)")(
-        "tol", po::value(&a.analysis.analysis.cg.tolerance)->default_value(1e-10, "1e-10"),
+        "tol",
+        po::value(&a.analysis.analysis.cg.tolerance)
+            ->default_value(1e-10, "1e-10")
+            ->notifier(tolerance_range("tol")),
         "relative residual tolerance of the ridge solves")(
         "no-approximation", po::bool_switch(&a.no_approximation), "skip fitting θ*_λ for every λ")(
         "seed", po::value(&a.seed)->default_value(1),
@@ -47,6 +51,9 @@ void apply_fit_arguments(FitArguments& a, const Progress& progress) {
     a.analysis.analysis.seed = a.seed;
     a.analysis.analysis.progress = progress;
     a.analysis.approximation_study = !a.no_approximation;
+    // Per λ θ̂_ridge and θ*_λ, and the CG workspace of the solves.
+    a.source.bytes_per_parameter =
+        model_bytes_per_parameter(2.0 * static_cast<double>(a.lambdas.size()) + 6.0);
 }
 
 }  // namespace ridgelens::cli

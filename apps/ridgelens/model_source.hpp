@@ -29,6 +29,9 @@ struct ModelSourceArguments {
     Index lbfgs_iterations = 300;
     std::string theta_path;      ///< --theta (fit): θ̂ given, not trained
     std::string theta_out_path;  ///< --theta-out: θ̂ as a Matrix Market array
+    /// Bytes the command keeps per model parameter (fit, eigen step, solves):
+    /// data too wide for the memory budget is refused before the model is built.
+    double bytes_per_parameter = 0;
 };
 
 /// --hidden, --activation, --loss, --lbfgs-iterations, --theta-out (the
@@ -48,6 +51,11 @@ inline bool is_network(const ModelSourceArguments& arguments) {
 std::function<FitResult(Model&)> make_network_fitter(ModelSourceArguments& arguments,
                                                      bool tolerance_given, std::uint64_t seed,
                                                      const Progress& progress);
+
+/// Bytes per parameter of a fitted model's analysis: θ̂, Newton-CG's vectors and
+/// `solve_vectors` solutions or solver vectors (the eigen step is checked later,
+/// by check_eigen_memory, once k < parameters is known).
+double model_bytes_per_parameter(double solve_vectors);
 
 /// --data, --format, --model, --scale, --class, --intercept, --base-lambda,
 /// --curvature, --fit-tol, --max-newton.

@@ -3,6 +3,7 @@
 #include "path_arguments.hpp"
 
 #include "command_line.hpp"
+#include "option_ranges.hpp"
 
 namespace ridgelens::cli {
 
@@ -30,23 +31,38 @@ po::options_description path_options(PathArguments& a, const std::string& usage,
                           "log-spaced λ grid, e.g. 1e-4:1e2:50");
     add_eigen_options(options, a.path.eigen, a.path.psd);
     options.add_options()("solver", po::value(&a.solver)->default_value("auto"),
-                          solver_help.c_str())(
-        "tol", po::value(&a.path.cg.tolerance)->default_value(1e-10, "1e-10"),
-        "relative residual tolerance of each shift")(
-        "max-cg-iterations", po::value(&a.path.cg.max_iterations)->default_value(0),
+                          solver_help.c_str())("tol",
+                                               po::value(&a.path.cg.tolerance)
+                                                   ->default_value(1e-10, "1e-10")
+                                                   ->notifier(tolerance_range("tol")),
+                                               "relative residual tolerance of each shift")(
+        "max-cg-iterations",
+        po::value(&a.path.cg.max_iterations)
+            ->default_value(0)
+            ->notifier(count_range<Index>("max-cg-iterations", 0, "10·n, at most 100000")),
         "cap on Krylov iterations (0: 10·n, at most 100000)")(
         "no-deflation", po::bool_switch(&a.no_deflation),
         "do not deflate the top-k eigenpairs out of the CG solves")(
         "no-baseline", po::bool_switch(&a.no_baseline),
         "skip the undeflated run that measures what deflation saved")(
-        "directions", po::value(&a.path.path_directions)->default_value(10),
+        "directions",
+        po::value(&a.path.path_directions)
+            ->default_value(10)
+            ->notifier(count_range<Index>("directions", 1)),
         "top directions whose coefficient paths are reported")(
-        "probes", po::value(&a.path.slq.probes)->default_value(30),
+        "probes",
+        po::value(&a.path.slq.probes)->default_value(30)->notifier(count_range<Index>("probes", 2)),
         "stochastic Lanczos quadrature probes")(
-        "lanczos-steps", po::value(&a.path.slq.lanczos_steps)->default_value(80),
-        "Lanczos steps per probe")("exact-dof-limit",
-                                   po::value(&a.path.exact_dof_limit)->default_value(3000),
-                                   "largest n for which df comes from a dense eigendecomposition")(
+        "lanczos-steps",
+        po::value(&a.path.slq.lanczos_steps)
+            ->default_value(80)
+            ->notifier(count_range<Index>("lanczos-steps", 1)),
+        "Lanczos steps per probe")(
+        "exact-dof-limit",
+        po::value(&a.path.exact_dof_limit)
+            ->default_value(3000)
+            ->notifier(count_range<Index>("exact-dof-limit", 0, "never exact")),
+        "largest n for which df comes from a dense eigendecomposition")(
         "out", po::value(&a.out_path)->value_name("path.json"), "the JSON report (atomic)")(
         "csv", po::value(&a.csv_path)->value_name("path.csv"), "one CSV row per λ (atomic)")(
         "plot", po::value(&a.plot_directory)->value_name("DIR"),

@@ -17,6 +17,7 @@
 #include "ridgelens/analysis/path.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/io/atomic_file.hpp"
+#include "ridgelens/report/fit_report.hpp"
 #include "summary_table.hpp"
 
 namespace ridgelens::cli {
@@ -56,6 +57,14 @@ int run_path(const std::vector<std::string>& arguments) {
     a.path.seed = a.source.seed;
     a.path.slq.seed = a.source.seed;
     a.path.progress = progress;
+    // Multi-shift CG: x and p per λ, the returned solutions, the seed's vectors and
+    // the residual window; then the SLQ basis of one probe.
+    a.model_source.bytes_per_parameter =
+        model_bytes_per_parameter(3.0 * static_cast<double>(a.path.lambdas.size()) + 3.0 + 32.0 +
+                                  static_cast<double>(a.path.slq.lanczos_steps));
+    a.source.bytes_after_read =
+        planned_bytes(a.path.eigen, 3.0 * static_cast<double>(a.path.lambdas.size()) + 3.0 + 32.0 +
+                                        static_cast<double>(a.path.slq.lanczos_steps));
 
     std::unique_ptr<LoadedProblem> loaded;
     std::unique_ptr<FittedModelProblem> fitted;
@@ -75,6 +84,18 @@ int run_path(const std::vector<std::string>& arguments) {
         fitted = std::make_unique<FittedModelProblem>(load_model(a.model_source, progress),
                                                       a.model_source.fit, fitter);
         if (!fitted->analyzable()) {
+            // Like `fit`: the report says what the fit did (no path, no CSV).
+            if (!a.out_path.empty()) {
+                FitAnalysisResult failed;
+                failed.fit = fitted->fit();
+                const LoadedModel& model = fitted->loaded();
+                const nlohmann::json report =
+                    make_fit_report(*model.model, model.features, model.description, failed,
+                                    ReportTimings{model.read_seconds, 0, 0});
+                CommandOutputs outputs(progress);
+                outputs.add_report(report, a.out_path, "");
+                outputs.commit();
+            }
             std::cerr << "ridgelens: " << fitted->fit().message << "\n";
             return exit_numerical_failure;
         }

@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "option_ranges.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/io/matrix_market.hpp"
 #include "ridgelens/io/memory_budget.hpp"
@@ -41,7 +42,10 @@ void add_problem_source_options(po::options_description& options, ProblemSourceA
         "least squares on Fashion-MNIST")(
         "theta", po::value(&a.theta_path)->value_name("t.mtx"),
         "θ̂ as a Matrix Market array or one number per line (default: a seeded random vector)")(
-        "symmetry-tol", po::value(&a.symmetry_tolerance)->default_value(1e-10, "1e-10"),
+        "symmetry-tol",
+        po::value(&a.symmetry_tolerance)
+            ->default_value(1e-10, "1e-10")
+            ->notifier(threshold_range("symmetry-tol")),
         "a general matrix is symmetrized if max|a_ij − a_ji| <= this · max|a_ij|, else refused")(
         "class", po::value(&a.fashion_class)->default_value(0),
         "Fashion-MNIST default: the class labelled +1 (0..9)")(
@@ -53,22 +57,59 @@ void add_problem_source_options(po::options_description& options, ProblemSourceA
 
 void add_eigen_options(po::options_description& options, EigenOptions& eigen,
                        PsdCheckOptions& psd) {
-    options.add_options()("k", po::value(&eigen.k)->default_value(10), "number of top eigenpairs")(
-        "subspace", po::value(&eigen.subspace)->default_value(0),
-        "Lanczos subspace size (0: max(2k+1, k+20))")(
-        "eigen-tol", po::value(&eigen.tolerance)->default_value(1e-10, "1e-10"),
-        "relative tolerance of each eigenpair")(
-        "max-restarts", po::value(&eigen.max_iterations)->default_value(1000),
+    options.add_options()(
+        "k", po::value(&eigen.k)->default_value(10)->notifier(count_range<Index>("k", 1)),
+        "number of top eigenpairs")(
+        "subspace",
+        po::value(&eigen.subspace)
+            ->default_value(0)
+            ->notifier(count_range<Index>("subspace", 0, "max(2k+1, k+20)")),
+        "Lanczos subspace size (0: max(2k+1, k+20))")("eigen-tol",
+                                                      po::value(&eigen.tolerance)
+                                                          ->default_value(1e-10, "1e-10")
+                                                          ->notifier(tolerance_range("eigen-tol")),
+                                                      "relative tolerance of each eigenpair")(
+        "max-restarts",
+        po::value(&eigen.max_iterations)
+            ->default_value(1000)
+            ->notifier(count_range<Index>("max-restarts", 1)),
         "cap on Lanczos restarts")("psd-tol",
-                                   po::value(&psd.tolerance)->default_value(1e-8, "1e-8"),
+                                   po::value(&psd.tolerance)
+                                       ->default_value(1e-8, "1e-8")
+                                       ->notifier(tolerance_range("psd-tol")),
                                    "H is reported indefinite if σ_min < −psd-tol · σ_1");
 }
 
+double eigen_vectors(const EigenOptions& eigen, Index n) {
+    const Index subspace =
+        eigen.subspace > 0 ? eigen.subspace : std::max(2 * eigen.k + 1, eigen.k + 20);
+    return static_cast<double>(std::min(subspace, n) + eigen.k + 8);
+}
+
+std::function<double(std::int64_t n)> planned_bytes(const EigenOptions& eigen,
+                                                    double solve_vectors) {
+    return [eigen, solve_vectors](std::int64_t n) {
+        if (eigen.k >= n) return 0.0;
+        const double vectors = 2.0 + eigen_vectors(eigen, n) + solve_vectors;
+        return (4.0 + sizeof(double) * vectors) * static_cast<double>(n);
+    };
+}
+
 void check_eigen_memory(Index n, const EigenOptions& eigen) {
+    // The ranges that depend on n first: a k too large is a usage error, not a
+    // memory estimate for an impossible basis.
+    if (eigen.k < 1 || eigen.k >= n)
+        throw UsageError("--k = " + std::to_string(eigen.k) +
+                         " must satisfy 1 <= k < n = " + std::to_string(n) + " (H is " +
+                         std::to_string(n) + "x" + std::to_string(n) + ")");
+    if (eigen.subspace != 0 && eigen.subspace <= eigen.k)
+        throw UsageError("--subspace = " + std::to_string(eigen.subspace) +
+                         " must satisfy k < subspace (k = " + std::to_string(eigen.k) +
+                         "), or be 0 for the default");
     const Index subspace =
         eigen.subspace > 0 ? eigen.subspace : std::max(2 * eigen.k + 1, eigen.k + 20);
     // Lanczos basis, Ritz vectors and a few work vectors, all of length n.
-    const double vectors = static_cast<double>(std::min(subspace, n) + eigen.k + 8);
+    const double vectors = eigen_vectors(eigen, n);
     check_memory_estimate(vectors * static_cast<double>(n) * sizeof(double),
                           "the top " + std::to_string(eigen.k) + " eigenpairs of a " +
                               std::to_string(n) + "x" + std::to_string(n) + " H (" +
@@ -108,6 +149,7 @@ std::unique_ptr<LoadedProblem> LoadedProblem::load(const ProblemSourceArguments&
         progress("reading " + a.hessian_path);
         MatrixMarketOptions options;
         options.symmetry_tolerance = a.symmetry_tolerance;
+        options.bytes_after_read = a.bytes_after_read;
         SymmetricMatrixFile file = read_symmetric_matrix_market(a.hessian_path, options);
         for (const std::string& warning : file.warnings)
             std::cerr << "warning: " << warning << "\n";

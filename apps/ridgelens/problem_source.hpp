@@ -3,6 +3,8 @@
 // Fashion-MNIST least-squares default), and the options shared by commands.
 
 #include <boost/program_options/options_description.hpp>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +22,10 @@ struct ProblemSourceArguments {
     int fashion_class = 0;
     std::string fashion_directory;
     std::uint64_t seed = 1;
+    /// Bytes the command will need for an n×n H after reading it (see
+    /// planned_bytes): a declared size beyond the memory budget is refused at
+    /// the size line, before anything of that size is allocated.
+    std::function<double(std::int64_t n)> bytes_after_read;
 };
 
 /// --hessian, --theta, --symmetry-tol, --class, --fashion-dir, --seed.
@@ -34,6 +40,17 @@ void add_eigen_options(boost::program_options::options_description& options, Eig
 /// top-k computation on an n-dimensional H would not fit in memory; call it
 /// before compute_top_eigenpairs / analyze / compute_path.
 void check_eigen_memory(Index n, const EigenOptions& eigen);
+
+/// Vectors of length n kept by the top-k computation (Lanczos basis, Ritz
+/// vectors, work vectors) for `k` and `subspace` as given, the basis capped at n.
+double eigen_vectors(const EigenOptions& eigen, Index n);
+
+/// Bytes a command keeps for an n×n H once it is read: the operator's copy of
+/// one triangle's column pointers, its diagonal, θ̂, the eigen step and
+/// `solve_vectors` further vectors of length n (solutions, solver workspace).
+/// 0 when k ≥ n (that is refused as a usage error once n is known).
+std::function<double(std::int64_t n)> planned_bytes(const EigenOptions& eigen,
+                                                    double solve_vectors);
 
 /// A loaded problem and everything its OperatorRef points into.
 class LoadedProblem {

@@ -4,19 +4,34 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <sstream>
+#include <thread>
 
 #include "ridgelens/error.hpp"
+#include "ridgelens/io/memory_budget.hpp"
 #include "ridgelens/solve/deflated_solve.hpp"
 
 namespace ridgelens::pipeline {
+
 namespace {
 
-double physical_memory_bytes() {
-    const long pages = sysconf(_SC_PHYS_PAGES);
-    const long page_size = sysconf(_SC_PAGE_SIZE);
-    return pages > 0 && page_size > 0 ? static_cast<double>(pages) * page_size : 8e9;
+/// OpenBLAS (the BLAS under CHOLMOD's supernodal factorization) reserves a work
+/// buffer per thread on first use: 128 MiB each in Debian's build (measured: one
+/// mmap of 134217728 bytes per thread), counted with the factor. (Under a tight
+/// `ulimit -v` OpenBLAS's allocator can still retry without end when any BLAS
+/// call, not only CHOLMOD's, cannot reserve its buffer: not fixed here.)
+double blas_workspace_bytes() {
+    double threads = std::max(1u, std::thread::hardware_concurrency());
+    for (const char* variable : {"OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"}) {
+        const char* value = std::getenv(variable);
+        if (value != nullptr && std::atoi(value) > 0) {
+            threads = std::atoi(value);
+            break;
+        }
+    }
+    return threads * 134217728.0;
 }
 
 }  // namespace
@@ -80,6 +95,14 @@ SolverDecision choose_solver(const HessianProblem& problem, SolverChoice choice)
     switch (choice) {
         case SolverChoice::cholmod:
             decision.cholmod = std::make_unique<CholmodSolver>(*problem.matrix);
+            // The factor (values and row indices) must fit the memory budget
+            // before CHOLMOD and BLAS allocate it.
+            check_memory_estimate(
+                decision.cholmod->factor_nonzeros() * 16.0 + blas_workspace_bytes(),
+                "the CHOLMOD factor of H + λI (" +
+                    format_double(decision.cholmod->factor_nonzeros()) +
+                    " nonzeros predicted by its analysis) and the BLAS work "
+                    "buffers (128 MiB per thread)");
             decision.reason = "requested --solver cholmod";
             break;
         case SolverChoice::cg:
@@ -103,7 +126,9 @@ SolverDecision choose_solver(const HessianProblem& problem, SolverChoice choice)
             }
             decision.cholmod = std::make_unique<CholmodSolver>(*problem.matrix);
             const double factor_bytes = decision.cholmod->factor_nonzeros() * 16.0;
-            const bool fits = factor_bytes < 0.25 * physical_memory_bytes();
+            const double budget = memory_budget_bytes();
+            const bool fits =
+                factor_bytes < 0.25 * budget && factor_bytes + blas_workspace_bytes() <= budget;
             decision.reason = "explicit matrix; CHOLMOD's analysis predicts a factor of " +
                               format_double(decision.cholmod->factor_nonzeros()) + " nonzeros (" +
                               format_double(factor_bytes / 1e9) + " GB): " +

@@ -179,6 +179,33 @@ std::vector<int> class_indices(const Vector& labels, std::vector<double>* classe
     return indices;
 }
 
+Index first_non_binary_label(const Vector& labels, std::string* reason) {
+    try {
+        binary_labels_pm1(labels);
+        return -1;
+    } catch (const InputError&) {
+    }
+    Index first_minus_one = -1;
+    Index first_zero = -1;
+    for (Index i = 0; i < labels.size(); ++i) {
+        const double y = labels[i];
+        std::string why;
+        if (y == -1.0 && first_zero >= 0)
+            why = "mixes the {-1,+1} and {0,1} conventions (an earlier label is 0)";
+        else if (y == 0.0 && first_minus_one >= 0)
+            why = "mixes the {0,1} and {-1,+1} conventions (an earlier label is -1)";
+        else if (y != -1.0 && y != 0.0 && y != 1.0)
+            why = "is not a binary label; expected labels in {-1,+1} or {0,1}";
+        if (!why.empty()) {
+            if (reason != nullptr) *reason = "label " + format_value(y) + " " + why;
+            return i;
+        }
+        if (y == -1.0 && first_minus_one < 0) first_minus_one = i;
+        if (y == 0.0 && first_zero < 0) first_zero = i;
+    }
+    return -1;
+}
+
 Vector binary_labels_pm1(const Vector& labels) {
     Index first_minus_one = -1;
     Index first_zero = -1;

@@ -311,6 +311,7 @@ LibsvmData parse_buffer(std::string_view text, const std::string& name,
                        " samples: too large for 32-bit sparse indices");
         }
         labels.push_back(label);
+        data.sample_lines.push_back(where.line);
         row_starts.push_back(static_cast<int>(columns.size()));
     }
 

@@ -165,13 +165,16 @@ void check_sizes(std::int64_t rows, std::int64_t cols, std::int64_t entries,
 
 /// Peak bytes while reading: triplets (16 per entry), the summed matrix and the
 /// mirrored one with both triangles (12 bytes per stored entry each, up to twice
-/// the entries for the mirror), and their column pointers.
+/// the entries for the mirror), and the column pointers of the up to five
+/// matrices alive at once while mirroring or symmetrizing (summed, a pruned or
+/// transposed copy, the sum, and Eigen's temporary).
 double matrix_market_memory_estimate(std::int64_t n, std::int64_t entries) {
     const auto e = static_cast<double>(entries);
-    return e * (16.0 + 12.0 + 2 * 12.0) + 3.0 * 4.0 * (static_cast<double>(n) + 1);
+    return e * (16.0 + 12.0 + 2 * 12.0) + 5.0 * 4.0 * (static_cast<double>(n) + 1);
 }
 
-SizeLine parse_size_line(LineReader& reader, const Header& header, const std::string& name) {
+SizeLine parse_size_line(LineReader& reader, const Header& header, const std::string& name,
+                         const MatrixMarketOptions& options) {
     Line line;
     if (!next_content_line(reader, line, "%")) {
         fail_at(name, reader.line_number(),
@@ -193,9 +196,12 @@ SizeLine parse_size_line(LineReader& reader, const Header& header, const std::st
     const std::int64_t entries = parse_count(tokens[2], "entry count", name, line.number);
     check_sizes(rows, cols, entries, header.tokens_per_entry(), reader.remaining_bytes(), name,
                 line.number);
-    check_memory_estimate(matrix_market_memory_estimate(rows, entries),
-                          name + ": " + std::to_string(entries) + " entries of a " +
-                              std::to_string(rows) + "x" + std::to_string(rows) + " matrix");
+    const double after_read = options.bytes_after_read ? options.bytes_after_read(rows) : 0.0;
+    check_memory_estimate(
+        matrix_market_memory_estimate(rows, entries) + after_read,
+        name + ": " + std::to_string(entries) + " entries of a " + std::to_string(rows) + "x" +
+            std::to_string(rows) + " matrix" +
+            (after_read > 0 ? " and the vectors of length n computed from it" : ""));
     return SizeLine{rows, entries, line.number, reader.position()};
 }
 
@@ -497,7 +503,7 @@ SymmetricMatrixFile parse_text(std::string_view buffer, const std::string& name,
     Line first;
     if (!reader.next(first)) fail_at(name, 1, "empty file");
     const Header header = parse_header(first, name);
-    const SizeLine size = parse_size_line(reader, header, name);
+    const SizeLine size = parse_size_line(reader, header, name, options);
     const std::vector<Triplet> triplets = read_entries(reader, header, size, name);
     const Source source{text, name, size};
 

@@ -28,6 +28,20 @@ double available_from_meminfo() {
     return 0;
 }
 
+/// VmSize of this process in bytes (address space already reserved), or 0.
+double address_space_in_use() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmSize:", 0) != 0) continue;
+        std::istringstream fields(line.substr(7));
+        double kilobytes = 0;
+        fields >> kilobytes;
+        return kilobytes * 1024.0;
+    }
+    return 0;
+}
+
 double physical_memory() {
     const long pages = ::sysconf(_SC_PHYS_PAGES);
     const long page_size = ::sysconf(_SC_PAGE_SIZE);
@@ -52,8 +66,12 @@ double memory_budget_bytes() {
     if (!(budget > 0)) budget = physical_memory();
     if (!(budget > 0)) budget = 8e9;  // neither is readable: assume a modest machine
     rlimit address_space{};
-    if (::getrlimit(RLIMIT_AS, &address_space) == 0 && address_space.rlim_cur != RLIM_INFINITY)
-        budget = std::min(budget, static_cast<double>(address_space.rlim_cur));
+    if (::getrlimit(RLIMIT_AS, &address_space) == 0 && address_space.rlim_cur != RLIM_INFINITY) {
+        // What is left of the limit: thread stacks, malloc arenas and libraries
+        // already count against it.
+        const double left = static_cast<double>(address_space.rlim_cur) - address_space_in_use();
+        budget = std::min(budget, std::max(left, 0.0));
+    }
     return budget;
 }
 

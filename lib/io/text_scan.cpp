@@ -1,5 +1,9 @@
 #include "io/text_scan.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -175,24 +179,81 @@ void fail(const std::string& name, const std::string& message) {
     throw InputError(name + ": " + message);
 }
 
+namespace {
+
+/// Closes a descriptor on every path out of a reader.
+struct Descriptor {
+    int fd;
+    ~Descriptor() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+/// One read(2), retried on EINTR; fails with the error of that very call.
+std::size_t read_some(int fd, char* data, std::size_t size, const std::string& path,
+                      std::size_t offset) {
+    for (;;) {
+        const ssize_t got = ::read(fd, data, size);
+        if (got >= 0) return static_cast<std::size_t>(got);
+        if (errno == EINTR) continue;
+        fail(path,
+             "read error after " + std::to_string(offset) + " bytes: " + std::strerror(errno));
+    }
+}
+
+/// A regular file: its size is known, so the memory check comes first; a file
+/// that shrinks while it is read says so.
+std::string read_regular_file(int fd, std::size_t size, const std::string& path) {
+    check_memory_estimate(static_cast<double>(size),
+                          path + ": reading the whole file (" + std::to_string(size) + " bytes)");
+    std::string contents(size, '\0');
+    std::size_t used = 0;
+    while (used < size) {
+        const std::size_t got = read_some(fd, contents.data() + used, size - used, path, used);
+        if (got == 0) {
+            fail(path, "the file ended after " + std::to_string(used) + " of its " +
+                           std::to_string(size) + " bytes: it was truncated while being read");
+        }
+        used += got;
+    }
+    return contents;
+}
+
+/// A pipe, FIFO or device: read to the end, the memory budget checked as it grows.
+std::string read_stream_file(int fd, const std::string& path) {
+    std::string contents;
+    std::size_t used = 0;
+    std::size_t chunk = std::size_t{1} << 16;
+    for (;;) {
+        if (contents.size() < used + chunk) {
+            const std::size_t grown = std::max(2 * contents.size(), used + chunk);
+            check_memory_estimate(
+                static_cast<double>(grown),
+                path + ": reading a stream (" + std::to_string(used) + " bytes so far)");
+            contents.resize(grown);
+        }
+        const std::size_t got = read_some(fd, contents.data() + used, chunk, path, used);
+        if (got == 0) break;
+        used += got;
+        chunk = std::min<std::size_t>(2 * chunk, std::size_t{1} << 24);
+    }
+    contents.resize(used);
+    return contents;
+}
+
+}  // namespace
+
 std::string read_file_contents(const std::string& path) {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) fail(path, "is a directory, not a file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) fail(path, std::string("cannot open: ") + std::strerror(errno));
-    in.seekg(0, std::ios::end);
-    const std::streamoff size = in.tellg();
-    if (size < 0) return read_stream_contents(in, path);  // not seekable (a pipe)
-    in.seekg(0, std::ios::beg);
-    check_memory_estimate(static_cast<double>(size),
-                          path + ": reading the whole file (" + std::to_string(size) + " bytes)");
-    std::string contents(static_cast<std::size_t>(size), '\0');
-    in.read(contents.data(), size);
-    if (in.gcount() != size) {
-        fail(path, "read only " + std::to_string(in.gcount()) + " of " + std::to_string(size) +
-                       " bytes: " + std::strerror(errno));
-    }
-    return contents;
+    const Descriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (file.fd < 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
+    struct stat info {};
+    if (::fstat(file.fd, &info) != 0)
+        fail(path, std::string("cannot stat: ") + std::strerror(errno));
+    if (S_ISREG(info.st_mode))
+        return read_regular_file(file.fd, static_cast<std::size_t>(info.st_size), path);
+    return read_stream_file(file.fd, path);  // a pipe, FIFO or character device
 }
 
 std::string read_stream_contents(std::istream& in, const std::string& name) {

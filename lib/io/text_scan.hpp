@@ -94,7 +94,9 @@ std::string located(const std::string& name, std::int64_t line, const std::strin
 /// Throws InputError("name: message") for faults that belong to no line.
 [[noreturn]] void fail(const std::string& name, const std::string& message);
 
-/// Reads a whole file into memory.
+/// Reads a whole file into memory: a regular file by its size (after the memory
+/// check; a file truncated while being read is named so), a pipe, FIFO or device
+/// to its end (the memory budget checked as it grows).
 /// @throws InputError naming the file if it cannot be opened or read.
 std::string read_file_contents(const std::string& path);
 

@@ -1,5 +1,8 @@
 #include "ridgelens/model/fashion_mnist.hpp"
 
+#include <filesystem>
+#include <system_error>
+
 #include "ridgelens/error.hpp"
 #include "ridgelens/io/idx.hpp"
 
@@ -9,11 +12,26 @@ std::string default_fashion_mnist_directory() {
     return "/usr/share/datasets/fashion-mnist";
 }
 
+namespace {
+
+/// DIR/NAME.gz, or DIR/NAME when only the uncompressed file is there.
+std::string idx_file(const std::string& directory, const std::string& name) {
+    const std::string compressed = directory + "/" + name + ".gz";
+    const std::string plain = directory + "/" + name;
+    std::error_code ec;
+    if (std::filesystem::exists(compressed, ec)) return compressed;
+    if (std::filesystem::exists(plain, ec)) return plain;
+    throw InputError(directory + ": neither " + name + ".gz nor " + name +
+                     " (uncompressed) is there");
+}
+
+}  // namespace
+
 ImageDataset load_fashion_mnist(const std::string& directory, const std::string& split) {
     if (split != "train" && split != "t10k")
         throw UsageError("Fashion-MNIST split must be 'train' or 't10k', not '" + split + "'");
-    const std::string images_path = directory + "/" + split + "-images-idx3-ubyte.gz";
-    const std::string labels_path = directory + "/" + split + "-labels-idx1-ubyte.gz";
+    const std::string images_path = idx_file(directory, split + "-images-idx3-ubyte");
+    const std::string labels_path = idx_file(directory, split + "-labels-idx1-ubyte");
     const IdxArray images = read_idx(images_path);
     const IdxArray labels = read_idx(labels_path);
     if (images.dimensions.size() != 3)

@@ -127,6 +127,8 @@ void validate(const Model& model, const FitOptions& options, const Vector* start
     if (options.max_iterations < 0 || options.max_cg_iterations < 0 || options.max_backtracks < 0 ||
         options.divergence_window < 0)
         throw UsageError("Newton-CG: iteration limits must be >= 0");
+    if (!(options.max_seconds >= 0) || !std::isfinite(options.max_seconds))
+        throw UsageError("Newton-CG: max_seconds must be a finite number >= 0");
     if (!(options.armijo > 0 && options.armijo < 0.5))
         throw UsageError("Newton-CG: the Armijo constant must be in (0, 0.5)");
     if (start != nullptr && start->size() != model.parameters())
@@ -242,7 +244,15 @@ FitResult run_newton(Model& model, const FitOptions& options, const Vector* star
         }
         if (k >= options.max_iterations) {
             message << "not converged after " << k
-                    << " Newton iterations: ‖∇F‖ = " << current.gradient_norm << " > " << tolerance;
+                    << " Newton iterations (the iteration cap): ‖∇F‖ = " << current.gradient_norm
+                    << " > " << tolerance;
+            break;
+        }
+        if (options.max_seconds > 0 && seconds_since(clock_start) >= options.max_seconds) {
+            message << "stopped by the time limit of " << options.max_seconds << " s after " << k
+                    << " Newton iterations (" << result.cg_iterations
+                    << " CG iterations), not converged: ‖∇F‖ = " << current.gradient_norm << " > "
+                    << tolerance;
             break;
         }
 

@@ -5,6 +5,7 @@
 
 #include "ridgelens/error.hpp"
 #include "ridgelens/io/libsvm.hpp"
+#include "ridgelens/io/memory_budget.hpp"
 #include "ridgelens/model/fashion_mnist.hpp"
 
 namespace ridgelens {
@@ -58,6 +59,12 @@ TrainingSet load_training_set(const TrainingSetOptions& options) {
         LibsvmData data = read_libsvm(options.path);
         if (data.features.rows() == 0)
             throw InputError(options.path + ": no samples (the file has no data lines)");
+        // The scaling vector and what the caller keeps per column.
+        const auto width = static_cast<double>(data.features.cols()) + 1;
+        check_memory_estimate(width * (sizeof(double) + options.bytes_per_feature),
+                              options.path + ": " + std::to_string(data.features.cols()) +
+                                  " feature columns (the largest feature index)");
+        set.sample_lines = std::move(data.sample_lines);
         const ScalingInfo scaling = apply_feature_scaling(data.features, options.scaling);
         set.labels = std::move(data.labels);
         samples = data.features.rows();

@@ -31,6 +31,22 @@ const json& field(const json& object, const char* name, const std::string& where
     return object.at(name);
 }
 
+/// A string field, or `fallback` when it is absent; any other type is refused.
+std::string string_or(const json& object, const char* name, const std::string& where,
+                      const std::string& fallback = "") {
+    if (!object.is_object() || !object.contains(name)) return fallback;
+    const json& value = object.at(name);
+    if (!value.is_string())
+        throw InputError("report: field '" + where + name + "' is not a string");
+    return value.get<std::string>();
+}
+
+const json& array_field(const json& object, const char* name, const std::string& where) {
+    const json& value = field(object, name, where);
+    if (!value.is_array()) throw InputError("report: field '" + where + name + "' is not an array");
+    return value;
+}
+
 double number_or_nan(const json& value, const std::string& where) {
     if (value.is_null()) return nan;
     if (!value.is_number()) throw InputError("report: field '" + where + "' is not a number");
@@ -67,7 +83,7 @@ void read_lambda_entries(const json& report, PlotData& data) {
         const std::string where = "lambdas[" + std::to_string(l) + "].";
         const json& entry = lambdas[l];
         data.lambdas.push_back(number_field(entry, "lambda", where));
-        const json& directions = field(entry, "directions", where);
+        const json& directions = array_field(entry, "directions", where);
         std::vector<double> shrunk, sigma, component;
         for (std::size_t j = 0; j < directions.size(); ++j) {
             const std::string at = where + "directions[" + std::to_string(j) + "].";
@@ -88,9 +104,15 @@ void read_path(const json& report, PlotData& data, std::size_t max_lambdas) {
     const json& path = field(report, "path", "");
     if (!path.is_array() || path.empty())
         throw InputError("report: 'path' is not a non-empty array");
-    data.df_method = report.value("df_method", "");
+    data.df_method = string_or(report, "df_method", "");
+    data.path_points_in_report = path.size();
+    // A grid longer than max_path_points is read at evenly spread points.
+    std::vector<std::size_t> chosen;
+    const std::size_t kept = std::min(path.size(), max_path_points);
+    for (std::size_t s = 0; s < kept; ++s)
+        chosen.push_back(kept == 1 ? 0 : s * (path.size() - 1) / (kept - 1));
     std::vector<std::vector<double>> predicted;
-    for (std::size_t i = 0; i < path.size(); ++i) {
+    for (const std::size_t i : chosen) {
         const std::string where = "path[" + std::to_string(i) + "].";
         const json& point = path[i];
         PathSample sample;
@@ -107,13 +129,13 @@ void read_path(const json& report, PlotData& data, std::size_t max_lambdas) {
     }
     // The centre from the smallest λ (least cancellation in (σ+λ)/σ).
     std::size_t first = 0;
-    for (std::size_t i = 1; i < path.size(); ++i)
+    for (std::size_t i = 1; i < data.path.size(); ++i)
         if (data.path[i].lambda < data.path[first].lambda) first = i;
     data.centre = centre_from(predicted[first], data.eigenvalues, data.path[first].lambda);
     if (data.gradient_norm == 0) data.components = data.centre;
-    const std::size_t count = std::min(std::max<std::size_t>(max_lambdas, 1), path.size());
+    const std::size_t count = std::min(std::max<std::size_t>(max_lambdas, 1), data.path.size());
     for (std::size_t s = 0; s < count; ++s) {
-        const std::size_t i = count == 1 ? 0 : s * (path.size() - 1) / (count - 1);
+        const std::size_t i = count == 1 ? 0 : s * (data.path.size() - 1) / (count - 1);
         data.lambdas.push_back(data.path[i].lambda);
         data.shrunk.push_back(predicted[i]);
     }
@@ -135,10 +157,24 @@ void read_path(const json& report, PlotData& data, std::size_t max_lambdas) {
     if (!read_density("log_density", true)) read_density("density", false);
 }
 
+PlotData read_checked_plot_data(const json& report, std::size_t max_lambdas);
+
 }  // namespace
 
 PlotData read_plot_data(const json& report, std::size_t max_lambdas) {
     if (!report.is_object()) throw InputError("report: not a JSON object");
+    try {
+        return read_checked_plot_data(report, max_lambdas);
+    } catch (const json::exception& error) {
+        // Every field is checked before it is read; this is the safety net.
+        throw InputError(std::string("report: a field has an unexpected JSON type (") +
+                         error.what() + ")");
+    }
+}
+
+namespace {
+
+PlotData read_checked_plot_data(const json& report, std::size_t max_lambdas) {
     PlotData data;
     if (report.contains("path"))
         data.kind = ReportKind::path;
@@ -149,12 +185,13 @@ PlotData read_plot_data(const json& report, std::size_t max_lambdas) {
     else
         throw InputError(
             "report: neither 'lambdas' nor 'path' found — not a report of analyze, fit or path" +
-            std::string(report.value("status", "") == "fit_failed" ? " (the fit failed)" : ""));
+            std::string(string_or(report, "status", "") == "fit_failed" ? " (the fit failed)"
+                                                                        : ""));
     const json& problem = field(report, "problem", "");
-    data.source = problem.value("source", "");
+    data.source = string_or(problem, "source", "problem.");
     if (data.kind == ReportKind::fit && report["model"].is_object())
-        data.source =
-            report["model"].value("name", "") + " on " + report["model"].value("data", "");
+        data.source = string_or(report["model"], "name", "model.") + " on " +
+                      string_or(report["model"], "data", "model.");
     data.n = number_field(problem, "n", "problem.");
     data.theta_norm = number_field(problem, "theta_norm", "problem.");
     data.gradient_norm =
@@ -168,5 +205,7 @@ PlotData read_plot_data(const json& report, std::size_t max_lambdas) {
         read_lambda_entries(report, data);
     return data;
 }
+
+}  // namespace
 
 }  // namespace ridgelens::plot

@@ -28,11 +28,26 @@ struct CallerMatrixProduct {
     }
 };
 
+// CHOLMOD cannot take a matrix without stored entries (Eigen hands it a null
+// value array and the supernodal factorization dereferences it): H = 0 is
+// factored through its diagonal of explicit zeros, the same matrix.
+SparseMatrix stored_zero_diagonal(Index n) {
+    SparseMatrix zero(n, n);
+    zero.reserve(Eigen::VectorXi::Ones(n));
+    for (Index i = 0; i < n; ++i) zero.insert(i, i) = 0.0;
+    zero.makeCompressed();
+    return zero;
+}
+
 }  // namespace
 
 struct CholmodSolver::Impl {
-    explicit Impl(const SparseMatrix& m) : matrix(m), op{&m} {}
+    explicit Impl(const SparseMatrix& m)
+        : zero(m.nonZeros() == 0 ? stored_zero_diagonal(m.rows()) : SparseMatrix()),
+          matrix(m.nonZeros() == 0 ? zero : m),
+          op{&matrix} {}
 
+    SparseMatrix zero;  ///< H = 0 with its diagonal stored, only for a matrix without entries
     const SparseMatrix& matrix;
     CallerMatrixProduct op;
     Eigen::CholmodSupernodalLLT<SparseMatrix, Eigen::Lower> factorization;
@@ -49,7 +64,7 @@ CholmodSolver::CholmodSolver(const SparseMatrix& matrix) {
     common.print = 0;                       // failures become statuses, not stderr noise
     common.quick_return_if_not_posdef = 1;  // stop at the first non-positive pivot
     const auto start = Clock::now();
-    impl_->factorization.analyzePattern(matrix);
+    impl_->factorization.analyzePattern(impl_->matrix);
     impl_->analysis_seconds = seconds_since(start);
 }
 

@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "ridgelens/error.hpp"
+#include "ridgelens/io/memory_budget.hpp"
 #include "solve/multishift_kernels.hpp"
 
 // Multi-shift CG (Frommer 2003, Jegerlehner 1996), written from the recurrences.
@@ -105,13 +106,6 @@ struct ShiftState {
     Vector p;
 };
 
-double physical_memory_bytes() {
-    const long pages = sysconf(_SC_PHYS_PAGES);
-    const long page_size = sysconf(_SC_PAGE_SIZE);
-    if (pages <= 0 || page_size <= 0) return std::numeric_limits<double>::infinity();
-    return static_cast<double>(pages) * static_cast<double>(page_size);
-}
-
 std::string format_double(double value) {
     std::ostringstream out;
     out.precision(3);
@@ -151,9 +145,6 @@ void check_arguments(OperatorRef op, const std::vector<double>& shifts, const Ve
     if (b.size() != n)
         throw UsageError("multi-shift CG: right-hand side has length " + std::to_string(b.size()) +
                          ", operator has dimension " + std::to_string(n));
-    double non_finite = b.allFinite() ? 0 : 1;
-    op.sum(&non_finite, 1);  // every process throws, or none
-    if (non_finite > 0) throw UsageError("multi-shift CG: right-hand side contains NaN or Inf");
     if (!(options.tolerance > 0) || !std::isfinite(options.tolerance))
         throw UsageError("multi-shift CG: tolerance must be a finite value > 0");
     if (options.max_iterations < 0) throw UsageError("multi-shift CG: max_iterations must be >= 0");
@@ -334,6 +325,28 @@ RunEnd run_multishift(Context& context, const std::vector<ShiftState*>& run) {
     return end;
 }
 
+// b itself has NaN or Inf (it is typically H·θ̂, an operator's output that
+// overflowed or turned NaN): no iteration can run, every shift is non_finite.
+MultiShiftResult non_finite_right_hand_side(OperatorRef op, const std::vector<double>& shifts,
+                                            const Vector& b, Clock::time_point start) {
+    std::string where = first_non_finite(b, op.first_row());
+    where = where.empty() ? "NaN or Inf on another process" : where;
+    MultiShiftResult result;
+    result.seconds = seconds_since(start);
+    result.solutions.resize(shifts.size());
+    for (SolveResult& out : result.solutions) {
+        out.status = SolveStatus::non_finite;
+        out.solver = "multishift_cg";
+        out.relative_residual = std::numeric_limits<double>::quiet_NaN();
+        out.seconds = result.seconds;
+        out.message = "the right-hand side has " + where +
+                      " (it is commonly an operator's output such as H·θ̂, which overflowed or "
+                      "returned NaN); no iteration was run";
+        out.x = Vector::Zero(b.size());
+    }
+    return result;
+}
+
 }  // namespace
 
 MultiShiftResult solve_multishift_cg(OperatorRef op, const std::vector<double>& shifts,
@@ -358,10 +371,20 @@ MultiShiftResult solve_multishift_cg(OperatorRef op, const std::vector<double>& 
     const double vectors =
         2.0 * static_cast<double>(count) + 3.0 + window_size + static_cast<double>(shifts.size());
     const double bytes = vectors * static_cast<double>(n) * sizeof(double);
-    if (bytes > physical_memory_bytes())
+    const double budget = memory_budget_bytes();
+    double over_budget = bytes > budget ? 1 : 0;
+    op.sum(&over_budget, 1);  // every process refuses, or none
+    if (over_budget > 0)
         throw ResourceError("multi-shift CG: " + std::to_string(count) + " shifts of dimension " +
                             std::to_string(n) + " need " + format_double(bytes / 1e9) +
-                            " GB, more than the machine's memory");
+                            " GB of memory, more than the budget of " +
+                            format_double(budget / 1e9) +
+                            " GB (MemAvailable, or RIDGELENS_MEMORY_LIMIT if set) on this or "
+                            "another process; refused before allocating");
+
+    double non_finite = b.allFinite() ? 0 : 1;
+    op.sum(&non_finite, 1);  // every process returns it, or none
+    if (non_finite > 0) return non_finite_right_hand_side(op, shifts, b, start);
 
     std::vector<ShiftState> states(count);
     for (std::size_t i = 0; i < count; ++i) {

@@ -4,6 +4,7 @@ if(TARGET ridgelens_cli)
   add_executable(ridgelens_cli_tests "${CMAKE_CURRENT_LIST_DIR}/test_cli_analyze.cpp"
                                      "${CMAKE_CURRENT_LIST_DIR}/test_cli_path_fit.cpp"
                                      "${CMAKE_CURRENT_LIST_DIR}/test_cli_catalogue.cpp"
+                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_input_limits.cpp"
                                      "${CMAKE_CURRENT_LIST_DIR}/test_cli_interrupt.cpp"
                                      "${CMAKE_CURRENT_LIST_DIR}/test_cli_plot.cpp"
                                      "${CMAKE_CURRENT_LIST_DIR}/test_cli_mlp.cpp"

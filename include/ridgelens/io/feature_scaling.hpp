@@ -3,6 +3,7 @@
 /// Preparing a training set read from a file for a regression model:
 /// feature scaling, an intercept column, and label conventions.
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -77,5 +78,10 @@ std::vector<int> class_indices(const Vector& labels, std::vector<double>* classe
 /// @throws InputError naming the first offending value and its 0-based row
 ///         if a label is outside {−1, 0, +1}, or if both −1 and 0 occur.
 Vector binary_labels_pm1(const Vector& labels);
+
+/// The first row (0-based) whose label `binary_labels_pm1` refuses, or −1 when
+/// every label is accepted; `reason` (if given) then says why, e.g. "label 2 is
+/// not a binary label; expected labels in {-1,+1} or {0,1}".
+Index first_non_binary_label(const Vector& labels, std::string* reason = nullptr);
 
 }  // namespace ridgelens

@@ -51,6 +51,8 @@ struct LibsvmData {
     SparseRowMatrix features;
     /// One label per sample (row of `features`), finite, as written in the file.
     Vector labels;
+    /// The 1-based line of each sample in the file, for messages about a sample.
+    std::vector<std::int64_t> sample_lines;
     /// Number of columns of `features` (see LibsvmOptions::feature_count).
     Index feature_count = 0;
     /// Samples that have no stored entry (a label and nothing else, or only

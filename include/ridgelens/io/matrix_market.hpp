@@ -3,6 +3,7 @@
 /// Reading symmetric matrices from Matrix Market coordinate files.
 
 #include <cstdint>
+#include <functional>
 #include <istream>
 #include <string>
 #include <vector>
@@ -17,6 +18,11 @@ struct MatrixMarketOptions {
     /// it is then symmetrized as (A + Aᵀ)/2 with a warning. Otherwise refused,
     /// naming the entry with the largest asymmetry.
     double symmetry_tolerance = 1e-10;
+    /// Bytes the caller will need, for an n×n matrix, once it is read (its
+    /// operator, θ̂, Lanczos vectors, …); empty: nothing. The declared size is
+    /// refused with a ResourceError, before anything is allocated, when the
+    /// read's own peak plus this exceeds the memory budget (memory_budget_bytes()).
+    std::function<double(std::int64_t n)> bytes_after_read;
 };
 
 /// A symmetric matrix read from a file, with what was found on the way.
@@ -54,6 +60,8 @@ struct SymmetricMatrixFile {
 /// @throws InputError naming the file, the line and the field at fault, e.g.
 /// "H.mtx:17: column index 0 out of range 1..4884".
 /// @throws UsageError if `options.symmetry_tolerance` is negative or NaN.
+/// @throws ResourceError if the declared size (see `bytes_after_read`)
+/// would not fit in the memory budget.
 SymmetricMatrixFile read_symmetric_matrix_market(const std::string& path,
                                                  const MatrixMarketOptions& options = {});
 

@@ -13,8 +13,9 @@ namespace ridgelens {
 /// Bytes the process may use: the environment variable RIDGELENS_MEMORY_LIMIT
 /// (a byte count, e.g. `8e9`) when set to a positive number; otherwise
 /// MemAvailable from /proc/meminfo, or the physical memory where that cannot
-/// be read, and never more than the address-space limit (RLIMIT_AS) if one
-/// is set.
+/// be read, and never more than what is left of the address-space limit
+/// (RLIMIT_AS, `ulimit -v`) if one is set: the limit minus the address space
+/// the process has already reserved (VmSize).
 double memory_budget_bytes();
 
 /// Throws ResourceError when `estimated_bytes` exceeds memory_budget_bytes().

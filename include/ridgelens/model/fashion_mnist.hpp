@@ -20,7 +20,8 @@ struct ImageDataset {
 /// Where Debian installs the data set.
 std::string default_fashion_mnist_directory();
 
-/// Reads `<directory>/<split>-images-idx3-ubyte.gz` and the matching labels
+/// Reads `<directory>/<split>-images-idx3-ubyte.gz` (or the uncompressed
+/// `<split>-images-idx3-ubyte` when only that is there) and the matching labels
 /// (`split` is "train" or "t10k").
 /// @throws InputError if a file is missing or malformed, or counts disagree.
 ImageDataset load_fashion_mnist(const std::string& directory = default_fashion_mnist_directory(),

@@ -76,6 +76,9 @@ struct FitOptions {
     Index max_iterations = 100;
     /// CG iterations per Newton step at most; 0 means 500.
     Index max_cg_iterations = 0;
+    /// Wall-clock bound of the fit in seconds, checked between Newton steps
+    /// (0: none); a fit stopped by it is not converged and its message says so.
+    double max_seconds = 0;
     ForcingTerm forcing = ForcingTerm::eisenstat_walker;
     /// Preconditioning of the inner CG (see Preconditioner).
     Preconditioner preconditioner = Preconditioner::automatic;

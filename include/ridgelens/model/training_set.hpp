@@ -18,6 +18,12 @@ struct TrainingSetOptions {
     bool intercept = false;   ///< append an implicit column of ones (penalized like
                               ///< every other parameter)
     int positive_class = -1;  ///< ≥ 0: labels become +1 for this class, −1 otherwise
+    /// Bytes the caller will need per feature column once the data is loaded
+    /// (model parameters, solver vectors). Data whose width times this, plus the
+    /// loader's own per-column vectors, exceeds the memory budget is refused
+    /// (ResourceError) before anything of that width is allocated: a LIBSVM
+    /// feature index sets the width, however few entries the file has.
+    double bytes_per_feature = 0;
 };
 
 /// Features and labels ready for `make_model`.
@@ -25,6 +31,8 @@ struct TrainingSet {
     FeatureMatrix features;
     Vector labels;
     std::string description;  ///< for reports: file, sizes, scaling, intercept
+    /// LIBSVM: the 1-based file line of each sample (empty for IDX).
+    std::vector<std::int64_t> sample_lines;
 };
 
 /// Reads and prepares the training set. An IDX path is a directory holding

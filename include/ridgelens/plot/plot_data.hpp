@@ -46,8 +46,11 @@ struct PlotData {
     std::vector<double> lambdas;
     /// shrunk[l][j] = predicted q_jᵀθ̂_ridge(lambdas[l]) = (σ_j c_j − q_jᵀg)/(σ_j+λ).
     std::vector<std::vector<double>> shrunk;
-    std::vector<PathSample> path;  ///< path reports: every λ of the grid
-    std::string df_method;         ///< path reports: "exact" or "slq"
+    /// Path reports: every λ of the grid, or an evenly spread subset of
+    /// `max_path_points` (the first and last included) for a longer grid.
+    std::vector<PathSample> path;
+    std::size_t path_points_in_report = 0;  ///< λ of the report's grid (≥ path.size())
+    std::string df_method;                  ///< path reports: "exact" or "slq"
     /// Spectral density of a path report: σ grid and eigenvalue count per
     /// decade of σ (n × density per unit log10 σ), or per unit σ when only the
     /// linear density is present. Empty when the report has none.
@@ -60,5 +63,10 @@ struct PlotData {
 /// Reads a report. `max_lambdas` ≥ 1 caps the λ of a path report shown in
 /// the per-λ charts. @throws InputError naming the missing or malformed field.
 PlotData read_plot_data(const nlohmann::json& report, std::size_t max_lambdas = 5);
+
+/// Most λ of a path report drawn in the df, norm and coefficient-path pictures;
+/// a longer grid is drawn at this many evenly spread λ (an SVG of millions of
+/// points would not open), which the page says.
+inline constexpr std::size_t max_path_points = 2000;
 
 }  // namespace ridgelens::plot

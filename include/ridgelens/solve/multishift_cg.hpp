@@ -64,7 +64,9 @@ struct MultiShiftResult {
 /// `not_converged` at the iteration cap (`max_iterations` bounds the iterations
 /// of all runs together), `non_finite` when the operator's output contains NaN
 /// or Inf (the message names the first such row and the iteration; x is the
-/// last finite iterate) or pᵀHp overflows.
+/// last finite iterate) or pᵀHp overflows. A right-hand side b with NaN or Inf
+/// (typically H·θ̂ from an operator that overflowed or returned NaN) makes every
+/// shift `non_finite` with the first such row named, x = 0, and no iteration.
 /// Matvecs: iterations + one per distinct shift when verifying + one for the
 /// step that stopped a run early (breakdown, non-finite output); b = 0 gives
 /// x = 0, converged, without applying H.
@@ -72,9 +74,10 @@ struct MultiShiftResult {
 /// process's rows and every inner product is summed over the processes
 /// (collective); the results are those of the whole system.
 /// @throws UsageError for an empty grid, a negative or non-finite shift, a wrong
-///         length of b, NaN/Inf in b, tolerance ≤ 0, max_iterations < 0 or
+///         length of b, tolerance ≤ 0, max_iterations < 0 or
 ///         update_interval outside [0, 32].
-/// @throws ResourceError if the vectors would not fit in the machine's memory.
+/// @throws ResourceError (on every process) if the vectors would not fit in the
+///         memory budget (memory_budget_bytes(): MemAvailable or RIDGELENS_MEMORY_LIMIT).
 MultiShiftResult solve_multishift_cg(OperatorRef op, const std::vector<double>& shifts,
                                      const Vector& b, const MultiShiftCgOptions& options = {});
 
