@@ -61,7 +61,9 @@ void add_eigen_options(po::options_description& options, EigenOptions& eigen,
         "max-restarts", po::value(&eigen.max_iterations)->default_value(1000),
         "cap on Lanczos restarts")("psd-tol",
                                    po::value(&psd.tolerance)->default_value(1e-8, "1e-8"),
-                                   "H is reported indefinite if σ_min < −psd-tol · σ_1");
+                                   "H is reported indefinite if σ_min < −psd-tol · σ_1")(
+        "k-negative", po::value(&psd.negative_pairs)->default_value(3),
+        "when H is indefinite, also compute its N most negative eigenpairs (0: none)");
 }
 
 void check_eigen_memory(Index n, const EigenOptions& eigen) {

@@ -21,7 +21,9 @@ json direction_to_json(const DirectionDecay& d) {
                 {"factor", number(d.factor)},
                 {"shrunk", number(d.shrunk)},
                 {"solved", number(d.solved)},
-                {"curvature", to_string(d.kind)}};
+                {"curvature", to_string(d.kind)},
+                {"effect", to_string(d.effect)},
+                {"most_negative", d.bottom}};
 }
 
 json lambda_to_json(const LambdaResult& entry) {
@@ -38,6 +40,8 @@ json lambda_to_json(const LambdaResult& entry) {
     }
     const TailAnalysis& tail = entry.decay.tail;
     json out{{"lambda", entry.lambda},
+             {"stationary_point", to_string(entry.stationary)},
+             {"stationary_reason", entry.stationary_reason},
              {"directions", directions},
              {"ridge",
               {{"solver", ridge.solver},
