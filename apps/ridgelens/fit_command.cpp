@@ -71,7 +71,9 @@ int run_fit(const std::vector<std::string>& arguments) {
     const double read_seconds = loaded.read_seconds;
 
     check_eigen_memory(model->parameters(), a.analysis.analysis.eigen);
-    const FitAnalysisResult result = fit_and_analyze(*model, a.analysis);
+    FitAnalysisResult result = fit_and_analyze(*model, a.analysis);
+    if (result.analyzed)
+        advise_gauss_newton(a.source, result.analysis.psd, result.analysis.warnings);
     std::cout << "model: " << model->name() << " on " << data_description << "\n   "
               << model->parameters() << " parameters; fit: " << result.fit.message << "\n";
     if (result.analyzed) {

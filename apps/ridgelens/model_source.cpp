@@ -243,4 +243,12 @@ FittedModelProblem::FittedModelProblem(LoadedModel loaded, const FitOptions& opt
     }
 }
 
+void advise_gauss_newton(const ModelSourceArguments& arguments, const PsdVerdict& psd,
+                         std::vector<std::string>& warnings) {
+    if (psd.psd || arguments.curvature == "ggn") return;
+    warnings.push_back(
+        "the Gauss-Newton curvature (--curvature ggn) is positive semidefinite: every λ > 0 "
+        "then gives a minimizer of the regularized quadratic model");
+}
+
 }  // namespace ridgelens::cli

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "progress.hpp"
 #include "ridgelens/analysis/analyze.hpp"
@@ -76,6 +77,12 @@ struct LoadedModel {
 
 /// Reads the data and builds the model. @throws InputError / UsageError.
 LoadedModel load_model(const ModelSourceArguments& arguments, const Progress& progress);
+
+/// Where the model's exact Hessian was found indefinite, the advice that
+/// its Gauss-Newton curvature (--curvature ggn, positive semidefinite) exists:
+/// appended to `warnings` (only commands with a model have that option).
+void advise_gauss_newton(const ModelSourceArguments& arguments, const PsdVerdict& psd,
+                         std::vector<std::string>& warnings);
 
 /// Models with at most this many parameters also get their curvature formed
 /// as a dense matrix (72 MB at the limit), where the model can

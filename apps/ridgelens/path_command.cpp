@@ -103,7 +103,8 @@ int run_path(const std::vector<std::string>& arguments) {
     }
     const HessianProblem& problem = loaded ? loaded->problem() : fitted->problem();
     check_eigen_memory(problem.hessian.rows(), a.path.eigen);
-    const PathResult result = compute_path(problem, a.path);
+    PathResult result = compute_path(problem, a.path);
+    if (fitted) advise_gauss_newton(a.model_source, result.psd, result.warnings);
     print_path_table(std::cout, problem, result);
     CommandOutputs outputs(progress);
     outputs.add_path(summarize(problem), result, nullptr, a.out_path, a.plot_directory, a.csv_path);

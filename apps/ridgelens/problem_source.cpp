@@ -77,7 +77,12 @@ void add_eigen_options(po::options_description& options, EigenOptions& eigen,
                                    po::value(&psd.tolerance)
                                        ->default_value(1e-8, "1e-8")
                                        ->notifier(tolerance_range("psd-tol")),
-                                   "H is reported indefinite if σ_min < −psd-tol · σ_1");
+                                   "H is reported indefinite if σ_min < −psd-tol · σ_1")(
+        "k-negative",
+        po::value(&psd.negative_pairs)
+            ->default_value(3)
+            ->notifier(count_range<Index>("k-negative", 0, "none")),
+        "when H is indefinite, also compute its N most negative eigenpairs (0: none)");
 }
 
 double eigen_vectors(const EigenOptions& eigen, Index n) {

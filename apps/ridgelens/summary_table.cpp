@@ -21,6 +21,13 @@ void print_summary_table(std::ostream& out, const ProblemSummary& problem,
     out << "\nθ̂: " << problem.theta_source << "\n";
     out << "eigenpairs: " << result.eigen.message << "; " << result.eigen.matvecs
         << " products with H (and " << result.psd.smallest.matvecs << " for the PSD check)\n";
+    if (result.psd.negative.values.size() > 0) {
+        out << "most negative eigenvalues:";
+        for (Index j = 0; j < result.psd.negative.values.size(); ++j)
+            out << " " << format("%.6g", result.psd.negative.values[j]) << " (residual "
+                << format("%.1e", result.psd.negative.residuals[j]) << ")";
+        out << "\n";
+    }
     out << "PSD check: "
         << (result.psd.psd
                 ? (result.psd.certified ? "PSD (certified)" : "no negative eigenvalue found")
@@ -35,13 +42,22 @@ void print_summary_table(std::ostream& out, const ProblemSummary& problem,
             << entry.ridge.solver;
         if (entry.ridge.solver != "cholmod") out << ", " << entry.ridge.iterations << " iterations";
         out << ")\n";
+        if (entry.stationary == StationaryPoint::saddle)
+            out << "   SADDLE: " << entry.stationary_reason << "\n";
         if (!solved) out << "   SOLVE FAILED: " << entry.ridge.message << "\n";
         out << "    j          σ_j          c_j      f_j=σ/(σ+λ)      f_j·c_j\n";
         for (const DirectionDecay& d : entry.decay.directions) {
             out << format("%5.0f", static_cast<double>(d.j)) << format("  %11.5g", d.sigma)
                 << format("  %11.4g", d.component) << format("  %15.8f", d.factor)
                 << format("  %11.4g", d.shrunk);
-            if (d.kind != CurvatureKind::positive) out << "  (" << to_string(d.kind) << ")";
+            if (d.kind != CurvatureKind::positive) out << "  (" << to_string(d.kind);
+            if (d.effect == RidgeEffect::flipped)
+                out << ": flipped, ridge reverses the sign of this component";
+            else if (d.effect == RidgeEffect::amplified)
+                out << ": amplified, ridge enlarges this component";
+            else if (d.effect == RidgeEffect::singular)
+                out << ": σ_j + λ = 0, singular";
+            if (d.kind != CurvatureKind::positive) out << ")";
             out << "\n";
         }
         if (!solved) continue;  // no θ̂_ridge: no self-check and no tail to show
@@ -62,20 +78,31 @@ void print_summary_table(std::ostream& out, const ProblemSummary& problem,
 void print_path_table(std::ostream& out, const HessianProblem& problem, const PathResult& result) {
     out << "H: " << problem.source << "\n   n = " << problem.hessian.global_rows()
         << "\nθ̂: " << problem.theta_source << "\n";
-    out << "eigenpairs: " << result.eigen.message << "\nPSD check: " << result.psd.evidence
-        << "\nsolver: " << result.solver << " (" << result.solver_reason << ")\n";
+    out << "eigenpairs: " << result.eigen.message << "\nPSD check: " << result.psd.evidence;
+    if (result.psd.negative.values.size() > 0) {
+        out << "\nmost negative eigenvalues:";
+        for (Index j = 0; j < result.psd.negative.values.size(); ++j)
+            out << " " << format("%.6g", result.psd.negative.values[j]);
+    }
+    out << "\nsolver: " << result.solver << " (" << result.solver_reason << ")\n";
     if (result.undeflated_iterations >= 0)
         out << "deflation: " << result.krylov_iterations << " Krylov iterations instead of "
             << result.undeflated_iterations << "\n";
-    out << "df: " << result.df_method << "; " << result.total_matvecs << " products with H in "
-        << result.seconds << " s\n\n";
+    out << "df: " << result.df_method;
+    if (result.df_method != "exact" && result.df_method != "slq")
+        out << " (" << result.df_reason << ")";
+    out << "; " << result.total_matvecs << " products with H in " << result.seconds << " s\n\n";
     out << "           λ           df    ± s.e.   ‖θ̂_ridge‖   residual  iterations\n";
     char line[160];
     for (const PathPoint& p : result.points) {
+        const char* mark = p.status != SolveStatus::converged ? "  FAILED"
+                           : p.stationary == StationaryPoint::saddle
+                               ? "  saddle (H + λI indefinite)"
+                               : "";
+        if (p.status == SolveStatus::singular) mark = "  SINGULAR (λ = −σ_j)";
         std::snprintf(line, sizeof line, "%12.4g %12.6g %9.2g %11.5g %10.2e %11lld%s\n", p.lambda,
                       p.df, p.df_stderr, p.ridge_norm, p.relative_residual,
-                      static_cast<long long>(p.iterations),
-                      p.status == SolveStatus::converged ? "" : "  FAILED");
+                      static_cast<long long>(p.iterations), mark);
         out << line;
     }
     for (const std::string& warning : result.warnings) out << "warning: " << warning << "\n";

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "analysis/indefinite_steps.hpp"
 #include "analysis/pipeline_steps.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/solve/dense_shifted_solve.hpp"
@@ -20,7 +21,125 @@ void report_progress(const AnalyzeOptions& options, const std::string& message) 
     pipeline::report(options.progress, message);
 }
 
+// The positive-definite solver's results for `lambdas` (all at once for the
+// dense eigendecomposition and multi-shift CG, else λ by λ).
+std::vector<SolveResult> solve_definite(const HessianProblem& problem,
+                                        const AnalyzeOptions& options, const AnalysisResult& result,
+                                        const pipeline::SolverDecision& decision,
+                                        const std::vector<double>& lambdas, const Vector& rhs) {
+    if (lambdas.empty()) return {};
+    const OperatorRef H = problem.hessian;
+    if (decision.dense) {
+        report_progress(options, "solving (H + λI)x = Hθ̂ - g for " +
+                                     std::to_string(lambdas.size()) +
+                                     " λ from one eigendecomposition of the dense H");
+        return solve_shifted_dense(*problem.dense, lambdas, rhs, options.cg.tolerance).solutions;
+    }
+    // Without CHOLMOD and a diagonal, every λ comes from one multi-shift CG
+    // run deflated by the top-k pairs: it costs what the hardest λ costs alone.
+    if (!decision.cholmod && !problem.diagonal) {
+        report_progress(options, "solving (H + λI)x = Hθ̂ - g for " +
+                                     std::to_string(lambdas.size()) +
+                                     " λ by deflated multi-shift CG");
+        MultiShiftCgOptions shift_options;
+        shift_options.tolerance = options.cg.tolerance;
+        shift_options.max_iterations = options.cg.max_iterations;
+        pipeline::ShiftedSolves solves = pipeline::solve_shifted_systems(
+            H, result.eigen, lambdas, rhs, shift_options, /*deflate=*/true);
+        report_progress(options, solves.solver + ": " + std::to_string(solves.solved.iterations) +
+                                     " Krylov iterations for every λ");
+        return std::move(solves.solved.solutions);
+    }
+    std::vector<SolveResult> solved;
+    for (const double lambda : lambdas) {
+        report_progress(options, "solving (H + λI)x = Hθ̂ - g for λ = " + format_double(lambda) +
+                                     " by " +
+                                     (decision.cholmod ? "CHOLMOD" : "Jacobi-preconditioned CG"));
+        solved.push_back(
+            decision.cholmod
+                ? pipeline::solve_with_cholmod(*decision.cholmod, result.psd, lambda, rhs)
+                : solve_conjugate_gradient(H, lambda, rhs, problem.diagonal, options.cg));
+    }
+    return solved;
+}
+
+// θ̂_ridge for every λ: the positive-definite solver where the eigen step
+// leaves H + λI definite, MINRES for the saddles (and wherever that solver
+// found H + λI not positive definite), nothing where H + λI is singular.
+std::vector<LambdaResult> solve_every_lambda(const HessianProblem& problem,
+                                             const AnalyzeOptions& options,
+                                             const AnalysisResult& result,
+                                             const pipeline::SolverDecision& decision,
+                                             const Vector& rhs, double scale) {
+    std::vector<LambdaResult> entries(options.lambdas.size());
+    std::vector<double> definite;
+    std::vector<std::size_t> definite_index;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        LambdaResult& entry = entries[i];
+        entry.lambda = options.lambdas[i];
+        const pipeline::LambdaVerdict verdict =
+            pipeline::classify_lambda(result.psd, result.eigen, entry.lambda, scale);
+        entry.stationary = verdict.kind;
+        entry.stationary_reason = verdict.reason;
+        if (verdict.kind == StationaryPoint::minimizer) {
+            definite.push_back(entry.lambda);
+            definite_index.push_back(i);
+        } else if (verdict.kind == StationaryPoint::singular) {
+            entry.ridge = pipeline::singular_solve(problem.hessian.rows(), verdict.reason);
+        }
+    }
+    std::vector<SolveResult> solved =
+        solve_definite(problem, options, result, decision, definite, rhs);
+    for (std::size_t d = 0; d < definite.size(); ++d) {
+        LambdaResult& entry = entries[definite_index[d]];
+        entry.ridge = std::move(solved[d]);
+        if (!result.psd.psd && entry.ridge.status == SolveStatus::not_positive_definite) {
+            const pipeline::LambdaVerdict verdict =
+                pipeline::saddle_after_failed_solve(entry.lambda, entry.ridge.message);
+            entry.stationary = verdict.kind;
+            entry.stationary_reason = verdict.reason;
+        }
+    }
+    std::vector<double> saddles;
+    std::vector<std::size_t> saddle_index;
+    for (std::size_t i = 0; i < entries.size(); ++i)
+        if (entries[i].stationary == StationaryPoint::saddle) {
+            saddles.push_back(entries[i].lambda);
+            saddle_index.push_back(i);
+        }
+    if (!saddles.empty())
+        report_progress(options, "solving (H + λI)x = Hθ̂ - g for " +
+                                     std::to_string(saddles.size()) +
+                                     " λ with H + λI indefinite by MINRES (saddle points)");
+    std::vector<SolveResult> stationary = pipeline::solve_saddles(
+        problem.hessian, saddles, rhs, options.cg.tolerance, options.cg.max_iterations);
+    for (std::size_t s = 0; s < saddles.size(); ++s)
+        entries[saddle_index[s]].ridge = std::move(stationary[s]);
+    return entries;
+}
+
 }  // namespace
+
+const char* to_string(StationaryPoint kind) {
+    switch (kind) {
+        case StationaryPoint::minimizer:
+            return "minimizer";
+        case StationaryPoint::saddle:
+            return "saddle";
+        case StationaryPoint::singular:
+            return "singular";
+    }
+    return "unknown";
+}
+
+double PsdVerdict::sigma_min() const {
+    double value = smallest.value;
+    if (negative.values.size() > 0) {
+        const double most_negative = negative.values.minCoeff();
+        if (!(value <= most_negative)) value = most_negative;
+    }
+    return value;
+}
 
 ProblemSummary summarize(const HessianProblem& problem) {
     ProblemSummary summary;
@@ -87,12 +206,15 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
     // 2. The solver (CHOLMOD's symbolic analysis once), and the PSD check.
     start = Clock::now();
     pipeline::SolverDecision decision = pipeline::choose_solver(problem, options.solver);
-    std::unique_ptr<CholmodSolver>& cholmod = decision.cholmod;
+    const std::unique_ptr<CholmodSolver>& cholmod = decision.cholmod;
     result.solver = cholmod ? "cholmod" : decision.dense ? "dense_eigendecomposition" : "cg";
     result.solver_reason = decision.reason;
     result.psd =
         pipeline::check_psd(problem, options.psd, sigma_scale, cholmod.get(), options.seed + 1,
                             options.progress, result.checks, result.warnings);
+    pipeline::describe_indefinite(problem, options.psd, options.eigen, sigma_scale, {},
+                                  options.seed + 2, options.progress, result.psd, result.checks,
+                                  result.warnings);
     result.eigen_seconds = eigen_seconds + seconds_since(start);
 
     // 3. Exact solves of (H + λI)x = Hθ̂ − g and the decay table, per λ.
@@ -100,47 +222,18 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
     Vector rhs(n);
     H.perform_op(problem.theta.data(), rhs.data());
     if (problem.gradient.size() == n) rhs -= problem.gradient;
-    // Without CHOLMOD and a diagonal, every λ comes from one multi-shift CG
-    // run deflated by the top-k pairs: it costs what the hardest λ costs alone.
-    std::vector<SolveResult> shifted;
-    const bool multishift = !cholmod && !decision.dense && !problem.diagonal;
-    if (decision.dense) {
-        report_progress(options, "solving (H + λI)x = Hθ̂ - g for " +
-                                     std::to_string(options.lambdas.size()) +
-                                     " λ from one eigendecomposition of the dense H");
-        shifted = solve_shifted_dense(*problem.dense, options.lambdas, rhs, options.cg.tolerance)
-                      .solutions;
-    } else if (multishift) {
-        report_progress(options, "solving (H + λI)x = Hθ̂ - g for " +
-                                     std::to_string(options.lambdas.size()) +
-                                     " λ by deflated multi-shift CG");
-        MultiShiftCgOptions shift_options;
-        shift_options.tolerance = options.cg.tolerance;
-        shift_options.max_iterations = options.cg.max_iterations;
-        pipeline::ShiftedSolves solves = pipeline::solve_shifted_systems(
-            H, result.eigen, options.lambdas, rhs, shift_options, /*deflate=*/true);
-        report_progress(options, solves.solver + ": " + std::to_string(solves.solved.iterations) +
-                                     " Krylov iterations for every λ");
-        shifted = std::move(solves.solved.solutions);
-    }
-    for (std::size_t i = 0; i < options.lambdas.size(); ++i) {
-        const double lambda = options.lambdas[i];
-        LambdaResult entry;
-        entry.lambda = lambda;
-        if (multishift || decision.dense) {
-            entry.ridge = std::move(shifted[i]);
-        } else {
-            report_progress(options, "solving (H + λI)x = Hθ̂ - g for λ = " + format_double(lambda) +
-                                         " by " +
-                                         (cholmod ? "CHOLMOD" : "Jacobi-preconditioned CG"));
-            entry.ridge =
-                cholmod ? pipeline::solve_with_cholmod(*cholmod, result.psd, lambda, rhs)
-                        : solve_conjugate_gradient(H, lambda, rhs, problem.diagonal, options.cg);
-        }
+    std::vector<LambdaResult> entries =
+        solve_every_lambda(problem, options, result, decision, rhs, sigma_scale);
+    for (LambdaResult& entry : entries) {
+        const double lambda = entry.lambda;
         entry.ridge_norm = entry.ridge.x.norm();
         entry.decay =
             analyze_decay(result.eigen, problem.theta, problem.gradient, lambda, entry.ridge.x,
-                          result.psd.psd, options.decay, entry.ridge.relative_residual);
+                          result.psd.psd, options.decay, entry.ridge.relative_residual,
+                          &result.psd.negative);
+        if (entry.stationary == StationaryPoint::saddle && entry.ridge.ok())
+            result.warnings.push_back("λ = " + format_double(lambda) + ": saddle — " +
+                                      entry.stationary_reason);
         if (!entry.ridge.ok()) {
             result.ok = false;
             result.warnings.push_back("λ = " + format_double(lambda) + ": " + entry.ridge.message);

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
+#include "analysis/indefinite_steps.hpp"
 #include "analysis/pipeline_steps.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/solve/deflated_solve.hpp"
@@ -35,10 +37,11 @@ void record_solve(OperatorRef hessian, const Eigenpairs& eigen, const SolveResul
 // Solves every λ by CHOLMOD: one symbolic analysis (done when the solver was
 // chosen), one numeric factorization per λ.
 void solve_path_cholmod(const HessianProblem& problem, CholmodSolver& cholmod, const Vector& rhs,
-                        PathResult& result) {
+                        const std::vector<std::size_t>& indices, PathResult& result) {
     result.solver = "cholmod";
     result.analysis_seconds = cholmod.analysis_seconds();
-    for (PathPoint& point : result.points) {
+    for (const std::size_t i : indices) {
+        PathPoint& point = result.points[i];
         const SolveResult solve = cholmod.solve(point.lambda, rhs);
         point.factorization_seconds = cholmod.last_factorization_seconds();
         point.seconds = solve.seconds;
@@ -50,9 +53,16 @@ void solve_path_cholmod(const HessianProblem& problem, CholmodSolver& cholmod, c
 // Solves every λ in one multi-shift CG run, deflated by the top-k pairs when
 // they converged; optionally the undeflated run too, to show the saving.
 void solve_path_multishift(const HessianProblem& problem, const PathOptions& options,
-                           const Vector& rhs, PathResult& result) {
+                           const Vector& rhs, const std::vector<std::size_t>& indices,
+                           PathResult& result) {
+    std::vector<double> lambdas;
+    for (const std::size_t i : indices) lambdas.push_back(options.lambdas[i]);
+    if (lambdas.empty()) {
+        result.solver = options.deflate ? "deflated_multishift_cg" : "multishift_cg";
+        return;
+    }
     pipeline::ShiftedSolves shifted = pipeline::solve_shifted_systems(
-        problem.hessian, result.eigen, options.lambdas, rhs, options.cg, options.deflate);
+        problem.hessian, result.eigen, lambdas, rhs, options.cg, options.deflate);
     const bool deflate = shifted.deflated;
     MultiShiftResult& solved = shifted.solved;
     result.solver = shifted.solver;
@@ -62,8 +72,7 @@ void solve_path_multishift(const HessianProblem& problem, const PathOptions& opt
         pipeline::report(options.progress, "measuring the same path without deflation");
         MultiShiftCgOptions baseline = options.cg;
         baseline.verify_residuals = false;
-        const MultiShiftResult plain =
-            solve_multishift_cg(problem.hessian, options.lambdas, rhs, baseline);
+        const MultiShiftResult plain = solve_multishift_cg(problem.hessian, lambdas, rhs, baseline);
         result.undeflated_iterations = plain.iterations;
         result.total_matvecs += plain.matvecs;
         result.checks.push_back("deflating the top " + std::to_string(result.eigen.converged) +
@@ -71,23 +80,76 @@ void solve_path_multishift(const HessianProblem& problem, const PathOptions& opt
                                 " Krylov iterations instead of " +
                                 std::to_string(plain.iterations));
     }
-    for (std::size_t i = 0; i < result.points.size(); ++i) {
-        record_solve(problem.hessian, result.eigen, solved.solutions[i], result.points[i]);
-    }
+    for (std::size_t d = 0; d < indices.size(); ++d)
+        record_solve(problem.hessian, result.eigen, solved.solutions[d], result.points[indices[d]]);
 }
 
 // Solves every λ from one eigendecomposition of the dense H, whose
 // eigenvalues then also give the exact df.
 void solve_path_dense(const HessianProblem& problem, const PathOptions& options, const Vector& rhs,
-                      PathResult& result) {
+                      const std::vector<std::size_t>& indices, PathResult& result) {
     result.solver = "dense_eigendecomposition";
+    std::vector<double> lambdas;
+    for (const std::size_t i : indices) lambdas.push_back(options.lambdas[i]);
     Vector eigenvalues;
-    const MultiShiftResult solved = solve_shifted_dense(*problem.dense, options.lambdas, rhs,
-                                                        options.cg.tolerance, &eigenvalues);
+    const MultiShiftResult solved =
+        solve_shifted_dense(*problem.dense, lambdas, rhs, options.cg.tolerance, &eigenvalues);
     if (eigenvalues.size() == problem.dense->rows()) result.exact_eigenvalues = eigenvalues;
-    for (std::size_t i = 0; i < result.points.size(); ++i) {
-        record_solve(problem.hessian, result.eigen, solved.solutions[i], result.points[i]);
+    for (std::size_t d = 0; d < indices.size(); ++d)
+        record_solve(problem.hessian, result.eigen, solved.solutions[d], result.points[indices[d]]);
+}
+
+// df per point from the exact spectrum (all of it, or its positive part when
+// H is indefinite) or from SLQ; on an indefinite H without the exact spectrum
+// df is not reported (SLQ's quadrature cannot separate the positive part).
+void assign_dof(const Vector& exact_df, const Vector& resolution, bool indefinite, Index negatives,
+                PathResult& result) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    if (exact_df.size() && indefinite) {
+        result.df_method = "exact_positive_part";
+        result.df_reason = "H is indefinite (" + std::to_string(negatives) +
+                           " negative eigenvalues): df(λ) is Σ_j σ_j/(σ_j+λ) over the positive "
+                           "eigenvalues, the directions ridge shrinks; a negative direction "
+                           "contributes f_j < 0 or > 1, not a count, and the SLQ estimate is "
+                           "not reported";
+    } else if (exact_df.size()) {
+        result.df_method = "exact";
+        result.df_reason = "all eigenvalues by a dense eigendecomposition";
+    } else if (indefinite) {
+        result.df_method = "none";
+        result.df_reason =
+            "not reported: H is indefinite, and stochastic Lanczos quadrature cannot separate "
+            "the positive part of its spectrum (raise the exact-df size limit above n for the "
+            "positive part from all eigenvalues)";
+    } else {
+        result.df_method = "slq";
+        result.df_reason = "top-k eigenvalues plus stochastic Lanczos quadrature of the rest";
     }
+    if (indefinite) result.warnings.push_back("df: " + result.df_reason);
+    Index outside = 0;
+    for (std::size_t i = 0; i < result.points.size(); ++i) {
+        PathPoint& point = result.points[i];
+        const Index index = static_cast<Index>(i);
+        point.df_slq = indefinite ? nan : result.spectrum.df[index];
+        point.df_slq_stderr = indefinite ? nan : result.spectrum.df_stderr[index];
+        point.df_quadrature_error = indefinite ? nan : result.spectrum.df_quadrature_error[index];
+        if (exact_df.size()) {
+            point.df = exact_df[index];
+            point.df_stderr = 0;
+            if (resolution.size()) point.df_resolution_error = resolution[index];
+            if (indefinite) continue;
+            const double bar = 3 * point.df_slq_stderr + result.spectrum.df_quadrature_error[index];
+            if (std::abs(point.df_slq - point.df) > bar) ++outside;
+        } else {
+            point.df = point.df_slq;
+            point.df_stderr = point.df_slq_stderr;
+        }
+    }
+    if (exact_df.size() && !indefinite)
+        (outside == 0 ? result.checks : result.warnings)
+            .push_back("SLQ df within 3 standard errors (+ quadrature bound) of the exact df at " +
+                       std::to_string(result.points.size() - outside) + " of " +
+                       std::to_string(result.points.size()) + " λ");
 }
 
 // A df whose own error bound is large against its value is not presented as
@@ -145,9 +207,10 @@ void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptio
     if (result.spectrum.indefinite) result.warnings.push_back("SLQ: " + result.spectrum.message);
 
     Vector exact_df, resolution;
+    Index negatives = 0;
     if (result.exact_eigenvalues.size() == n) {  // from the dense solve
-        exact_df = exact_effective_dof(result.exact_eigenvalues, options.lambdas,
-                                       options.slq.null_tolerance);
+        exact_df = pipeline::positive_part_dof(result.exact_eigenvalues, options.lambdas,
+                                               options.slq.null_tolerance, &negatives);
     } else if (n <= options.exact_dof_limit) {
         pipeline::report(options.progress, "exact df from a dense eigendecomposition (n = " +
                                                std::to_string(n) + ")");
@@ -157,8 +220,8 @@ void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptio
         result.total_matvecs += dense.matvecs;
         if (dense.ok) {
             result.exact_eigenvalues = dense.values;
-            exact_df =
-                exact_effective_dof(dense.values, options.lambdas, options.slq.null_tolerance);
+            exact_df = pipeline::positive_part_dof(dense.values, options.lambdas,
+                                                   options.slq.null_tolerance, &negatives);
         } else {
             result.warnings.push_back("dense eigendecomposition failed (" + dense.message +
                                       "); df falls back to the SLQ estimate");
@@ -167,31 +230,77 @@ void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptio
     if (exact_df.size())
         resolution = exact_effective_dof_resolution(result.exact_eigenvalues, options.lambdas,
                                                     options.slq.null_tolerance);
-    result.df_method = exact_df.size() ? "exact" : "slq";
-    Index outside = 0;
+    const bool indefinite =
+        exact_df.size() ? negatives > 0 : !result.psd.psd || result.spectrum.indefinite;
+    assign_dof(exact_df, resolution, indefinite, negatives, result);
+    if (!indefinite) judge_df_accuracy(exact_df.size() > 0, result);
+}
+
+// θ̂_ridge for every point: the positive-definite solver (CHOLMOD, dense or
+// multi-shift CG) where the eigen step leaves H + λI definite, multi-shift
+// MINRES for the saddles (and where that solver found H + λI not positive
+// definite), nothing where H + λI is singular.
+void solve_path_points(const HessianProblem& problem, const PathOptions& options,
+                       pipeline::SolverDecision& decision, const Vector& rhs, double scale,
+                       PathResult& result) {
+    std::vector<std::size_t> definite;
     for (std::size_t i = 0; i < result.points.size(); ++i) {
         PathPoint& point = result.points[i];
-        const Index index = static_cast<Index>(i);
-        point.df_slq = result.spectrum.df[index];
-        point.df_slq_stderr = result.spectrum.df_stderr[index];
-        point.df_quadrature_error = result.spectrum.df_quadrature_error[index];
-        if (exact_df.size()) {
-            point.df = exact_df[index];
-            point.df_stderr = 0;
-            point.df_resolution_error = resolution[index];
-            const double bar = 3 * point.df_slq_stderr + result.spectrum.df_quadrature_error[index];
-            if (std::abs(point.df_slq - point.df) > bar) ++outside;
-        } else {
-            point.df = point.df_slq;
-            point.df_stderr = point.df_slq_stderr;
+        const pipeline::LambdaVerdict verdict =
+            pipeline::classify_lambda(result.psd, result.eigen, point.lambda, scale);
+        point.stationary = verdict.kind;
+        if (verdict.kind == StationaryPoint::minimizer) {
+            definite.push_back(i);
+        } else if (verdict.kind == StationaryPoint::singular) {
+            record_solve(problem.hessian, result.eigen,
+                         pipeline::singular_solve(problem.hessian.rows(), verdict.reason), point);
+            point.ridge_norm = std::numeric_limits<double>::quiet_NaN();
         }
     }
-    judge_df_accuracy(exact_df.size() > 0, result);
-    if (exact_df.size())
-        (outside == 0 ? result.checks : result.warnings)
-            .push_back("SLQ df within 3 standard errors (+ quadrature bound) of the exact df at " +
-                       std::to_string(result.points.size() - outside) + " of " +
-                       std::to_string(result.points.size()) + " λ");
+    pipeline::report(options.progress,
+                     "solving (H + λI)x = Hθ̂ - g for " + std::to_string(definite.size()) +
+                         " λ by " +
+                         (decision.cholmod ? "CHOLMOD"
+                          : decision.dense ? "one eigendecomposition of the dense H"
+                                           : "multi-shift CG"));
+    if (decision.cholmod)
+        solve_path_cholmod(problem, *decision.cholmod, rhs, definite, result);
+    else if (decision.dense)
+        solve_path_dense(problem, options, rhs, definite, result);
+    else
+        solve_path_multishift(problem, options, rhs, definite, result);
+
+    std::vector<std::size_t> saddles;
+    std::vector<double> lambdas;
+    for (std::size_t i = 0; i < result.points.size(); ++i) {
+        PathPoint& point = result.points[i];
+        if (!result.psd.psd && point.stationary == StationaryPoint::minimizer &&
+            point.status == SolveStatus::not_positive_definite)
+            point.stationary = StationaryPoint::saddle;
+        if (point.stationary != StationaryPoint::saddle) continue;
+        saddles.push_back(i);
+        lambdas.push_back(point.lambda);
+    }
+    if (saddles.empty()) return;
+    pipeline::report(options.progress, "solving " + std::to_string(saddles.size()) +
+                                           " λ with H + λI indefinite by multi-shift MINRES");
+    const std::vector<SolveResult> solved = pipeline::solve_saddles(
+        problem.hessian, lambdas, rhs, options.cg.tolerance, options.cg.max_iterations);
+    for (std::size_t s = 0; s < saddles.size(); ++s) {
+        PathPoint& point = result.points[saddles[s]];
+        record_solve(problem.hessian, result.eigen, solved[s], point);
+        point.seconds = solved[s].seconds;
+        point.factorization_seconds = 0;
+    }
+    Index minres_steps = 0;  // one Lanczos run shared by every saddle, then one check each
+    for (const SolveResult& solution : solved)
+        minres_steps = std::max(minres_steps, solution.iterations);
+    result.total_matvecs += minres_steps + static_cast<std::int64_t>(solved.size());
+    result.warnings.push_back(
+        std::to_string(saddles.size()) + " of " + std::to_string(result.points.size()) +
+        " λ (up to " + format_double(*std::max_element(lambdas.begin(), lambdas.end())) +
+        ") leave H + λI indefinite: there the regularized quadratic model has a saddle, not a "
+        "minimizer, and θ̂_ridge is its stationary point (MINRES)");
 }
 
 }  // namespace
@@ -247,6 +356,9 @@ PathResult compute_path(const HessianProblem& problem, const PathOptions& option
                                      options.seed + 1, options.progress, result.checks,
                                      result.warnings, options.eigensolvers);
     result.total_matvecs += result.psd.smallest.matvecs;
+    result.total_matvecs += pipeline::describe_indefinite(
+        problem, options.psd, options.eigen, sigma_scale, options.eigensolvers, options.seed + 2,
+        options.progress, result.psd, result.checks, result.warnings);
 
     // b = Hθ̂ − g and the eigen predictions of the coefficient paths.
     Vector rhs(n);
@@ -264,18 +376,7 @@ PathResult compute_path(const HessianProblem& problem, const PathOptions& option
         result.points.push_back(std::move(point));
     }
 
-    pipeline::report(options.progress,
-                     "solving (H + λI)x = Hθ̂ - g for " + std::to_string(options.lambdas.size()) +
-                         " λ by " +
-                         (decision.cholmod ? "CHOLMOD"
-                          : decision.dense ? "one eigendecomposition of the dense H"
-                                           : "multi-shift CG"));
-    if (decision.cholmod)
-        solve_path_cholmod(problem, *decision.cholmod, rhs, result);
-    else if (decision.dense)
-        solve_path_dense(problem, options, rhs, result);
-    else
-        solve_path_multishift(problem, options, rhs, result);
+    solve_path_points(problem, options, decision, rhs, sigma_scale, result);
     for (const PathPoint& point : result.points)
         if (point.status != SolveStatus::converged) {
             result.ok = false;

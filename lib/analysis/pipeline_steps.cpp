@@ -142,7 +142,7 @@ SolverDecision choose_solver(const HessianProblem& problem, SolverChoice choice)
 
 SolveResult solve_with_cholmod(CholmodSolver& cholmod, const PsdVerdict& psd, double lambda,
                                const Vector& rhs) {
-    const double sigma_min = psd.smallest.value;
+    const double sigma_min = psd.sigma_min();
     if (!psd.psd && std::isfinite(sigma_min) && lambda <= -sigma_min) {
         SolveResult refused;
         refused.solver = "cholmod";
@@ -152,9 +152,7 @@ SolveResult solve_with_cholmod(CholmodSolver& cholmod, const PsdVerdict& psd, do
         refused.message = "not attempted: H is indefinite (an eigenvalue at or below " +
                           format_double(sigma_min) +
                           "), so H + λI with λ = " + format_double(lambda) +
-                          " is not positive definite and has no Cholesky factor; use λ > " +
-                          format_double(-sigma_min) +
-                          " or a Gauss-Newton curvature (--curvature ggn), which is PSD";
+                          " is not positive definite and has no Cholesky factor";
         return refused;
     }
     SolveResult solved = cholmod.solve(lambda, rhs);
@@ -206,16 +204,8 @@ PsdVerdict check_psd(const HessianProblem& problem, const PsdCheckOptions& optio
         verdict.evidence = smallest.message;
     }
     if (!verdict.psd) {
-        std::string negatives;
-        for (double value : smallest.negative_values)
-            negatives += (negatives.empty() ? "" : ", ") + format_double(value);
-        warnings.push_back(
-            verdict.evidence +
-            (negatives.empty() ? "" : " (negative Ritz values: " + negatives + ")") +
-            ". Decay factors of negative directions are not meaningful; use a Gauss-Newton "
-            "curvature (--curvature ggn) or λ > " +
-            (std::isfinite(smallest.value) ? format_double(-smallest.value)
-                                           : std::string("-σ_min")));
+        // The warning comes with the most negative eigenpairs
+        // (describe_indefinite, indefinite_steps.hpp).
     } else if (verdict.certified || problem.psd_by_construction) {
         checks.push_back("PSD: " + verdict.evidence);
     } else {

@@ -22,6 +22,30 @@ const char* to_string(CurvatureKind kind) {
     return "unknown";
 }
 
+const char* to_string(RidgeEffect effect) {
+    switch (effect) {
+        case RidgeEffect::shrunk:
+            return "shrunk";
+        case RidgeEffect::removed:
+            return "removed";
+        case RidgeEffect::flipped:
+            return "flipped";
+        case RidgeEffect::amplified:
+            return "amplified";
+        case RidgeEffect::singular:
+            return "singular";
+    }
+    return "unknown";
+}
+
+RidgeEffect ridge_effect(double factor) {
+    if (!std::isfinite(factor)) return RidgeEffect::singular;
+    if (factor == 0) return RidgeEffect::removed;
+    if (factor < 0) return RidgeEffect::flipped;
+    if (factor > 1) return RidgeEffect::amplified;
+    return RidgeEffect::shrunk;
+}
+
 double decay_factor(double sigma, double lambda) {
     if (sigma == 0) return 0;
     return sigma / (sigma + lambda);
@@ -184,13 +208,67 @@ void analyze_tail(DecayAnalysis& analysis, const Eigenpairs& pairs, const Vector
                                     " > σ_k/(σ_k+λ)‖r‖ = " + format_short(tail.bound) +
                                     " + slack " + format_short(tail.slack) +
                                     ": the computed pairs may not be the top k");
+
+// The rows of the decay table for one set of pairs (top or most negative).
+// `solve_error` bounds the solve's residual norm (see bound_direction).
+void add_directions(const Eigenpairs& pairs, const Vector& theta, const Vector& gradient,
+                    double lambda, const Vector& theta_ridge, double null_threshold, bool bottom,
+                    double solve_error, const DecayOptions& options, DecayAnalysis& analysis) {
+    const Index n = theta.size();
+    const Index k = pairs.values.size();
+    if (pairs.vectors.rows() != n || pairs.vectors.cols() != k)
+        throw UsageError(
+            "decay analysis: eigenvectors are " + std::to_string(pairs.vectors.rows()) + "x" +
+            std::to_string(pairs.vectors.cols()) + ", θ̂ has length " + std::to_string(n));
+    const Vector components = pairs.vectors.transpose() * theta;
+    const Vector ridge_components = pairs.vectors.transpose() * theta_ridge;
+    const double norms = theta.norm() + theta_ridge.norm();
+    const Vector gradient_components =
+        gradient.size() ? Vector(pairs.vectors.transpose() * gradient) : Vector::Zero(k);
+    for (Index j = 0; j < k; ++j) {
+        DirectionDecay d;
+        d.j = bottom ? n - j : j + 1;
+        d.bottom = bottom;
+        d.sigma = pairs.values[j];
+        d.kind = classify(d.sigma, null_threshold);
+        const double effective_sigma = d.kind == CurvatureKind::null ? 0.0 : d.sigma;
+        d.component = components[j];
+        // σ_j + λ within the accuracy of σ_j (its residual bounds its error): singular.
+        const double accuracy =
+            std::max(j < pairs.residuals.size() ? pairs.residuals[j] : 0.0,
+                     64 * std::numeric_limits<double>::epsilon() * std::abs(effective_sigma));
+        const double denominator =
+            effective_sigma < 0 && std::abs(effective_sigma + lambda) <= accuracy
+                ? 0.0
+                : effective_sigma + lambda;
+        d.factor = effective_sigma == 0 ? 0.0
+                   : denominator == 0   ? std::numeric_limits<double>::infinity()
+                                        : effective_sigma / denominator;
+        d.effect = ridge_effect(d.factor);
+        d.shrunk = denominator != 0
+                       ? (effective_sigma * d.component - gradient_components[j]) / denominator
+                       : std::numeric_limits<double>::quiet_NaN();
+        d.solved = ridge_components[j];
+        bound_direction(d, gradient_components[j], lambda, null_threshold,
+                        j < pairs.residuals.size() ? pairs.residuals[j] : 0.0, solve_error,
+                        norms, options);
+        if (!std::isfinite(d.shrunk)) {
+            d.self_check_tolerance = infinity;  // singular σ_j + λ: nothing to compare
+        } else {
+            analysis.self_check_max_abs_error =
+                std::max(analysis.self_check_max_abs_error, std::abs(d.solved - d.shrunk));
+        }
+        if (!d.resolved) ++analysis.unresolved;
+        analysis.directions.push_back(d);
+    }
 }
 
 }  // namespace
 
 DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const Vector& gradient,
                             double lambda, const Vector& theta_ridge, bool h_is_psd,
-                            const DecayOptions& options, double solve_relative_residual) {
+                            const DecayOptions& options, double solve_relative_residual,
+                            const Eigenpairs* negative) {
     const Index n = theta.size();
     const Index k = pairs.values.size();
     if (pairs.vectors.rows() != n || pairs.vectors.cols() != k)
@@ -202,11 +280,9 @@ DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const 
         throw UsageError("decay analysis: gradient length differs from θ̂");
     if (!(lambda >= 0)) throw UsageError("decay analysis: λ must be >= 0");
 
-    const Vector components = pairs.vectors.transpose() * theta;
-    const Vector ridge_components = pairs.vectors.transpose() * theta_ridge;
-    const Vector gradient_components =
-        gradient.size() ? Vector(pairs.vectors.transpose() * gradient) : Vector::Zero(k);
-    const double scale = k > 0 ? std::abs(pairs.values.cwiseAbs().maxCoeff()) : 0.0;
+    double scale = k > 0 ? pairs.values.cwiseAbs().maxCoeff() : 0.0;
+    if (negative != nullptr && negative->values.size() > 0)
+        scale = std::max(scale, negative->values.cwiseAbs().maxCoeff());
     const double null_threshold = options.null_tolerance * scale;
     const double theta_norm = theta.norm();
     const double ridge_norm = theta_ridge.norm();
@@ -214,31 +290,16 @@ DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const 
     // ‖r_s‖ ≤ relative residual · ‖b‖, ‖b‖ = ‖Hθ̂ − g‖ ≤ σ_1‖θ̂‖ + ‖g‖.
     const double solve_error =
         std::max(solve_relative_residual, 0.0) * (scale * theta_norm + gradient_norm);
-    const bool have_residuals = pairs.residuals.size() == k;
 
     DecayAnalysis analysis;
     analysis.lambda = lambda;
-    for (Index j = 0; j < k; ++j) {
-        DirectionDecay d;
-        d.j = j + 1;
-        d.sigma = pairs.values[j];
-        d.kind = classify(d.sigma, null_threshold);
-        const double effective_sigma = d.kind == CurvatureKind::null ? 0.0 : d.sigma;
-        d.component = components[j];
-        d.factor = decay_factor(effective_sigma, lambda);
-        const double denominator = effective_sigma + lambda;
-        d.shrunk = denominator != 0
-                       ? (effective_sigma * d.component - gradient_components[j]) / denominator
-                       : std::numeric_limits<double>::quiet_NaN();
-        d.solved = ridge_components[j];
-        bound_direction(d, gradient_components[j], lambda, null_threshold,
-                        have_residuals ? pairs.residuals[j] : 0.0, solve_error,
-                        theta_norm + ridge_norm, options);
-        const double error = std::abs(d.solved - d.shrunk);
-        analysis.self_check_max_abs_error = std::max(analysis.self_check_max_abs_error, error);
-        if (!d.resolved) ++analysis.unresolved;
-        analysis.directions.push_back(d);
-    }
+    add_directions(pairs, theta, gradient, lambda, theta_ridge, null_threshold, false, solve_error,
+                   options, analysis);
+    if (negative != nullptr && negative->values.size() > 0)
+        add_directions(*negative, theta, gradient, lambda, theta_ridge, null_threshold, true,
+                       solve_error, options, analysis);
+    const Vector components = pairs.vectors.transpose() * theta;
+    const Vector ridge_components = pairs.vectors.transpose() * theta_ridge;
     analysis.self_check_relative = analysis.self_check_max_abs_error /
                                    std::max(ridge_norm, std::numeric_limits<double>::min());
     record_self_check(analysis);

@@ -24,7 +24,9 @@ json direction_to_json(const DirectionDecay& d) {
                 {"curvature", to_string(d.kind)},
                 {"sigma_uncertainty", number(d.sigma_uncertainty)},
                 {"factor_uncertainty", number(d.factor_uncertainty)},
-                {"resolved", d.resolved}};
+                {"resolved", d.resolved},
+                {"effect", to_string(d.effect)},
+                {"most_negative", d.bottom}};
 }
 
 json lambda_to_json(const LambdaResult& entry) {
@@ -41,6 +43,8 @@ json lambda_to_json(const LambdaResult& entry) {
     }
     const TailAnalysis& tail = entry.decay.tail;
     json out{{"lambda", entry.lambda},
+             {"stationary_point", to_string(entry.stationary)},
+             {"stationary_reason", entry.stationary_reason},
              {"directions", directions},
              {"ridge",
               {{"solver", ridge.solver},

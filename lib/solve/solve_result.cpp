@@ -14,6 +14,8 @@ const char* to_string(SolveStatus status) {
             return "not_positive_definite";
         case SolveStatus::non_finite:
             return "non_finite";
+        case SolveStatus::singular:
+            return "singular";
     }
     return "unknown";
 }

@@ -9,7 +9,9 @@ if(TARGET ridgelens_cli)
                                      "${CMAKE_CURRENT_LIST_DIR}/test_cli_plot.cpp"
                                      "${CMAKE_CURRENT_LIST_DIR}/test_cli_mlp.cpp"
                                      "${CMAKE_CURRENT_LIST_DIR}/test_cli_outputs.cpp"
-                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_numeric.cpp")
+                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_numeric.cpp"
+
+                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_indefinite.cpp")
   target_link_libraries(ridgelens_cli_tests PRIVATE ridgelens::ridgelens GTest::gtest_main
                         ZLIB::ZLIB)  # ZLIB: the PNG decoder of the Chromium test
   target_include_directories(ridgelens_cli_tests PRIVATE "${CMAKE_CURRENT_LIST_DIR}/../unit")

@@ -183,20 +183,24 @@ TEST(CliAnalyze, GeneralMatrixSymmetrizedOrRefused) {
     EXPECT_NE(skew.err.find("skew.mtx"), std::string::npos) << skew.err;
 }
 
-TEST(CliAnalyze, IndefiniteMatrixIsANumericalFailure) {
+TEST(CliAnalyze, IndefiniteMatrixGivesAMarkedSaddle) {
     ScratchDirectory dir;
-    // Eigenvalues 3 ± √2·… : diag(2, -1, 4) coupled; λ = 0.5 < 1 keeps H + λI indefinite.
+    // diag(2, -1, 4) coupled; λ = 0.5 < 1 keeps H + λI indefinite: the
+    // stationary point is a saddle, solved by MINRES and marked as such.
     write_file(dir / "indefinite.mtx",
                "%%MatrixMarket matrix coordinate real symmetric\n3 3 4\n"
                "1 1 2\n2 2 -1\n3 3 4\n3 1 0.1\n");
     const auto run =
         run_cli("analyze --hessian indefinite.mtx --lambda 0.5 --k 1 --out r.json", dir);
-    EXPECT_EQ(run.exit_code, 3) << run.err;
+    EXPECT_EQ(run.exit_code, 0) << run.err;
     EXPECT_NE(run.out.find("INDEFINITE"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("SADDLE"), std::string::npos) << run.out;
     const json report = json::parse(read_text(dir / "r.json"));
     EXPECT_FALSE(report["eigen"]["psd"].get<bool>());
-    EXPECT_EQ(report["status"], "numerical_failure");
-    EXPECT_EQ(report["lambdas"][0]["ridge"]["status"], "not_positive_definite");
+    EXPECT_EQ(report["lambdas"][0]["stationary_point"], "saddle");
+    EXPECT_EQ(report["lambdas"][0]["ridge"]["solver"], "minres");
+    EXPECT_EQ(report["lambdas"][0]["ridge"]["status"], "converged");
+    EXPECT_LE(report["lambdas"][0]["ridge"]["relative_residual"].get<double>(), 1e-10);
 }
 
 }  // namespace

@@ -107,70 +107,7 @@ INSTANTIATE_TEST_SUITE_P(Solvers, AnalysisBackends,
                                            SolverChoice::dense),
                          [](const auto& info) { return std::string(to_string(info.param)); });
 
-TEST(Analysis, IndefiniteHessianIsReported) {
-    Vector spectrum = Vector::LinSpaced(40, -2.0, 10.0);
-    const DenseMatrix h = testing::matrix_with_spectrum(spectrum, 12);
-    const SparseMatrix sparse = testing::to_sparse(h);
-    const SparseSymmetricOperator op(sparse);
-    HessianProblem problem{op};
-    problem.matrix = &sparse;
-    problem.theta = testing::random_vector(40, 1);
-    const AnalysisResult result = analyze(problem, options_for(SolverChoice::cholmod, {0.5}, 5));
-    EXPECT_FALSE(result.psd.smallest.psd);
-    EXPECT_NEAR(result.psd.smallest.value, -2.0, 1e-8);
-    EXPECT_FALSE(result.ok) << "λ = 0.5 < 2: H + λI is indefinite, CHOLMOD must fail";
-    EXPECT_EQ(result.lambdas[0].ridge.status, SolveStatus::not_positive_definite);
-    bool warned = false;
-    for (const auto& w : result.warnings) warned |= w.find("indefinite") != std::string::npos;
-    EXPECT_TRUE(warned);
-    EXPECT_FALSE(result.lambdas[0].decay.tail.bound_applies);
-}
-
-TEST(Analysis, IndefiniteHessianRefusesCholmodBelowMinusSigmaMinAndSolvesAbove) {
-    // σ = −2, −1 and a positive bulk: λ = 1.5 leaves H + λI indefinite (refused
-    // before any factorization, saying what λ would do), λ = 3 is solved exactly.
-    Vector spectrum = Vector::LinSpaced(40, 0.5, 10.0);
-    spectrum[0] = -2.0;
-    spectrum[1] = -1.0;
-    const DenseMatrix h = testing::matrix_with_spectrum(spectrum, 13);
-    const SparseMatrix sparse = testing::to_sparse(h);
-    const SparseSymmetricOperator op(sparse);
-    HessianProblem problem{op};
-    problem.matrix = &sparse;
-    problem.theta = testing::random_vector(40, 2);
-    const AnalysisResult result =
-        analyze(problem, options_for(SolverChoice::cholmod, {1.5, 3.0}, 5));
-    ASSERT_FALSE(result.psd.psd);
-    ASSERT_GE(result.psd.smallest.negative_values.size(), 2u);
-    EXPECT_NEAR(result.psd.smallest.negative_values[0], -2.0, 1e-8);
-    EXPECT_NEAR(result.psd.smallest.negative_values[1], -1.0, 1e-6);
-    const SolveResult& refused = result.lambdas[0].ridge;
-    EXPECT_EQ(refused.status, SolveStatus::not_positive_definite);
-    EXPECT_NE(refused.message.find("not attempted"), std::string::npos) << refused.message;
-    EXPECT_NE(refused.message.find("λ > 2"), std::string::npos) << refused.message;
-    EXPECT_NE(refused.message.find("--curvature ggn"), std::string::npos) << refused.message;
-    const LambdaResult& solved = result.lambdas[1];
-    ASSERT_TRUE(solved.ridge.ok()) << solved.ridge.message;
-    const Vector reference = testing::dense_ridge_transform(h, problem.theta, 3.0);
-    EXPECT_LT((solved.ridge.x - reference).norm(), 1e-10 * reference.norm());
-    bool named = false;
-    for (const auto& w : result.warnings)
-        named |= w.find("negative Ritz values") != std::string::npos;
-    EXPECT_TRUE(named);
-    // The report: nothing computed from the missing θ̂_ridge looks like an answer.
-    const nlohmann::json report = make_analysis_report(summarize(problem), result, {});
-    const nlohmann::json& failed = report["lambdas"][0];
-    EXPECT_TRUE(failed["partial"].get<bool>());
-    EXPECT_TRUE(failed["ridge"]["norm"].is_null());
-    EXPECT_TRUE(failed["self_check"]["max_abs_error"].is_null());
-    EXPECT_TRUE(failed["tail"]["bound_holds"].is_null());
-    for (const nlohmann::json& d : failed["directions"]) EXPECT_TRUE(d["solved"].is_null());
-    EXPECT_FALSE(report["lambdas"][1].contains("partial"));
-    EXPECT_NEAR(report["lambdas"][1]["ridge"]["norm"].get<double>(), reference.norm(),
-                1e-10 * reference.norm());
-    EXPECT_EQ(report["eigen"]["negative_eigenvalues"].size(),
-              result.psd.smallest.negative_values.size());
-}
+// The indefinite H (saddles, singular λ, negative pairs): test_indefinite.cpp.
 
 TEST(Analysis, SingularHessianAtLambdaZeroSaysWhatWouldHelp) {
     // The Laplacian of a path: integer entries, so elimination meets an

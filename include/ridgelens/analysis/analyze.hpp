@@ -91,7 +91,25 @@ struct PsdVerdict {
     /// the smallest Ritz value converged.
     bool certified = false;
     std::string evidence;  ///< how, in words
+    /// The most negative eigenpairs of H, most negative first (top pairs of
+    /// −H, with their residuals ‖Hq − σq‖), computed only when H was found
+    /// indefinite (PsdCheckOptions::negative_pairs of them; only σ below
+    /// −tolerance·σ_1 are kept). Empty otherwise.
+    Eigenpairs negative;
+    /// The most negative eigenvalue known: min(smallest.value, negative
+    /// values), an upper bound on σ_min (every Ritz value lies above σ_min).
+    double sigma_min() const;
 };
+
+/// What θ̂_ridge is for the regularized quadratic model at one λ.
+enum class StationaryPoint {
+    minimizer,  ///< H + λI positive (semi)definite: θ̂_ridge minimizes it
+    saddle,     ///< H + λI indefinite (λ < −σ_min): θ̂_ridge is its saddle point (MINRES)
+    singular,  ///< λ = −σ_j for a computed σ_j: H + λI singular, no stationary point computed
+};
+
+/// Returns "minimizer", "saddle" or "singular".
+const char* to_string(StationaryPoint kind);
 
 /// The result for one λ.
 struct LambdaResult {
@@ -99,6 +117,8 @@ struct LambdaResult {
     DecayAnalysis decay;
     SolveResult ridge;      ///< θ̂_ridge in ridge.x, with its evidence
     double ridge_norm = 0;  ///< ‖θ̂_ridge‖
+    StationaryPoint stationary = StationaryPoint::minimizer;
+    std::string stationary_reason;  ///< why (the eigenvalue that decides), in words
 };
 
 /// Everything `analyze` computed, with the evidence.

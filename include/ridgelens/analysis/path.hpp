@@ -62,6 +62,9 @@ struct PathPoint {
     double seconds = 0;                ///< factorization + solve (CHOLMOD); else 0 (one run)
     double factorization_seconds = 0;  ///< CHOLMOD numeric factorization alone
     SolveStatus status = SolveStatus::not_converged;
+    /// θ̂_ridge minimizes the regularized quadratic model, is its saddle point
+    /// (H + λI indefinite: solved by MINRES) or does not exist (singular).
+    StationaryPoint stationary = StationaryPoint::minimizer;
     std::string message;
     std::vector<double> coefficients;  ///< q_jᵀθ̂_ridge(λ) from the solve, j = 1..path_directions
     std::vector<double> predicted;     ///< f_j(λ)c_j − (q_jᵀg)/(σ_j+λ), the eigen prediction
@@ -74,7 +77,11 @@ struct PathResult {
     std::vector<PathPoint> points;
     std::string solver;  ///< "cholmod", "multishift_cg" (or deflated) or "dense_eigendecomposition"
     std::string solver_reason;
-    std::string df_method;         ///< "exact" (dense eigendecomposition) or "slq"
+    /// "exact" (dense eigendecomposition), "slq", "exact_positive_part" (H
+    /// indefinite: Σ over σ_j > 0 of σ_j/(σ_j+λ)) or "none" (H indefinite and
+    /// only SLQ available: df, df_slq are NaN, see df_reason)
+    std::string df_method;
+    std::string df_reason;         ///< what df means here, or why it is not reported
     SpectralEstimate spectrum;     ///< the SLQ run: df estimate and spectral density
     Vector exact_eigenvalues;      ///< all eigenvalues, when df is exact (small n)
     Index krylov_iterations = -1;  ///< multi-shift CG iterations of the path (−1: CHOLMOD, dense)

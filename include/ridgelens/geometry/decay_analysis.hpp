@@ -20,12 +20,29 @@ enum class CurvatureKind {
 /// Returns "positive", "null" or "negative".
 const char* to_string(CurvatureKind kind);
 
+/// What the ridge transform does to θ̂ along one direction, read off f_j.
+enum class RidgeEffect {
+    shrunk,     ///< 0 < f_j ≤ 1: kept (f ≈ 1) or decayed (f ≈ σ_j/λ)
+    removed,    ///< f_j = 0: a null direction
+    flipped,    ///< f_j < 0: σ_j < 0 < σ_j + λ, ridge reverses the sign of c_j
+    amplified,  ///< f_j > 1: σ_j + λ < 0 (λ < −σ_j), ridge enlarges c_j
+    singular,   ///< σ_j + λ = 0: f_j is infinite
+};
+
+/// Returns "shrunk", "removed", "flipped", "amplified" or "singular".
+const char* to_string(RidgeEffect effect);
+
+/// The effect of a decay factor f (non-finite f: singular).
+RidgeEffect ridge_effect(double factor);
+
 /// The decay factor f(σ) = σ/(σ+λ); 0 for σ = 0 (so also for λ = 0, σ = 0).
 double decay_factor(double sigma, double lambda);
 
 /// One eigen-direction q_j and what the ridge transform does to θ̂ along it.
 struct DirectionDecay {
-    Index j = 0;           ///< 1-based rank of σ_j among the computed pairs
+    /// 1-based rank of σ_j: j = 1..k for the top pairs, j = n, n−1, … for
+    /// the most negative ones (σ_n is the smallest eigenvalue)
+    Index j = 0;
     double sigma = 0;      ///< σ_j
     double component = 0;  ///< c_j = q_jᵀθ̂
     double factor = 0;     ///< f_j = σ_j/(σ_j+λ) (0 on null directions)
@@ -47,6 +64,8 @@ struct DirectionDecay {
     /// The largest |solved − shrunk| the accuracies allow: the eigen residual,
     /// the solve residual and the spread of σ_j, propagated (see analyze_decay).
     double self_check_tolerance = 0;
+    RidgeEffect effect = RidgeEffect::shrunk;  ///< from f_j
+    bool bottom = false;                       ///< one of the most negative pairs (not a top pair)
 };
 
 /// The part of θ̂ outside span(Q_k) and the bound on what survives of it.
@@ -103,6 +122,9 @@ struct DecayOptions {
 /// @param lambda      the penalty strength λ ≥ 0
 /// @param theta_ridge θ̂_ridge from an exact solve of (H+λI)x = Hθ̂ − g
 /// @param h_is_psd    whether the PSD check passed (the tail bound needs it)
+/// @param negative    the most negative eigenpairs of H, most negative first
+///                    (may be null or empty): appended as directions j = n, n−1, …;
+///                    the tail stays the part of θ̂ outside the top pairs
 /// @param solve_relative_residual ‖(H+λI)x − b‖/‖b‖ of the solve that gave
 ///        θ̂_ridge (0 if unknown): it enters the self-check and tail tolerances.
 ///
@@ -115,6 +137,7 @@ struct DecayOptions {
 /// @throws UsageError on mismatched sizes.
 DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const Vector& gradient,
                             double lambda, const Vector& theta_ridge, bool h_is_psd,
-                            const DecayOptions& options = {}, double solve_relative_residual = 0);
+                            const DecayOptions& options = {}, double solve_relative_residual = 0,
+                            const Eigenpairs* negative = nullptr);
 
 }  // namespace ridgelens

@@ -29,4 +29,24 @@ class ShiftedOperator {
     double shift_;
 };
 
+/// y = −H·x: the top eigenpairs of −H are the most negative ones of H.
+/// Holds a reference: `base` must outlive it.
+class NegatedOperator {
+  public:
+    using Scalar = double;
+
+    explicit NegatedOperator(OperatorRef base) : base_(base) {}
+    Index rows() const { return base_.rows(); }
+    Index cols() const { return base_.cols(); }
+    const RowPartition* partition() const { return base_.partition(); }
+    void perform_op(const double* x, double* y) const {
+        base_.perform_op(x, y);
+        const Index n = base_.rows();
+        for (Index i = 0; i < n; ++i) y[i] = -y[i];
+    }
+
+  private:
+    OperatorRef base_;
+};
+
 }  // namespace ridgelens

@@ -14,16 +14,18 @@ enum class SolveStatus {
     not_converged,          ///< iteration cap reached; `x` is the last iterate
     not_positive_definite,  ///< factorization or CG met a non-positive pivot/curvature
     non_finite,             ///< NaN or Inf appeared (operator output or iterate)
+    singular,               ///< H + λI is singular (λ = −σ_j): not attempted
 };
 
-/// Returns "converged", "not_converged", "not_positive_definite" or "non_finite".
+/// Returns "converged", "not_converged", "not_positive_definite", "non_finite"
+/// or "singular".
 const char* to_string(SolveStatus status);
 
 /// A solution of (H + λI)x = b with the evidence for it.
 struct SolveResult {
     Vector x;
     SolveStatus status = SolveStatus::not_converged;
-    std::string solver;            ///< "cholmod", "cg", "multishift_cg" or "deflated_multishift_cg"
+    std::string solver;  ///< "cholmod", "cg", "multishift_cg", "deflated_multishift_cg" or "minres"
     double relative_residual = 0;  ///< ‖(H+λI)x − b‖/‖b‖, recomputed explicitly
     Index iterations = 0;          ///< CG iterations (refinement steps for a direct solve)
     double seconds = 0;            ///< wall time of this solve (factorization included)

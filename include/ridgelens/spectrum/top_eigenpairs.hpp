@@ -61,6 +61,9 @@ Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options = 
 struct PsdCheckOptions {
     double tolerance = 1e-8;  ///< indefinite if σ_min < −tolerance·scale
     Index max_steps = 300;    ///< cap on Lanczos steps (= products with H)
+    /// When H is found indefinite, the analysis pipelines also compute this
+    /// many of its most negative eigenpairs (the top pairs of −H); 0: none.
+    Index negative_pairs = 3;
 };
 
 /// The smallest algebraic eigenvalue, as a positive-semidefiniteness check.
