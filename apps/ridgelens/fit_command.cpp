@@ -49,7 +49,8 @@ int run_fit(const std::vector<std::string>& arguments) {
     const po::options_description options = fit_options(a, fit_usage);
     po::variables_map values;
     if (!parse_command_line(arguments, options, values)) return exit_success;
-    check_output_targets({{"--data", a.source.data.path}}, {{"--out", a.out_path}},
+    check_output_targets({{"--data", a.source.data.path}, {"--theta", a.source.theta_path}},
+                         {{"--out", a.out_path}, {"--theta-out", a.source.theta_out_path}},
                          {"--plot", a.plot_directory});
     const Progress progress(!a.quiet);
     if (a.source.data.path.empty()) {  // the default: softmax on Fashion-MNIST, 7,850 parameters

@@ -42,7 +42,9 @@ int run_path(const std::vector<std::string>& arguments) {
     check_output_targets({{"--hessian", a.source.hessian_path},
                           {"--theta", a.source.theta_path},
                           {"--data", a.model_source.data.path}},
-                         {{"--out", a.out_path}, {"--csv", a.csv_path}},
+                         {{"--out", a.out_path},
+                          {"--csv", a.csv_path},
+                          {"--theta-out", a.model_source.theta_out_path}},
                          {"--plot", a.plot_directory});
     const Progress progress(!a.quiet);
     if (a.lambdas.empty()) {

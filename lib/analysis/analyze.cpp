@@ -227,10 +227,9 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
     for (LambdaResult& entry : entries) {
         const double lambda = entry.lambda;
         entry.ridge_norm = entry.ridge.x.norm();
-        entry.decay =
-            analyze_decay(result.eigen, problem.theta, problem.gradient, lambda, entry.ridge.x,
-                          result.psd.psd, options.decay, entry.ridge.relative_residual,
-                          &result.psd.negative);
+        entry.decay = analyze_decay(result.eigen, problem.theta, problem.gradient, lambda,
+                                    entry.ridge.x, result.psd.psd, options.decay,
+                                    entry.ridge.relative_residual, &result.psd.negative);
         if (entry.stationary == StationaryPoint::saddle && entry.ridge.ok())
             result.warnings.push_back("λ = " + format_double(lambda) + ": saddle — " +
                                       entry.stationary_reason);

@@ -227,7 +227,7 @@ void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptio
                                       "); df falls back to the SLQ estimate");
         }
     }
-    if (exact_df.size())
+    if (exact_df.size() && negatives == 0)  // the resolution bound is for a PSD spectrum
         resolution = exact_effective_dof_resolution(result.exact_eigenvalues, options.lambdas,
                                                     options.slq.null_tolerance);
     const bool indefinite =

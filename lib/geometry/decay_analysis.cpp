@@ -208,6 +208,7 @@ void analyze_tail(DecayAnalysis& analysis, const Eigenpairs& pairs, const Vector
                                     " > σ_k/(σ_k+λ)‖r‖ = " + format_short(tail.bound) +
                                     " + slack " + format_short(tail.slack) +
                                     ": the computed pairs may not be the top k");
+}
 
 // The rows of the decay table for one set of pairs (top or most negative).
 // `solve_error` bounds the solve's residual norm (see bound_direction).
@@ -250,8 +251,8 @@ void add_directions(const Eigenpairs& pairs, const Vector& theta, const Vector& 
                        : std::numeric_limits<double>::quiet_NaN();
         d.solved = ridge_components[j];
         bound_direction(d, gradient_components[j], lambda, null_threshold,
-                        j < pairs.residuals.size() ? pairs.residuals[j] : 0.0, solve_error,
-                        norms, options);
+                        j < pairs.residuals.size() ? pairs.residuals[j] : 0.0, solve_error, norms,
+                        options);
         if (!std::isfinite(d.shrunk)) {
             d.self_check_tolerance = infinity;  // singular σ_j + λ: nothing to compare
         } else {
