@@ -40,6 +40,18 @@ inline std::function<void(const double&)> tolerance_range(std::string option) {
     };
 }
 
+/// A relative tolerance with a tighter upper bound: finite, 0 < value < upper
+/// (`why` says what a looser value would break).
+inline std::function<void(const double&)> tolerance_below(std::string option, double upper,
+                                                          std::string why) {
+    return [option, upper, why](const double& value) {
+        if (!(value > 0 && value < upper))
+            option_ranges_detail::refuse(
+                option, option_ranges_detail::shown(value),
+                "a tolerance in (0, " + option_ranges_detail::shown(upper) + "): " + why);
+    };
+}
+
 /// A relative threshold where 0 means "exactly": 0 <= value < 1.
 inline std::function<void(const double&)> threshold_range(std::string option) {
     return [option](const double& value) {

@@ -64,11 +64,14 @@ void add_eigen_options(po::options_description& options, EigenOptions& eigen,
         po::value(&eigen.subspace)
             ->default_value(0)
             ->notifier(count_range<Index>("subspace", 0, "max(2k+1, k+20)")),
-        "Lanczos subspace size (0: max(2k+1, k+20))")("eigen-tol",
-                                                      po::value(&eigen.tolerance)
-                                                          ->default_value(1e-10, "1e-10")
-                                                          ->notifier(tolerance_range("eigen-tol")),
-                                                      "relative tolerance of each eigenpair")(
+        "Lanczos subspace size (0: max(2k+1, k+20))")(
+        "eigen-tol",
+        po::value(&eigen.tolerance)
+            ->default_value(1e-10, "1e-10")
+            ->notifier(tolerance_below("eigen-tol", max_eigen_tolerance,
+                                       "a looser test cannot vouch for "
+                                       "the eigenpairs")),
+        "relative tolerance of each eigenpair")(
         "max-restarts",
         po::value(&eigen.max_iterations)
             ->default_value(1000)

@@ -140,6 +140,7 @@ LanczosOutcome thick_restart_lanczos(OperatorRef op, const LanczosSettings& sett
     // of slack for an uneven rate).
     double worst = 0, previous_worst = 0;
     bool checks_in_sweep = true;
+    bool invariant_at_end = false;
     for (;;) {
         op.perform_op(basis.column(m), basis.f().data());
         ++out.products;
@@ -151,9 +152,10 @@ LanczosOutcome thick_restart_lanczos(OperatorRef op, const LanczosSettings& sett
         const bool full = c == capacity;
         ++since_check;
         // The dense c × c eigenproblem costs ~8c³ flops, a step's basis work
-        // ~2nc: check when the steps since the last check have cost as much.
-        const bool check =
-            c >= k && (full || invariant || (checks_in_sweep && since_check * n >= 4 * c * c));
+        // ~2nc: check when the steps since the last check have cost as much, and
+        // only with a pair beyond the top k to bound the unresolved spectrum.
+        const bool check = (c >= k && invariant) ||
+                           (c > k && (full || (checks_in_sweep && since_check * n >= 4 * c * c)));
         if (check) {
             since_check = 0;
             ritz.compute(basis.t().topLeftCorner(c, c));
@@ -173,7 +175,10 @@ LanczosOutcome thick_restart_lanczos(OperatorRef op, const LanczosSettings& sett
                 if (estimates[j] < threshold) ++converged;
                 worst = std::max(worst, estimates[j] / threshold);
             }
-            if (converged == k) break;
+            if (converged == k) {
+                invariant_at_end = invariant;
+                break;
+            }
             if (full) {
                 // before any restart, the start vector counts as ratio 1/tolerance
                 const double reduction =
@@ -229,6 +234,13 @@ LanczosOutcome thick_restart_lanczos(OperatorRef op, const LanczosSettings& sett
     }
     basis.ritz_vectors(y, out.vectors);
     out.converged = converged;
+    out.invariant = invariant_at_end;
+    if (c > k) {
+        out.has_next = true;
+        out.next_value = values[c - 1 - k];
+        out.next_estimate =
+            invariant_at_end ? 0.0 : beta * std::abs(ritz.eigenvectors()(c - 1, c - 1 - k));
+    }
     return out;
 }
 

@@ -35,6 +35,14 @@ struct LanczosOutcome {
     Index converged = 0;  // pairs among the top k that passed the test
     Index restarts = 0;   // thick restarts performed
     Index products = 0;   // operator applications
+    // The largest Ritz pair beyond the top k in the final basis (the edge of
+    // the part of the spectrum not yet resolved): has_next is false when the
+    // basis held only k vectors. `invariant`: the basis spans an invariant
+    // subspace (every Ritz value is exact).
+    bool has_next = false;
+    double next_value = 0;
+    double next_estimate = 0;
+    bool invariant = false;
 };
 
 /// Runs the iteration on `op`; throws whatever `op` throws.

@@ -28,7 +28,13 @@ void validate(const EigenOptions& options, Index n, Index subspace) {
     if (subspace <= options.k || subspace > n)
         throw UsageError("eigensolver: subspace size " + std::to_string(subspace) +
                          " must satisfy k < subspace <= n = " + std::to_string(n));
-    if (!(options.tolerance > 0)) throw UsageError("eigensolver: tolerance must be positive");
+    if (!(options.tolerance > 0 && options.tolerance < max_eigen_tolerance)) {
+        std::ostringstream text;
+        text << "eigensolver: tolerance " << options.tolerance
+             << " is out of range: it must be in (0, " << max_eigen_tolerance
+             << "); a looser test cannot vouch for the eigenpairs";
+        throw UsageError(text.str());
+    }
     if (options.max_iterations < 1) throw UsageError("eigensolver: iteration cap must be positive");
 }
 
@@ -105,6 +111,41 @@ void audit_residuals(Eigenpairs& result, double tolerance, std::ostringstream& m
     }
 }
 
+// The residual test says each Ritz value lies within its residual of *some*
+// eigenvalue; it does not say that the k values found are the top k. They are
+// vouched for only when the part of the spectrum the basis has not resolved —
+// bounded above by the largest Ritz value beyond the top k plus its residual
+// estimate — lies below the interval σ_k − r_k of the k-th pair. A basis of
+// only k vectors (a loose tolerance accepted at once) bounds nothing. A next
+// pair that itself passed the test is a resolved eigenvalue (a tie with σ_k
+// is then harmless).
+void vouch_for_top_set(Eigenpairs& result, const detail::LanczosOutcome& run, double tolerance,
+                       std::ostringstream& message) {
+    const Index k = result.values.size();
+    if (k == 0 || run.invariant) return;
+    const double sigma_k = result.values[k - 1];
+    const double r_k = result.residuals.size() == k ? result.residuals[k - 1] : 0.0;
+    if (!run.has_next) {
+        result.status = EigenStatus::not_converged;
+        message << "; but the Lanczos basis holds only the k = " << k
+                << " vectors, so nothing bounds the rest of the spectrum: the top-" << k
+                << " set is not vouched for (tighten the eigen tolerance)";
+        return;
+    }
+    const double floor =
+        std::pow(std::numeric_limits<double>::epsilon(), 2.0 / 3.0) * std::abs(result.values[0]);
+    const bool next_resolved =
+        run.next_estimate < tolerance * std::max(floor, std::abs(run.next_value));
+    const double reach = run.next_value + run.next_estimate;
+    if (next_resolved || reach < sigma_k - r_k) return;
+    result.status = EigenStatus::not_converged;
+    message << "; but the unresolved part of the spectrum reaches " << reach << " (Ritz value "
+            << run.next_value << " ± " << run.next_estimate << "), which overlaps σ_" << k << " = "
+            << sigma_k << " ± " << r_k << ": the top-" << k
+            << " set and its order are not vouched for (tighten the "
+            << "eigen tolerance or raise k)";
+}
+
 }  // namespace
 
 const char* to_string(EigenStatus status) {
@@ -179,6 +220,8 @@ Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options, s
         message << "all " << options.k << " eigenpairs converged after " << run.restarts
                 << " restarts (" << run.products << " Lanczos products)";
         if (options.recompute_residuals) audit_residuals(result, options.tolerance, message);
+        if (result.status == EigenStatus::converged)
+            vouch_for_top_set(result, run, options.tolerance, message);
     }
     result.message = message.str();
     return result;

@@ -214,7 +214,7 @@ TEST(OptionRanges, AnalyzeToleranceAndCounts) {
          {"--k 1 --tol nan", "--tol = nan is out of range"},
          {"--k 1 --tol 1", "--tol = 1 is out of range"},
          {"--k 1 --eigen-tol 1",
-          "--eigen-tol = 1 is out of range: it must be a tolerance in (0, 1)"},
+          "--eigen-tol = 1 is out of range: it must be a tolerance in (0, 0.01)"},
          {"--k 1 --eigen-tol 0", "--eigen-tol = 0 is out of range"},
          {"--k 1 --psd-tol -1e-3", "--psd-tol = -0.001 is out of range"},
          {"--k 1 --symmetry-tol -1",

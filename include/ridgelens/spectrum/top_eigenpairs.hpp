@@ -11,6 +11,11 @@
 namespace ridgelens {
 
 /// Settings of the Lanczos eigensolver.
+/// Loosest relative eigen tolerance accepted: a residual test looser than 1 %
+/// lets a Krylov space of k vectors pass at once, whose Ritz values may be far
+/// below the top k (tolerances must lie in (0, max_eigen_tolerance)).
+inline constexpr double max_eigen_tolerance = 1e-2;
+
 struct EigenOptions {
     Index k = 10;  ///< number of eigenpairs wanted (1 ≤ k < n)
     /// Largest Lanczos basis before a thick restart; 0 picks max(2k+1, k+20),
@@ -21,6 +26,10 @@ struct EigenOptions {
     /// ARPACK's test on each Ritz pair (θ, Vy): β·|y_m| < tolerance·max(|θ|, ε^{2/3}·‖H‖),
     /// ‖H‖ estimated by the largest |Ritz value| (ARPACK's floor is ε^{2/3}
     /// absolute, which lets every pair of a matrix scaled by 1e-20 pass at once).
+    /// Must lie in (0, max_eigen_tolerance). Passing the test is not enough for
+    /// status `converged`: the unresolved rest of the spectrum (the next Ritz
+    /// value plus its residual) must also lie below σ_k − r_k, else the top-k
+    /// set is not vouched for and the status is `not_converged`.
     double tolerance = 1e-10;
     Index max_iterations = 1000;  ///< cap on thick restarts
     /// true: `residuals` are ‖Hq − σq‖ recomputed with k more products;

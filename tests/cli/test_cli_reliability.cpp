@@ -1,0 +1,102 @@
+// Reliability as a user sees it (issue 15, second part): eigen tolerances
+// that cannot vouch for the eigenpairs. Every matrix is diagonal, so the
+// truth is known in closed form. Each case asserts the exit code, the message
+// and what is left on disk.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "cli_runner.hpp"
+
+namespace ridgelens {
+namespace {
+
+using nlohmann::json;
+using testing::read_text;
+using testing::run_cli;
+using testing::ScratchDirectory;
+
+/// Writes diag(values) as a Matrix Market symmetric coordinate file.
+void write_diagonal(const std::filesystem::path& path, const std::vector<double>& values) {
+    std::ofstream out(path);
+    out << "%%MatrixMarket matrix coordinate real symmetric\n";
+    out << values.size() << ' ' << values.size() << ' ' << values.size() << '\n';
+    out.precision(17);
+    for (std::size_t i = 0; i < values.size(); ++i)
+        out << i + 1 << ' ' << i + 1 << ' ' << values[i] << '\n';
+}
+
+/// σ_j = 100·0.999^(j−1), j = 1..3000: a flat top, whose top five a loose
+/// residual test cannot separate.
+std::vector<double> flat_top_spectrum() {
+    std::vector<double> values(3000);
+    for (std::size_t j = 0; j < values.size(); ++j) values[j] = 100 * std::pow(0.999, double(j));
+    return values;
+}
+
+TEST(CliEigenTrust, ToleranceTooLooseToVouchIsAUsageErrorNamingTheRange) {
+    ScratchDirectory dir;
+    write_diagonal(dir / "H.mtx", {3, 2, 1});
+    for (const char* value : {"0.5", "0.01", "0.99"}) {
+        const auto run = run_cli("analyze --hessian H.mtx --lambda 1 --k 1 --eigen-tol " +
+                                     std::string(value) + " -q --out r.json",
+                                 dir);
+        EXPECT_EQ(run.exit_code, 1) << value << ": " << run.err;
+        EXPECT_NE(run.err.find("--eigen-tol = " + std::string(value) +
+                               " is out of range: it must be a tolerance in (0, 0.01): a "
+                               "looser test cannot vouch for the eigenpairs"),
+                  std::string::npos)
+            << run.err;
+        EXPECT_FALSE(std::filesystem::exists(dir / "r.json")) << value;
+    }
+}
+
+TEST(CliEigenTrust, UnresolvedSpectrumOverlappingTheTopKIsNotOk) {
+    ScratchDirectory dir;
+    const auto truth = flat_top_spectrum();
+    write_diagonal(dir / "H.mtx", truth);
+    const auto run =
+        run_cli("analyze --hessian H.mtx --lambda 1 --k 5 --eigen-tol 5e-3 -q --out r.json", dir);
+    EXPECT_EQ(run.exit_code, 3) << run.err;
+    // A numerical failure's warnings are in the result table (stdout).
+    EXPECT_NE((run.out + run.err).find("the top-5 set and its order are not vouched for"),
+              std::string::npos)
+        << run.out << run.err;
+    const json report = json::parse(read_text(dir / "r.json"));
+    EXPECT_EQ(report["status"], "numerical_failure");
+    const std::string message = report["eigen"]["message"];
+    EXPECT_NE(message.find("the unresolved part of the spectrum reaches"), std::string::npos)
+        << message;
+    // The flag is earned: the reported σ_5 is not the true one (a missed
+    // eigenvalue lies between them).
+    const double sigma_5 = report["eigen"]["values"][4];
+    const double r_5 = report["eigen"]["residuals"][4];
+    EXPECT_GT(truth[4] - sigma_5, 0.1 * r_5) << "σ_5 = " << sigma_5 << ", truth " << truth[4];
+}
+
+TEST(CliEigenTrust, TightToleranceOnTheSameSpectrumIsOkAndMatchesTheClosedForm) {
+    ScratchDirectory dir;
+    const auto truth = flat_top_spectrum();
+    write_diagonal(dir / "H.mtx", truth);
+    const auto run =
+        run_cli("analyze --hessian H.mtx --lambda 1 --k 5 --eigen-tol 1e-4 -q --out r.json", dir);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    const json report = json::parse(read_text(dir / "r.json"));
+    EXPECT_EQ(report["status"], "ok");
+    for (int j = 0; j < 5; ++j) {
+        const double value = report["eigen"]["values"][j];
+        const double residual = report["eigen"]["residuals"][j];
+        // Each vouched value lies within its residual of the true σ_j.
+        EXPECT_LE(std::abs(value - truth[static_cast<std::size_t>(j)]), residual + 1e-12)
+            << "j = " << j + 1;
+    }
+}
+
+}  // namespace
+}  // namespace ridgelens
