@@ -231,7 +231,11 @@ void add_directions(const Eigenpairs& pairs, const Vector& theta, const Vector& 
         d.j = bottom ? n - j : j + 1;
         d.bottom = bottom;
         d.sigma = pairs.values[j];
-        d.kind = classify(d.sigma, null_threshold);
+        const double residual = j < pairs.residuals.size() ? pairs.residuals[j] : 0.0;
+        // Accuracy-derived: null when σ_j is within its residual (or the
+        // rounding floor) of 0.
+        const double threshold = std::max(null_threshold, residual);
+        d.kind = classify(d.sigma, threshold);
         const double effective_sigma = d.kind == CurvatureKind::null ? 0.0 : d.sigma;
         d.component = components[j];
         // σ_j + λ within the accuracy of σ_j (its residual bounds its error): singular.
@@ -250,8 +254,7 @@ void add_directions(const Eigenpairs& pairs, const Vector& theta, const Vector& 
                        ? (effective_sigma * d.component - gradient_components[j]) / denominator
                        : std::numeric_limits<double>::quiet_NaN();
         d.solved = ridge_components[j];
-        bound_direction(d, gradient_components[j], lambda, null_threshold,
-                        j < pairs.residuals.size() ? pairs.residuals[j] : 0.0, solve_error, norms,
+        bound_direction(d, gradient_components[j], lambda, threshold, residual, solve_error, norms,
                         options);
         if (!std::isfinite(d.shrunk)) {
             d.self_check_tolerance = infinity;  // singular σ_j + λ: nothing to compare
@@ -284,7 +287,9 @@ DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const 
     double scale = k > 0 ? pairs.values.cwiseAbs().maxCoeff() : 0.0;
     if (negative != nullptr && negative->values.size() > 0)
         scale = std::max(scale, negative->values.cwiseAbs().maxCoeff());
-    const double null_threshold = options.null_tolerance * scale;
+    // The floor of the null rule: the rounding level of a product with H.
+    const double null_threshold =
+        std::max(options.null_tolerance, 64 * epsilon * std::sqrt(static_cast<double>(n))) * scale;
     const double theta_norm = theta.norm();
     const double ridge_norm = theta_ridge.norm();
     const double gradient_norm = gradient.size() ? gradient.norm() : 0.0;

@@ -1,5 +1,6 @@
 // Reliability as a user sees it (issue 15, second part): eigen tolerances
-// that cannot vouch for the eigenpairs. Every matrix is diagonal, so the
+// that cannot vouch for the eigenpairs, and a null-space rule derived from
+// the eigen step's accuracy. Every matrix is diagonal, so the
 // truth is known in closed form. Each case asserts the exit code, the message
 // and what is left on disk.
 
@@ -96,6 +97,55 @@ TEST(CliEigenTrust, TightToleranceOnTheSameSpectrumIsOkAndMatchesTheClosedForm) 
         EXPECT_LE(std::abs(value - truth[static_cast<std::size_t>(j)]), residual + 1e-12)
             << "j = " << j + 1;
     }
+}
+
+// σ = 10^4, 10^3, …, 10^-8 and 0: twelve decades below σ_1 (the old fixed
+// rule |σ| ≤ 1e-12·σ_1 called σ = 1e-8 null, f = 0, where f = 0.990).
+TEST(CliNullRule, DirectionsTheComputationResolvesAreNotNull) {
+    ScratchDirectory dir;
+    std::vector<double> values;
+    for (int e = 4; e >= -8; --e) values.push_back(std::pow(10.0, e));
+    values.push_back(0);
+    write_diagonal(dir / "H.mtx", values);
+    const double lambda = 1e-10;
+    const auto run = run_cli("analyze --hessian H.mtx --lambda 1e-10 --k 13 -q --out r.json", dir);
+    EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+    const json report = json::parse(read_text(dir / "r.json"));
+    EXPECT_EQ(report["status"], "ok");
+    const json& directions = report["lambdas"][0]["directions"];
+    ASSERT_EQ(directions.size(), 13u);
+    for (std::size_t j = 0; j < 13; ++j) {
+        const json& d = directions[j];
+        const double truth = values[j] / (values[j] + lambda);  // f_j = σ_j/(σ_j+λ)
+        EXPECT_EQ(d["curvature"], "positive") << "j = " << j + 1;
+        EXPECT_TRUE(d["resolved"].get<bool>()) << "j = " << j + 1;
+        EXPECT_NEAR(d["factor"].get<double>(), truth, d["factor_uncertainty"].get<double>() + 1e-12)
+            << "j = " << j + 1;
+    }
+    EXPECT_NEAR(directions[12]["factor"].get<double>(), 1 / 1.01, 1e-3);
+}
+
+// Sixteen decades at λ = 1e-10: σ = 1e-4 and 1e-5 are resolved (f = 1), the
+// two smallest lie below the rounding level of σ_1 and keep the status off ok.
+TEST(CliNullRule, OnlyDirectionsBelowTheResolutionStayUnresolved) {
+    ScratchDirectory dir;
+    std::vector<double> values;
+    for (int e = 8; e >= -8; --e) values.push_back(std::pow(10.0, e));
+    write_diagonal(dir / "H.mtx", values);
+    const auto run = run_cli("analyze --hessian H.mtx --lambda 1e-10 --k 16 -q --out r.json", dir);
+    EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
+    const json report = json::parse(read_text(dir / "r.json"));
+    EXPECT_EQ(report["status"], "numerical_failure");
+    const json& directions = report["lambdas"][0]["directions"];
+    ASSERT_EQ(directions.size(), 16u);
+    for (std::size_t j = 12; j < 14; ++j) {  // σ = 1e-4, 1e-5
+        EXPECT_EQ(directions[j]["curvature"], "positive") << "j = " << j + 1;
+        EXPECT_TRUE(directions[j]["resolved"].get<bool>()) << "j = " << j + 1;
+        EXPECT_NEAR(directions[j]["factor"].get<double>(), values[j] / (values[j] + 1e-10),
+                    directions[j]["factor_uncertainty"].get<double>() + 1e-12);
+    }
+    EXPECT_FALSE(directions[15]["resolved"].get<bool>());
+    EXPECT_NE((run.out + run.err).find("below what the eigen step resolves"), std::string::npos);
 }
 
 }  // namespace

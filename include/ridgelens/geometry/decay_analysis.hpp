@@ -51,7 +51,7 @@ struct DirectionDecay {
     double solved = 0;  ///< q_jᵀθ̂_ridge from the exact solve
     CurvatureKind kind = CurvatureKind::positive;
     /// How far the true eigenvalue may lie from σ_j: max(‖Hq_j − σ_jq_j‖,
-    /// null_tolerance·σ_1) (the eigen residual bounds the distance to an
+    /// the null rule's floor, see DecayOptions) (the eigen residual bounds the distance to an
     /// eigenvalue; below the null threshold σ is not told apart from 0).
     double sigma_uncertainty = 0;
     /// The spread of f over σ_j ± sigma_uncertainty (σ ≥ 0): how well this
@@ -107,8 +107,13 @@ struct DecayAnalysis {
 
 /// Settings of the decay analysis.
 struct DecayOptions {
-    /// |σ_j| ≤ null_tolerance·σ_1 counts as a null direction (σ = 0 ⇒ f = 0).
-    double null_tolerance = 1e-12;
+    /// A direction is null (σ = 0 ⇒ f = 0) when |σ_j| is within its accuracy
+    /// of 0: |σ_j| ≤ max(‖Hq_j − σ_jq_j‖, 64ε·σ_1·√n, null_tolerance·σ_1).
+    /// The eigen residual bounds the distance to an eigenvalue, 64ε·σ_1·√n
+    /// is the rounding level of a product with H (no residual resolves
+    /// below it), so a direction the computation resolves is never labelled
+    /// null. null_tolerance (default 0) only raises that floor.
+    double null_tolerance = 0;
     /// A direction's decay factor counts as determined when its spread over
     /// the eigenvalue's uncertainty is at most this (see DirectionDecay).
     double factor_tolerance = 1e-3;
