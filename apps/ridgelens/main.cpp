@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "blas_threads.hpp"
 #include "commands.hpp"
 #include "exception_exit.hpp"
 #include "exit_codes.hpp"
@@ -69,6 +70,11 @@ int dispatch(int argc, char** argv) {
 int main(int argc, char** argv) {
     install_interrupt_cleanup();
     try {
+        // The commands that call BLAS (CHOLMOD, LAPACK): fit OpenBLAS's work
+        // buffers into a `ulimit -v` before its first call.
+        if (argc > 1 && (std::strcmp(argv[1], "analyze") == 0 ||
+                         std::strcmp(argv[1], "path") == 0 || std::strcmp(argv[1], "fit") == 0))
+            ridgelens::cli::fit_blas_threads_to_address_space();
         const int code = dispatch(argc, argv);
         check_standard_output();  // a table lost on a full device is not a success
         return code;

@@ -13,6 +13,8 @@
 #include "ridgelens/io/memory_budget.hpp"
 #include "ridgelens/solve/deflated_solve.hpp"
 
+extern "C" int openblas_get_num_threads(void);
+
 namespace ridgelens::pipeline {
 
 namespace {
@@ -20,18 +22,13 @@ namespace {
 /// OpenBLAS (the BLAS under CHOLMOD's supernodal factorization) reserves a work
 /// buffer per thread on first use: 128 MiB each in Debian's build (measured: one
 /// mmap of 134217728 bytes per thread), counted with the factor. (Under a tight
-/// `ulimit -v` OpenBLAS's allocator can still retry without end when any BLAS
-/// call, not only CHOLMOD's, cannot reserve its buffer: not fixed here.)
+/// `ulimit -v` OpenBLAS's allocator retries without end when a BLAS call cannot
+/// reserve its buffer: the ridgelens program lowers the thread count to what
+/// the limit holds before the first call, or refuses.)
 double blas_workspace_bytes() {
-    double threads = std::max(1u, std::thread::hardware_concurrency());
-    for (const char* variable : {"OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"}) {
-        const char* value = std::getenv(variable);
-        if (value != nullptr && std::atoi(value) > 0) {
-            threads = std::atoi(value);
-            break;
-        }
-    }
-    return threads * 134217728.0;
+    // OpenBLAS's own count: its environment variables, or what a program set
+    // (ridgelens lowers it under a tight `ulimit -v`).
+    return std::max(1, openblas_get_num_threads()) * 134217728.0;
 }
 
 }  // namespace

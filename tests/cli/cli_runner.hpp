@@ -51,13 +51,15 @@ class ScratchDirectory {
     std::filesystem::path path_;
 };
 
-/// Runs `ridgelens <arguments>` (a shell-quoted string) inside `directory`.
-inline CliRun run_cli(const std::string& arguments, const ScratchDirectory& directory) {
+/// Runs `ridgelens <arguments>` (a shell-quoted string) inside `directory`;
+/// `prefix` is shell text put before the program (`ulimit -v N && timeout 60 `).
+inline CliRun run_cli(const std::string& arguments, const ScratchDirectory& directory,
+                      const std::string& prefix = "") {
     const auto out_path = directory / ".stdout";
     const auto err_path = directory / ".stderr";
-    const std::string command = "cd '" + directory.path().string() + "' && '" RIDGELENS_CLI "' " +
-                                arguments + " >'" + out_path.string() + "' 2>'" +
-                                err_path.string() + "' </dev/null";
+    const std::string command = "cd '" + directory.path().string() + "' && " + prefix +
+                                "'" RIDGELENS_CLI "' " + arguments + " >'" + out_path.string() +
+                                "' 2>'" + err_path.string() + "' </dev/null";
     const int status = std::system(command.c_str());
     CliRun run;
     run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

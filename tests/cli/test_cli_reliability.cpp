@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli_runner.hpp"
+#include "test_data.hpp"
 
 namespace ridgelens {
 namespace {
@@ -146,6 +147,44 @@ TEST(CliNullRule, OnlyDirectionsBelowTheResolutionStayUnresolved) {
     }
     EXPECT_FALSE(directions[15]["resolved"].get<bool>());
     EXPECT_NE((run.out + run.err).find("below what the eigen step resolves"), std::string::npos);
+}
+
+// OpenBLAS reserves 128 MiB per thread on its first call and, when that mmap
+// fails, retries without end: under `ulimit -v` the program fits the thread
+// count to the limit before any BLAS call, or refuses at once with exit 4.
+// (AddressSanitizer reserves its shadow memory at start: any `ulimit -v`
+// aborts a sanitized program before main, so these cases cannot run there.)
+TEST(CliAddressSpace, TightUlimitEndsPromptlyWithoutAHang) {
+#if defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP() << "AddressSanitizer's shadow reservation aborts any program under ulimit -v";
+#else
+    RIDGELENS_REQUIRE_DATA(matrix, "matrices/bcsstk16.mtx");
+    ScratchDirectory dir;
+    for (int attempt = 0; attempt < 3; ++attempt) {  // the hang was one run in three
+        const auto run =
+            run_cli("analyze --hessian '" + matrix + "' --lambda 1 --k 5 -q --out r.json", dir,
+                    "ulimit -v 200000 && timeout 60 ");
+        EXPECT_EQ(run.exit_code, 4) << run.err;
+        EXPECT_NE(run.err.find("ridgelens: not enough resources: "), std::string::npos) << run.err;
+        EXPECT_NE(run.err.find("(ulimit -v)"), std::string::npos) << run.err;
+        EXPECT_EQ(dir.file_count(), 0u) << "nothing written";
+    }
+#endif
+}
+
+TEST(CliAddressSpace, RoomForOneBufferRunsWithFewerBlasThreads) {
+#if defined(__SANITIZE_ADDRESS__)
+    GTEST_SKIP() << "AddressSanitizer's shadow reservation aborts any program under ulimit -v";
+#else
+    ScratchDirectory dir;
+    write_diagonal(dir / "H.mtx", {4, 3, 2, 1});
+    const auto run = run_cli("analyze --hessian H.mtx --lambda 1 --k 2 -q --out r.json", dir,
+                             "ulimit -v 900000 && OPENBLAS_NUM_THREADS=8 timeout 60 ");
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    const json report = json::parse(read_text(dir / "r.json"));
+    EXPECT_EQ(report["status"], "ok");
+    EXPECT_NEAR(report["eigen"]["values"][0].get<double>(), 4.0, 1e-12);
+#endif
 }
 
 }  // namespace

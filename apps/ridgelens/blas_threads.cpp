@@ -1,0 +1,59 @@
+#include "blas_threads.hpp"
+
+#include <sys/resource.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "ridgelens/error.hpp"
+
+extern "C" int openblas_get_num_threads(void);
+extern "C" void openblas_set_num_threads(int threads);
+
+namespace ridgelens::cli {
+namespace {
+
+// Measured on Debian 12's libopenblas0-pthread: one mmap of 134217728 bytes
+// per thread on its first BLAS call.
+constexpr double blas_buffer_bytes = 134217728.0;
+// Left for everything else before the memory budget's own checks take over
+// (thread stacks, malloc arenas, the first small allocations).
+constexpr double reserve_bytes = 32.0 * 1048576.0;
+
+double virtual_size_bytes() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmSize:", 0) != 0) continue;
+        std::istringstream fields(line.substr(7));
+        double kilobytes = 0;
+        fields >> kilobytes;
+        return kilobytes * 1024.0;
+    }
+    return 0;
+}
+
+}  // namespace
+
+void fit_blas_threads_to_address_space() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+    const double left = static_cast<double>(limit.rlim_cur) - virtual_size_bytes();
+    const int threads = openblas_get_num_threads();
+    if (left >= threads * blas_buffer_bytes + reserve_bytes) return;
+    const double fitting = std::floor((left - reserve_bytes) / blas_buffer_bytes);
+    if (fitting >= 1) {
+        openblas_set_num_threads(static_cast<int>(fitting));
+        return;
+    }
+    std::ostringstream message;
+    message.precision(3);
+    message << "the address-space limit (ulimit -v) leaves " << std::max(left, 0.0) / 1048576.0
+            << " MiB, less than one OpenBLAS work buffer (128 MiB) plus a 32 MiB reserve; "
+               "refused before any BLAS call (raise ulimit -v)";
+    throw ResourceError(message.str());
+}
+
+}  // namespace ridgelens::cli
