@@ -128,6 +128,15 @@ std::function<FitResult(Model&)> make_network_fitter(ModelSourceArguments& a, bo
                               step.gradient_norm, step.step_length);
                 progress(line);
             };
+            options.newton.progress = [progress](const NewtonIteration& step) {
+                char line[160];
+                std::snprintf(line, sizeof line,
+                              "damped Newton %3lld: F = %.10g, ‖∇F‖ = %.3e, μ = %.3g, %lld CG",
+                              static_cast<long long>(step.iteration), step.objective,
+                              step.gradient_norm, step.damping,
+                              static_cast<long long>(step.cg_iterations));
+                progress(line);
+            };
             result = train_network(model, options, network->initial_parameters(seed));
         }
         if (!a.theta_out_path.empty()) {

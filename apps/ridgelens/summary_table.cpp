@@ -1,5 +1,6 @@
 #include "summary_table.hpp"
 
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -112,12 +113,18 @@ void print_approximation_table(std::ostream& out, const FitAnalysisResult& resul
     if (result.approximation.empty()) return;
     out << "\napproximation study: θ̂_ridge (one Newton step from θ̂) against θ*_λ = argmin R + "
            "λ/2‖θ‖²\n";
-    out << "           λ   ‖θ̂_ridge−θ*‖/‖θ*‖    F_λ(θ*_λ)   F_λ(θ̂_ridge)  Newton its\n";
-    char line[160];
+    out << "           λ   ‖θ̂_ridge−θ*‖/‖θ*‖    F_λ(θ*_λ)   F_λ(θ̂_ridge)  Newton its  θ*_λ is\n";
+    char line[200];
     for (const ApproximationResult& study : result.approximation) {
-        std::snprintf(line, sizeof line, "%12.4g %20.3e %12.8g %14.8g %11lld%s\n", study.lambda,
+        std::string point = study.point;
+        if (point != "minimizer" && std::isfinite(study.curvature_min)) {
+            char curvature[64];
+            std::snprintf(curvature, sizeof curvature, " (σ_min(H)+λ = %.3g)", study.curvature_min);
+            point += curvature;
+        }
+        std::snprintf(line, sizeof line, "%12.4g %20.3e %12.8g %14.8g %11lld  %s%s\n", study.lambda,
                       study.relative_error, study.ridge_objective, study.approx_objective,
-                      static_cast<long long>(study.newton_iterations),
+                      static_cast<long long>(study.newton_iterations), point.c_str(),
                       study.converged ? "" : "  NOT CONVERGED");
         out << line;
     }

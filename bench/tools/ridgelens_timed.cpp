@@ -12,6 +12,11 @@
 //            [--repeat 1] [--residuals recomputed|estimated]
 //   solve    --matrix F.mtx | --generated N  --lambda L  --method cholmod|cg [--tol 1e-10]
 //   softmax  --data fashion|news20 --theta-out FILE [--k 10] [--tol 1e-8] [--products 20]
+//   mlp      --theta-out FILE [--vectors-out PREFIX] [--k 20] [--tol 1e-8] [--products 10]
+//            784-64-10 tanh network, softmax cross-entropy, Fashion-MNIST train;
+//            θ seeded (initial_parameters(1) + 0.05·N(0,1), seed 5); times one
+//            exact Hessian product, one GGN product and the top-k eigenpairs
+//            of the Hessian (the curvature point, X·W_1ᵀ, included)
 //   path     --data w8a|news20 [--lambdas 20] [--min 1e-3] [--max 10] [--tol 1e-8]
 //            [--solution-out FILE]
 //   scale    --generated N [--k 10] [--tol 1e-8] [--lambda 1e-2]
@@ -34,6 +39,7 @@
 #include "ridgelens/io/matrix_market.hpp"
 #include "ridgelens/model/fashion_mnist.hpp"
 #include "ridgelens/model/linear_models.hpp"
+#include "ridgelens/model/mlp.hpp"
 #include "ridgelens/operator/sparse_symmetric_operator.hpp"
 #include "ridgelens/random_vector.hpp"
 #include "ridgelens/solve/cholmod_solver.hpp"
@@ -293,6 +299,60 @@ json run_softmax(const Options& options) {
     return out;
 }
 
+// Mean time of `products` curvature products after one warm-up.
+double time_products(const ModelCurvatureOperator& op, const Vector& v, Vector& y, int products) {
+    op.perform_op(v.data(), y.data());  // warm-up
+    const auto start = Clock::now();
+    for (int i = 0; i < products; ++i) op.perform_op(v.data(), y.data());
+    return seconds_since(start) / products;
+}
+
+json run_mlp(const Options& options) {
+    ImageDataset images = load_fashion_mnist(default_fashion_mnist_directory(), "train");
+    const Vector labels = images.labels.cast<double>();
+    MlpArchitecture architecture;
+    architecture.hidden = {64};
+    architecture.activation = Activation::tanh;
+    MlpModel model(FeatureMatrix::dense(std::move(images.pixels)), labels, architecture);
+    const Index p = model.parameters();
+    const Vector theta = model.initial_parameters(1) + 0.05 * seeded_normal_vector(p, 5);
+    write_raw(get(options, "theta-out"), theta.data(), static_cast<std::size_t>(p));
+    const int products = std::stoi(get(options, "products", "10"));
+    const Vector v = seeded_normal_vector(p, 6);
+    Vector hv(p), gv(p);
+    const ModelCurvatureOperator op(model);
+    model.set_curvature_point(theta);
+    model.set_curvature(Curvature::hessian);
+    const double hvp_seconds = time_products(op, v, hv, products);
+    model.set_curvature(Curvature::ggn);
+    const double ggn_seconds = time_products(op, v, gv, products);
+    if (options.count("vectors-out") != 0) {
+        const std::string prefix = get(options, "vectors-out");
+        write_raw(prefix + ".v", v.data(), static_cast<std::size_t>(p));
+        write_raw(prefix + ".hv", hv.data(), static_cast<std::size_t>(p));
+        write_raw(prefix + ".gv", gv.data(), static_cast<std::size_t>(p));
+    }
+    model.set_curvature(Curvature::hessian);
+    model.set_curvature_point(Vector::Zero(p));  // so that the timed run sets θ again
+    EigenOptions eigen = eigen_options(options, "1e-8");
+    if (options.count("k") == 0) eigen.k = 20;
+    const auto start = Clock::now();
+    model.set_curvature_point(theta);
+    const Eigenpairs pairs = compute_top_eigenpairs(op, eigen);
+    json out = eigen_json(pairs, seconds_since(start));
+    out["hvp_seconds"] = hvp_seconds;
+    out["ggn_seconds"] = ggn_seconds;
+    out["hvp_norm"] = hv.norm();
+    out["ggn_norm"] = gv.norm();
+    out["name"] = "Fashion-MNIST train, " + model.describe();
+    out["n"] = p;
+    out["includes"] =
+        "hvp/ggn: one product at a fixed θ, curvature point set (mean of repeated runs); eigs: "
+        "the curvature point (X·W_1ᵀ) + compute_top_eigenpairs on the exact Hessian, residuals "
+        "included";
+    return out;
+}
+
 json run_path(const Options& options) {
     const std::string data = get(options, "data");
     const std::string path = data_file("ml/" + data + ".libsvm");
@@ -416,7 +476,7 @@ json run_scale(const Options& options) {
 int main(int argc, char** argv) {
     if (argc < 2) {
         std::cerr
-            << "usage: ridgelens_timed export|eigs|solve|softmax|path|scale --option value …\n";
+            << "usage: ridgelens_timed export|eigs|solve|softmax|mlp|path|scale --option value …\n";
         return 1;
     }
     try {
@@ -433,6 +493,8 @@ int main(int argc, char** argv) {
             out = run_softmax(options);
         else if (command == "path")
             out = run_path(options);
+        else if (command == "mlp")
+            out = run_mlp(options);
         else if (command == "scale")
             out = run_scale(options);
         else

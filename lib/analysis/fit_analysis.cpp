@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <limits>
 
 #include "analysis/pipeline_steps.hpp"
 #include "ridgelens/error.hpp"
@@ -34,41 +33,7 @@ class TimedCurvatureOperator {
     mutable Index count_ = 0;
 };
 
-double penalized_objective(const Model& model, const Vector& theta, double lambda) {
-    return model.evaluate(theta, nullptr) + 0.5 * lambda * theta.squaredNorm();
-}
-
 }  // namespace
-
-ApproximationResult study_approximation(Model& model, const FitAnalysisOptions& analysis_options,
-                                        double lambda, const Vector& ridge) {
-    ApproximationResult study;
-    study.lambda = lambda;
-    FitOptions options = analysis_options.fit;
-    options.base_lambda = lambda;
-    options.progress = nullptr;
-    options.separability_probe_iterations = 0;  // settled by the main fit
-    // ‖θ − θ*‖ ≤ ‖∇F_λ(θ)‖/λ: a gradient of λ·accuracy·‖θ*‖ pins θ* down to
-    // `accuracy` relative (‖θ̂_ridge‖ stands in for ‖θ*‖; the bound reached is reported).
-    if (lambda > 0)
-        options.gradient_tolerance =
-            std::max(options.gradient_tolerance,
-                     analysis_options.truth_relative_accuracy * lambda * ridge.norm());
-    const FitResult truth = fit_newton_cg(model, options, &ridge);
-    study.newton_iterations = truth.iterations;
-    study.gradient_norm = truth.gradient_norm;
-    study.converged = truth.converged;
-    study.message = truth.message;
-    const double truth_norm = truth.theta.norm();
-    study.relative_error = (ridge - truth.theta).norm() / (truth_norm > 0 ? truth_norm : 1.0);
-    study.truth_error_bound =
-        lambda > 0 && truth_norm > 0
-            ? truth.gradient_norm / (lambda * truth_norm)
-            : std::numeric_limits<double>::quiet_NaN();  // λ = 0: no strong convexity
-    study.ridge_objective = truth.objective;
-    study.approx_objective = penalized_objective(model, ridge, lambda);
-    return study;
-}
 
 FitAnalysisResult fit_and_analyze(Model& model, const FitAnalysisOptions& options) {
     if (!(options.fit.base_lambda >= 0)) throw UsageError("fit: the base penalty λ₀ must be >= 0");

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <deque>
+#include <limits>
 #include <sstream>
 
 #include "ridgelens/error.hpp"
@@ -111,6 +112,143 @@ LbfgsOutcome run_lbfgs(const Model& model, const NetworkTrainingOptions& options
     }
 }
 
+// Preconditioned CG on (C + shift·I)x = b to ‖r‖ ≤ η‖b‖; stops at
+// non-positive curvature (then `negative` is set and x is not used).
+struct DampedSolve {
+    Vector x, residual;
+    Index iterations = 0;
+    bool negative = false;
+};
+
+DampedSolve damped_cg(const Model& model, double shift, const Vector& b, double eta,
+                      Index max_iterations, const Vector& inverse_diagonal, Index& products) {
+    DampedSolve out;
+    out.x = Vector::Zero(b.size());
+    out.residual = b;
+    Vector z = inverse_diagonal.cwiseProduct(out.residual), p = z, q(b.size());
+    double rz = out.residual.dot(z);
+    const double threshold = eta * b.norm();
+    for (Index j = 0; j < max_iterations; ++j) {
+        model.curvature_product(p.data(), q.data());
+        ++products;
+        q += shift * p;
+        const double curvature = p.dot(q);
+        if (!(curvature > 0) || !std::isfinite(curvature)) {
+            out.negative = true;
+            return out;
+        }
+        const double alpha = rz / curvature;
+        out.x += alpha * p;
+        out.residual -= alpha * q;
+        out.iterations = j + 1;
+        if (out.residual.norm() <= threshold) break;
+        z = inverse_diagonal.cwiseProduct(out.residual);
+        const double next = out.residual.dot(z);
+        p = z + (next / rz) * p;
+        rz = next;
+    }
+    return out;
+}
+
+struct DampedOutcome {
+    Point point;
+    Index iterations = 0, rejected = 0, cg = 0, products = 0;
+    double product_seconds = 0;
+    bool reached = false;
+    std::string stop;
+};
+
+// Levenberg–Marquardt damped Newton-CG on the model's curvature C (GGN or
+// Hessian): d solves (C + (λ₀+μ)I)d = −∇F by Jacobi-PCG (the GGN diagonal)
+// to the relative residual η = min(0.1, ‖∇F‖^½); ρ = actual/predicted
+// decrease of F, μ ← μ/3 when ρ > 3/4, μ ← 2μ when ρ < 1/4, the step taken
+// when F decreased (×4 and no step at non-positive curvature). μ → 0 near a
+// minimizer, where the steps become Newton steps (quadratic convergence for
+// the Hessian). Stops at ‖∇F‖ ≤ target, the iteration cap or the time limit.
+DampedOutcome run_damped_newton(Model& model, const NetworkTrainingOptions& options, Point start,
+                                double target, double& mu) {
+    const auto clock_start = Clock::now();
+    const FitOptions& fit = options.newton;
+    const double lambda = fit.base_lambda;
+    const Index max_cg = fit.max_cg_iterations > 0 ? fit.max_cg_iterations : 500;
+    DampedOutcome out;
+    out.point = std::move(start);
+    model.set_curvature_point(out.point.theta);
+    Vector diagonal = model.curvature_diagonal();
+    for (Index k = 0;; ++k) {
+        const double norm = out.point.gradient.norm();
+        if (norm <= target) {
+            out.reached = true;
+            out.stop = "reached";
+            return out;
+        }
+        if (k >= fit.max_iterations) {
+            out.stop = "iteration cap";
+            return out;
+        }
+        if (fit.max_seconds > 0 &&
+            std::chrono::duration<double>(Clock::now() - clock_start).count() >= fit.max_seconds) {
+            out.stop = "time limit";
+            return out;
+        }
+        if (!(mu < 1e12 * (1 + norm))) {
+            out.stop = "the damping grew without bound (no decrease of F found)";
+            return out;
+        }
+        Vector inverse(diagonal.size());
+        for (Index j = 0; j < inverse.size(); ++j) {
+            const double d = diagonal[j] + lambda + mu;
+            inverse[j] = d > 0 && std::isfinite(d) ? 1.0 / d : 1.0;
+        }
+        const double eta = std::min(0.1, std::max(std::sqrt(norm), 0.5 * target / norm));
+        const auto solve_start = Clock::now();
+        const Vector b = -out.point.gradient;
+        DampedSolve solve = damped_cg(model, lambda + mu, b, eta, max_cg, inverse, out.products);
+        out.product_seconds += std::chrono::duration<double>(Clock::now() - solve_start).count();
+        out.cg += solve.iterations;
+        if (solve.negative || !solve.x.allFinite()) {
+            mu = std::max(4 * mu, 1e-8);
+            ++out.rejected;
+            continue;
+        }
+        // q(d) = ∇Fᵀd + ½dᵀ(C + λ₀I)d, with (C + (λ₀+μ)I)d = b − r.
+        const Vector& d = solve.x;
+        const double predicted =
+            -b.dot(d) + 0.5 * (d.dot(b - solve.residual) - mu * d.squaredNorm());
+        Point trial = evaluate_point(model, lambda, out.point.theta + d);
+        const double actual = trial.objective - out.point.objective;
+        const double noise =
+            64 * std::numeric_limits<double>::epsilon() * std::abs(out.point.objective);
+        const bool accept =
+            std::isfinite(trial.objective) &&
+            (-predicted > noise ? actual < 0 : actual <= noise && trial.gradient.norm() < norm);
+        const double rho = predicted < 0 ? actual / predicted : 0;
+        if (rho > 0.75)
+            mu /= 3;
+        else if (rho < 0.25)
+            mu *= 2;
+        if (!accept) {
+            ++out.rejected;
+            continue;
+        }
+        out.point = std::move(trial);
+        ++out.iterations;
+        model.set_curvature_point(out.point.theta);
+        diagonal = model.curvature_diagonal();
+        if (fit.progress) {
+            NewtonIteration report;
+            report.iteration = out.iterations;
+            report.objective = out.point.objective;
+            report.gradient_norm = out.point.gradient.norm();
+            report.step_length = 1;
+            report.damping = mu;
+            report.cg_iterations = solve.iterations;
+            report.forcing = eta;
+            fit.progress(report);
+        }
+    }
+}
+
 }  // namespace
 
 FitResult train_network(Model& model, const NetworkTrainingOptions& options, const Vector& start) {
@@ -120,6 +258,9 @@ FitResult train_network(Model& model, const NetworkTrainingOptions& options, con
                          " parameters");
     if (options.lbfgs_iterations < 0 || options.lbfgs_memory < 1)
         throw UsageError("network training: L-BFGS iterations must be >= 0 and memory >= 1");
+    const FitOptions& fit = options.newton;
+    if (!(fit.gradient_tolerance > 0))
+        throw UsageError("network training: the gradient tolerance must be > 0");
     const auto clock_start = Clock::now();
     LbfgsOutcome first = run_lbfgs(model, options, start);
     const double lbfgs_gradient = first.point.gradient.norm();
@@ -128,38 +269,48 @@ FitResult train_network(Model& model, const NetworkTrainingOptions& options, con
     std::ostringstream message;
     message << "L-BFGS: " << first.iterations << " iterations (" << first.stop
             << ", ‖∇F‖ = " << lbfgs_gradient << ")";
-    FitResult result;
+    const double tolerance = fit.gradient_tolerance;
+    double mu = std::max(fit.base_lambda, 1e-3);
+    DampedOutcome ggn, hessian;
+    const auto describe = [&](const char* name, const DampedOutcome& phase, double target) {
+        message << "; damped Newton-CG on the " << name << " to ‖∇F‖ <= " << target << ": "
+                << phase.iterations << " steps (" << phase.rejected << " rejected, " << phase.cg
+                << " CG iterations, " << (phase.reached ? "reached" : phase.stop)
+                << ", ‖∇F‖ = " << phase.point.gradient.norm() << ")";
+    };
     try {
-        Vector theta = std::move(first.point.theta);
-        Index iterations = 0, cg = 0, products = 0;
-        double product_seconds = 0;
-        const double tolerance = options.newton.gradient_tolerance;
-        if (options.ggn_gradient > tolerance && lbfgs_gradient > tolerance) {
-            FitOptions ggn = options.newton;
-            ggn.gradient_tolerance = options.ggn_gradient;
+        Point point = std::move(first.point);
+        if (options.ggn_gradient > tolerance && lbfgs_gradient > options.ggn_gradient) {
             model.set_curvature(Curvature::ggn);
-            result = fit_newton_cg(model, ggn, &theta);
-            message << "; Newton-CG on the GGN to ‖∇F‖ <= " << options.ggn_gradient << ": "
-                    << result.message;
-            theta = result.theta;
-            iterations = result.iterations;
-            cg = result.cg_iterations;
-            products = result.hvp_count;
-            product_seconds = result.hvp_seconds;
+            ggn = run_damped_newton(model, options, std::move(point), options.ggn_gradient, mu);
+            describe("GGN", ggn, options.ggn_gradient);
+            point = ggn.point;
         }
         model.set_curvature(Curvature::hessian);
-        result = fit_newton_cg(model, options.newton, &theta);
-        message << "; Newton-CG on the Hessian: " << result.message;
-        result.iterations += iterations;
-        result.cg_iterations += cg;
-        result.hvp_count += products;
-        result.hvp_seconds += product_seconds;
+        hessian = run_damped_newton(model, options, std::move(point), tolerance, mu);
+        describe("Hessian", hessian, tolerance);
     } catch (...) {
         model.set_curvature(saved);
         throw;
     }
     model.set_curvature(saved);
+    FitResult result;
+    result.theta = hessian.point.theta;
+    result.objective = hessian.point.objective;
+    result.risk = hessian.point.risk;
+    result.gradient_norm = hessian.point.gradient.norm();
+    result.unpenalized_gradient_norm =
+        (hessian.point.gradient - fit.base_lambda * hessian.point.theta).norm();
+    result.base_lambda = fit.base_lambda;
+    result.iterations = ggn.iterations + hessian.iterations;
+    result.cg_iterations = ggn.cg + hessian.cg;
+    result.hvp_count = ggn.products + hessian.products;
+    result.hvp_seconds = ggn.product_seconds + hessian.product_seconds;
+    result.converged = hessian.reached;
+    message << (result.converged ? "; converged: ‖∇F‖ = " : "; not converged: ‖∇F‖ = ")
+            << result.gradient_norm << (result.converged ? " <= " : " > ") << tolerance;
     result.message = message.str();
+    model.set_curvature_point(result.theta);
     result.seconds = std::chrono::duration<double>(Clock::now() - clock_start).count();
     return result;
 }

@@ -49,6 +49,10 @@ json make_fit_report(const Model& model, Index features, const std::string& data
                                           {"gradient_norm", number(study.gradient_norm)},
                                           {"truth_error_bound", number(study.truth_error_bound)},
                                           {"converged", study.converged},
+                                          {"point", study.point},
+                                          {"curvature_min", number(study.curvature_min)},
+                                          {"curvature_residual", number(study.curvature_residual)},
+                                          {"escapes", study.escapes},
                                           {"message", study.message}};
         }
     }

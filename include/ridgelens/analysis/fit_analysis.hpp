@@ -44,6 +44,19 @@ struct ApproximationResult {
     double truth_error_bound = 0;
     bool converged = false;
     std::string message;
+    /// What θ*_λ is for F_λ: "minimizer" (R convex: the unique minimizer),
+    /// "local_minimizer" (the smallest eigenvalue of H(θ*_λ) + λI is positive
+    /// and converged), "saddle" (a negative one was found: not a minimizer),
+    /// "unresolved" (positive, but the Lanczos run did not converge), or
+    /// "unchecked" (the refit did not converge).
+    std::string point = "minimizer";
+    /// Smallest eigenvalue of the exact Hessian of F_λ at θ*_λ, σ_min(H(θ*_λ)) + λ
+    /// (a Ritz value: an upper bound), and its residual ‖Hq − σq‖; NaN when unchecked.
+    double curvature_min = 0;
+    double curvature_residual = 0;
+    /// Steps along negative curvature taken from saddles of F_λ (each followed by a refit).
+    Index escapes = 0;
+    Vector theta;  ///< θ*_λ itself (the last refit's point)
 };
 
 /// Everything `fit_and_analyze` computed.
@@ -60,9 +73,14 @@ struct FitAnalysisResult {
 };
 
 /// The approximation study at one λ: fits θ*_λ = argmin R + λ/2‖θ‖² by
-/// Newton-CG warm-started at the quadratic model's θ̂_ridge (`ridge`), to
-/// the accuracy `options.truth_relative_accuracy` asks for, and compares.
-/// Leaves the model's curvature point at θ*_λ.
+/// Newton-CG warm-started at the quadratic model's θ̂_ridge (`ridge`, a
+/// minimizer or a saddle of the quadratic model), to the accuracy
+/// `options.truth_relative_accuracy` asks for, and compares. Where R is not
+/// convex (the Hessian of a network) the refit is local: θ*_λ is then checked
+/// by the smallest eigenvalue of H(θ*_λ) + λI (Lanczos on −H); at a saddle of
+/// F_λ the study steps along that eigenvector (the sign and length that
+/// decrease F_λ) and refits, up to twice, and reports what θ*_λ is.
+/// Leaves the model's curvature point at θ*_λ and its curvature setting as it was.
 ApproximationResult study_approximation(Model& model, const FitAnalysisOptions& options,
                                         double lambda, const Vector& ridge);
 

@@ -64,6 +64,7 @@ struct NewtonIteration {
     Index cg_iterations = 0;          ///< inner CG iterations of this step
     double forcing = 0;               ///< η_k used by the inner CG
     bool negative_curvature = false;  ///< inner CG stopped at non-positive curvature
+    double damping = 0;               ///< μ after the step (damped Newton of train_network)
 };
 
 /// Settings of fit_newton_cg.
