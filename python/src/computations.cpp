@@ -208,7 +208,8 @@ py::dict solve_shifted(
     if (solver == "cholmod" && op.matrix() == nullptr)
         throw UsageError("the cholmod solver needs an explicit sparse matrix H");
     for (double lambda : lambdas)
-        if (!(lambda >= 0)) throw UsageError("every λ must be >= 0, got " + std::to_string(lambda));
+        if (!(lambda >= 0))
+            throw UsageError("every shift λ must be >= 0, got " + std::to_string(lambda));
     // "auto": the choice analyze and path make (choose_cholmod_automatically)
     // for an explicit matrix; multi-shift CG for everything else.
     std::unique_ptr<CholmodSolver> factor;
