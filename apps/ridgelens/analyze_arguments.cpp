@@ -33,7 +33,8 @@ po::options_description analyze_options(AnalyzeArguments& a, const std::string& 
         "out", po::value(&a.out_path)->value_name("report.json"),
         "write the JSON report here (atomically)")(
         "theta-ridge-out", po::value(&a.theta_ridge_out)->value_name("x.mtx"),
-        "write θ̂_ridge of the first λ as a Matrix Market array")(
+        "write θ̂_ridge as a Matrix Market array: n×m, column i for the i-th --lambda "
+        "(ridgelens-mpi: the first λ only, n×1)")(
         "plot", po::value(&a.plot_directory)->value_name("DIR"),
         "write the pictures of the report (SVG files and DIR/index.html) into DIR")(
         "quiet,q", po::bool_switch(&a.quiet), "no progress messages on stderr");

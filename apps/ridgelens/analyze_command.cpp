@@ -32,14 +32,23 @@ const char* const analyze_usage =
 
 int run_analyze(const std::vector<std::string>& arguments) {
     AnalyzeArguments a;
-    const po::options_description options = analyze_options(
+    std::string eigenvectors_out;
+    po::options_description options = analyze_options(
         a, analyze_usage,
-        "auto | cholmod | cg: how (H+λI)x = Hθ̂ is solved (auto: CHOLMOD when the factor fits "
-        "in memory)");
+        "auto | cholmod | cg: how (H+λI)x = Hθ̂ − g is solved (auto: CHOLMOD when the factor "
+        "fits in memory)");
+    add_gradient_option(options, a.source);
+    options.add_options()("eigenvectors-out", po::value(&eigenvectors_out)->value_name("Q.mtx"),
+                          "write the eigenvectors as an n×k Matrix Market array: column j for "
+                          "the j-th reported eigenvalue, then those of the negative pairs");
     po::variables_map values;
     if (!parse_command_line(arguments, options, values)) return exit_success;
-    check_output_targets({{"--hessian", a.source.hessian_path}, {"--theta", a.source.theta_path}},
-                         {{"--out", a.out_path}, {"--theta-ridge-out", a.theta_ridge_out}},
+    check_output_targets({{"--hessian", a.source.hessian_path},
+                          {"--theta", a.source.theta_path},
+                          {"--gradient", a.source.gradient_path}},
+                         {{"--out", a.out_path},
+                          {"--theta-ridge-out", a.theta_ridge_out},
+                          {"--eigenvectors-out", eigenvectors_out}},
                          {"--plot", a.plot_directory});
     const Progress progress(!a.quiet);
     apply_analyze_arguments(a, progress);
@@ -57,7 +66,11 @@ int run_analyze(const std::vector<std::string>& arguments) {
         const nlohmann::json report = make_analysis_report(summarize(problem), result, timings);
         outputs.add_report(report, a.out_path, a.plot_directory);
     }
-    outputs.add_first_ridge(result, result.lambdas.front().ridge.x, a.theta_ridge_out, "ridgelens");
+    std::vector<CommandOutputs::RidgeColumn> columns;
+    for (const LambdaResult& entry : result.lambdas)
+        columns.push_back({entry.lambda, &entry.ridge.x, entry.ridge.ok(), entry.ridge.message});
+    outputs.add_ridge_columns(columns, a.theta_ridge_out, "ridgelens");
+    outputs.add_eigenvectors(result.eigen, result.psd, eigenvectors_out, "ridgelens");
     outputs.commit();
     return result.ok ? exit_success : exit_numerical_failure;
 }

@@ -29,7 +29,8 @@ namespace po = boost::program_options;
 
 int run_path(const std::vector<std::string>& arguments) {
     PathArguments a;
-    const po::options_description options = path_options(
+    std::string eigenvectors_out, theta_ridge_out;
+    po::options_description options = path_options(
         a,
         std::string("ridgelens path (--hessian H.mtx [--theta t.mtx] | --data FILE "
                     "--model …)\n               --lambdas MIN:MAX:COUNT [options]\n\n") +
@@ -37,15 +38,28 @@ int run_path(const std::vector<std::string>& arguments) {
         "auto | cholmod | cg | dense (cg: multi-shift CG for the whole grid; dense: one "
         "eigendecomposition of H, formed for a least-squares or logistic --data model with at "
         "most 3000 parameters, which auto then picks)");
+    add_gradient_option(options, a.source);
+    options.add_options()("theta-ridge-out", po::value(&theta_ridge_out)->value_name("X.mtx"),
+                          "write θ̂_ridge(λ) as an n×m Matrix Market array, column i for the "
+                          "i-th λ of the grid (ascending)")(
+        "eigenvectors-out", po::value(&eigenvectors_out)->value_name("Q.mtx"),
+        "write the eigenvectors as an n×k Matrix Market array: column j for the j-th reported "
+        "eigenvalue, then those of the negative pairs");
     po::variables_map values;
     if (!parse_command_line(arguments, options, values)) return exit_success;
     check_output_targets({{"--hessian", a.source.hessian_path},
                           {"--theta", a.source.theta_path},
+                          {"--gradient", a.source.gradient_path},
                           {"--data", a.model_source.data.path}},
                          {{"--out", a.out_path},
                           {"--csv", a.csv_path},
-                          {"--theta-out", a.model_source.theta_out_path}},
+                          {"--theta-out", a.model_source.theta_out_path},
+                          {"--theta-ridge-out", theta_ridge_out},
+                          {"--eigenvectors-out", eigenvectors_out}},
                          {"--plot", a.plot_directory});
+    if (!a.source.gradient_path.empty() && !a.model_source.data.path.empty())
+        throw UsageError(
+            "--gradient belongs to --hessian input: a --data model computes its own gradient at θ̂");
     const Progress progress(!a.quiet);
     if (a.lambdas.empty()) {
         if (!a.source.hessian_path.empty() || !a.model_source.data.path.empty())
@@ -59,13 +73,15 @@ int run_path(const std::vector<std::string>& arguments) {
     a.path.seed = a.source.seed;
     a.path.slq.seed = a.source.seed;
     a.path.progress = progress;
+    a.path.keep_solutions = !theta_ridge_out.empty();
+    const double kept = a.path.keep_solutions ? static_cast<double>(a.path.lambdas.size()) : 0.0;
     // Multi-shift CG: x and p per λ, the returned solutions, the seed's vectors and
     // the residual window; then the SLQ basis of one probe.
     a.model_source.bytes_per_parameter =
-        model_bytes_per_parameter(3.0 * static_cast<double>(a.path.lambdas.size()) + 3.0 + 32.0 +
+        model_bytes_per_parameter(3.0 * static_cast<double>(a.path.lambdas.size()) + kept + 35.0 +
                                   static_cast<double>(a.path.slq.lanczos_steps));
     a.source.bytes_after_read =
-        planned_bytes(a.path.eigen, 3.0 * static_cast<double>(a.path.lambdas.size()) + 3.0 + 32.0 +
+        planned_bytes(a.path.eigen, 3.0 * static_cast<double>(a.path.lambdas.size()) + kept + 35.0 +
                                         static_cast<double>(a.path.slq.lanczos_steps));
 
     std::unique_ptr<LoadedProblem> loaded;
@@ -110,6 +126,12 @@ int run_path(const std::vector<std::string>& arguments) {
     print_path_table(std::cout, problem, result);
     CommandOutputs outputs(progress);
     outputs.add_path(summarize(problem), result, nullptr, a.out_path, a.plot_directory, a.csv_path);
+    std::vector<CommandOutputs::RidgeColumn> columns;
+    for (const PathPoint& point : result.points)
+        columns.push_back(
+            {point.lambda, &point.ridge, point.status == SolveStatus::converged, point.message});
+    outputs.add_ridge_columns(columns, theta_ridge_out, "ridgelens");
+    outputs.add_eigenvectors(result.eigen, result.psd, eigenvectors_out, "ridgelens");
     outputs.commit();
     return result.ok ? exit_success : exit_numerical_failure;
 }

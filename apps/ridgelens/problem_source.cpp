@@ -22,8 +22,9 @@ namespace po = boost::program_options;
 
 std::string describe_matrix_file(const std::string& path, const SymmetricMatrixFile& file) {
     std::ostringstream source;
-    source << path << " (Matrix Market " << file.field << " " << file.symmetry << ", "
-           << file.stored_entries << " stored entries";
+    source << path << " (Matrix Market " << (file.format == "array" ? "array " : "") << file.field
+           << " " << file.symmetry << ", " << file.stored_entries
+           << (file.format == "array" ? " values" : " stored entries");
     if (file.duplicates_summed > 0)
         source << ", " << file.duplicates_summed << " duplicates summed";
     if (file.symmetry == "general")
@@ -38,8 +39,8 @@ void add_problem_source_options(po::options_description& options, ProblemSourceA
     a.fashion_directory = default_fashion_mnist_directory();
     options.add_options()(
         "hessian", po::value(&a.hessian_path)->value_name("H.mtx"),
-        "Hessian as a Matrix Market coordinate file (real, symmetric or general); without it, "
-        "least squares on Fashion-MNIST")(
+        "Hessian as a Matrix Market file, coordinate or dense array (real, symmetric or "
+        "general); without it, least squares on Fashion-MNIST")(
         "theta", po::value(&a.theta_path)->value_name("t.mtx"),
         "θ̂ as a Matrix Market array or one number per line (default: a seeded random vector)")(
         "symmetry-tol",
@@ -53,6 +54,13 @@ void add_problem_source_options(po::options_description& options, ProblemSourceA
         "Fashion-MNIST directory (default /usr/share/datasets/fashion-mnist)")(
         "seed", po::value(&a.seed)->default_value(1),
         "seed of the Lanczos start vector, the random θ̂ and the probes");
+}
+
+void add_gradient_option(po::options_description& options, ProblemSourceArguments& a) {
+    options.add_options()(
+        "gradient", po::value(&a.gradient_path)->value_name("g.mtx"),
+        "with --hessian: g = ∇R(θ̂), read like --theta; θ̂_ridge = (H+λI)⁻¹(Hθ̂ − g) "
+        "(default g = 0)");
 }
 
 void add_eigen_options(po::options_description& options, EigenOptions& eigen,
@@ -140,6 +148,10 @@ std::unique_ptr<LoadedProblem> LoadedProblem::load(const ProblemSourceArguments&
     if (a.hessian_path.empty()) {
         if (!a.theta_path.empty())
             throw UsageError("--theta needs --hessian (the Fashion-MNIST default fits its own θ̂)");
+        if (!a.gradient_path.empty())
+            throw UsageError(
+                "--gradient needs --hessian (the Fashion-MNIST default is at its minimizer, g = "
+                "0)");
         // The dense design matrix (60,000 × 785 doubles) and its Gram matrix.
         check_memory_estimate(60000.0 * 785 * sizeof(double) + 2.0 * 785 * 785 * sizeof(double),
                               "the Fashion-MNIST least-squares problem");
@@ -177,6 +189,14 @@ std::unique_ptr<LoadedProblem> LoadedProblem::load(const ProblemSourceArguments&
                                  " entries but H is " + std::to_string(n) + "x" +
                                  std::to_string(n));
             problem.theta_source = a.theta_path;
+        }
+        if (!a.gradient_path.empty()) {
+            problem.gradient = read_vector(a.gradient_path);
+            if (problem.gradient.size() != n)
+                throw InputError(a.gradient_path + ": the gradient g has " +
+                                 std::to_string(problem.gradient.size()) + " entries but H is " +
+                                 std::to_string(n) + "x" + std::to_string(n));
+            problem.theta_source += "; gradient g from " + a.gradient_path;
         }
     }
     loaded->read_seconds_ =

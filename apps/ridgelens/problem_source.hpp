@@ -18,6 +18,7 @@ namespace ridgelens::cli {
 struct ProblemSourceArguments {
     std::string hessian_path;
     std::string theta_path;
+    std::string gradient_path;  ///< --gradient (ridgelens analyze/path only); empty: g = 0
     double symmetry_tolerance = 1e-10;
     int fashion_class = 0;
     std::string fashion_directory;
@@ -31,6 +32,11 @@ struct ProblemSourceArguments {
 /// --hessian, --theta, --symmetry-tol, --class, --fashion-dir, --seed.
 void add_problem_source_options(boost::program_options::options_description& options,
                                 ProblemSourceArguments& arguments);
+
+/// --gradient g.mtx: the gradient of a --hessian problem at θ̂ (`ridgelens`
+/// analyze and path; LoadedProblem::load reads it and refuses it without --hessian).
+void add_gradient_option(boost::program_options::options_description& options,
+                         ProblemSourceArguments& arguments);
 
 /// --k, --subspace, --eigen-tol, --max-restarts, --psd-tol into `eigen` / `psd`.
 void add_eigen_options(boost::program_options::options_description& options, EigenOptions& eigen,

@@ -64,6 +64,44 @@ void CommandOutputs::add_first_ridge(const AnalysisResult& result, const Vector&
     }
 }
 
+void CommandOutputs::add_ridge_columns(const std::vector<RidgeColumn>& columns,
+                                       const std::string& path, const std::string& program) {
+    if (path.empty() || columns.empty()) return;
+    for (const RidgeColumn& column : columns)
+        if (!column.ok) {
+            std::cerr << program << ": " << path
+                      << " not written: the solve for λ = " << column.lambda << " failed ("
+                      << column.message << ")\n";
+            return;
+        }
+    DenseMatrix x(columns.front().x->size(), static_cast<Index>(columns.size()));
+    for (std::size_t i = 0; i < columns.size(); ++i) x.col(static_cast<Index>(i)) = *columns[i].x;
+    const OutputBatch::Capture capture(batch_);
+    write_matrix_market_array(path, x);
+    written_.push_back("θ̂_ridge of " + std::to_string(columns.size()) +
+                       " λ (one column each) written to " + path);
+}
+
+void CommandOutputs::add_eigenvectors(const Eigenpairs& top, const PsdVerdict& psd,
+                                      const std::string& path, const std::string& program) {
+    if (path.empty()) return;
+    const Index k = top.vectors.cols();
+    const Index negative = psd.negative.vectors.cols();
+    if (k + negative == 0) {
+        std::cerr << program << ": " << path << " not written: no eigenpair converged ("
+                  << top.message << ")\n";
+        return;
+    }
+    DenseMatrix vectors(k > 0 ? top.vectors.rows() : psd.negative.vectors.rows(), k + negative);
+    if (k > 0) vectors.leftCols(k) = top.vectors;
+    if (negative > 0) vectors.rightCols(negative) = psd.negative.vectors;
+    const OutputBatch::Capture capture(batch_);
+    write_matrix_market_array(path, vectors);
+    written_.push_back(std::to_string(k) + " top" +
+                       (negative > 0 ? " and " + std::to_string(negative) + " negative" : "") +
+                       " eigenvectors written to " + path);
+}
+
 void CommandOutputs::commit() {
     check_standard_output();
     batch_.commit();

@@ -41,6 +41,25 @@ class CommandOutputs {
     void add_first_ridge(const AnalysisResult& result, const Vector& x, const std::string& path,
                          const std::string& program);
 
+    /// Stages θ̂_ridge of every λ into `path` as one n×m Matrix Market
+    /// array, column i for the i-th λ (`columns[i]`), only if every solve
+    /// succeeded: otherwise says on stderr which λ failed and writes nothing.
+    struct RidgeColumn {
+        double lambda = 0;
+        const Vector* x = nullptr;
+        bool ok = false;
+        std::string message;  ///< why the solve failed
+    };
+    void add_ridge_columns(const std::vector<RidgeColumn>& columns, const std::string& path,
+                           const std::string& program);
+
+    /// Stages the eigenvectors into `path` as one n×(k+p) Matrix Market array:
+    /// the k converged top pairs in the report's order (σ_1 ≥ σ_2 ≥ …), then
+    /// the p negative pairs of an indefinite H (most negative first). Says on
+    /// stderr and writes nothing when no pair converged.
+    void add_eigenvectors(const Eigenpairs& top, const PsdVerdict& psd, const std::string& path,
+                          const std::string& program);
+
     /// Checks the standard output (check_standard_output), then puts every
     /// output in place, then reports them (progress lines; "plots: …" on stdout).
     /// @throws Error if the standard output failed (nothing is committed) or

@@ -22,7 +22,8 @@ using pipeline::seconds_since;
 // coefficients along the top directions (summed over the ranks of a
 // partitioned H).
 void record_solve(OperatorRef hessian, const Eigenpairs& eigen, const SolveResult& solve,
-                  PathPoint& point) {
+                  PathPoint& point, bool keep) {
+    if (keep) point.ridge = solve.x;
     point.status = solve.status;
     point.message = solve.message;
     point.relative_residual = solve.relative_residual;
@@ -36,7 +37,8 @@ void record_solve(OperatorRef hessian, const Eigenpairs& eigen, const SolveResul
 
 // Solves every λ by CHOLMOD: one symbolic analysis (done when the solver was
 // chosen), one numeric factorization per λ.
-void solve_path_cholmod(const HessianProblem& problem, CholmodSolver& cholmod, const Vector& rhs,
+void solve_path_cholmod(const HessianProblem& problem, const PathOptions& options,
+                        CholmodSolver& cholmod, const Vector& rhs,
                         const std::vector<std::size_t>& indices, PathResult& result) {
     result.solver = "cholmod";
     result.analysis_seconds = cholmod.analysis_seconds();
@@ -45,7 +47,7 @@ void solve_path_cholmod(const HessianProblem& problem, CholmodSolver& cholmod, c
         const SolveResult solve = cholmod.solve(point.lambda, rhs);
         point.factorization_seconds = cholmod.last_factorization_seconds();
         point.seconds = solve.seconds;
-        record_solve(problem.hessian, result.eigen, solve, point);
+        record_solve(problem.hessian, result.eigen, solve, point, options.keep_solutions);
         ++result.total_matvecs;  // the residual check
     }
 }
@@ -81,7 +83,8 @@ void solve_path_multishift(const HessianProblem& problem, const PathOptions& opt
                                 std::to_string(plain.iterations));
     }
     for (std::size_t d = 0; d < indices.size(); ++d)
-        record_solve(problem.hessian, result.eigen, solved.solutions[d], result.points[indices[d]]);
+        record_solve(problem.hessian, result.eigen, solved.solutions[d], result.points[indices[d]],
+                     options.keep_solutions);
 }
 
 // Solves every λ from one eigendecomposition of the dense H, whose
@@ -96,7 +99,8 @@ void solve_path_dense(const HessianProblem& problem, const PathOptions& options,
         solve_shifted_dense(*problem.dense, lambdas, rhs, options.cg.tolerance, &eigenvalues);
     if (eigenvalues.size() == problem.dense->rows()) result.exact_eigenvalues = eigenvalues;
     for (std::size_t d = 0; d < indices.size(); ++d)
-        record_solve(problem.hessian, result.eigen, solved.solutions[d], result.points[indices[d]]);
+        record_solve(problem.hessian, result.eigen, solved.solutions[d], result.points[indices[d]],
+                     options.keep_solutions);
 }
 
 // df per point from the exact spectrum (all of it, or its positive part when
@@ -253,7 +257,8 @@ void solve_path_points(const HessianProblem& problem, const PathOptions& options
             definite.push_back(i);
         } else if (verdict.kind == StationaryPoint::singular) {
             record_solve(problem.hessian, result.eigen,
-                         pipeline::singular_solve(problem.hessian.rows(), verdict.reason), point);
+                         pipeline::singular_solve(problem.hessian.rows(), verdict.reason), point,
+                         options.keep_solutions);
             point.ridge_norm = std::numeric_limits<double>::quiet_NaN();
         }
     }
@@ -264,7 +269,7 @@ void solve_path_points(const HessianProblem& problem, const PathOptions& options
                           : decision.dense ? "one eigendecomposition of the dense H"
                                            : "multi-shift CG"));
     if (decision.cholmod)
-        solve_path_cholmod(problem, *decision.cholmod, rhs, definite, result);
+        solve_path_cholmod(problem, options, *decision.cholmod, rhs, definite, result);
     else if (decision.dense)
         solve_path_dense(problem, options, rhs, definite, result);
     else
@@ -288,7 +293,7 @@ void solve_path_points(const HessianProblem& problem, const PathOptions& options
         problem.hessian, lambdas, rhs, options.cg.tolerance, options.cg.max_iterations);
     for (std::size_t s = 0; s < saddles.size(); ++s) {
         PathPoint& point = result.points[saddles[s]];
-        record_solve(problem.hessian, result.eigen, solved[s], point);
+        record_solve(problem.hessian, result.eigen, solved[s], point, options.keep_solutions);
         point.seconds = solved[s].seconds;
         point.factorization_seconds = 0;
     }

@@ -17,8 +17,6 @@ extern "C" int openblas_get_num_threads(void);
 
 namespace ridgelens::pipeline {
 
-namespace {
-
 /// OpenBLAS (the BLAS under CHOLMOD's supernodal factorization) reserves a work
 /// buffer per thread on first use: 128 MiB each in Debian's build (measured: one
 /// mmap of 134217728 bytes per thread), counted with the factor. (Under a tight
@@ -30,8 +28,6 @@ double blas_workspace_bytes() {
     // (ridgelens lowers it under a tight `ulimit -v`).
     return std::max(1, openblas_get_num_threads()) * 134217728.0;
 }
-
-}  // namespace
 
 std::string format_double(double value) {
     std::ostringstream out;
@@ -121,16 +117,9 @@ SolverDecision choose_solver(const HessianProblem& problem, SolverChoice choice)
                 decision.reason = "H is matrix-free: conjugate gradient";
                 break;
             }
-            decision.cholmod = std::make_unique<CholmodSolver>(*problem.matrix);
-            const double factor_bytes = decision.cholmod->factor_nonzeros() * 16.0;
-            const double budget = memory_budget_bytes();
-            const bool fits =
-                factor_bytes < 0.25 * budget && factor_bytes + blas_workspace_bytes() <= budget;
-            decision.reason = "explicit matrix; CHOLMOD's analysis predicts a factor of " +
-                              format_double(decision.cholmod->factor_nonzeros()) + " nonzeros (" +
-                              format_double(factor_bytes / 1e9) + " GB): " +
-                              (fits ? "sparse Cholesky" : "too large, conjugate gradient");
-            if (!fits) decision.cholmod.reset();
+            AutomaticCholmod automatic = choose_cholmod_automatically(*problem.matrix);
+            decision.cholmod = std::move(automatic.cholmod);
+            decision.reason = std::move(automatic.reason);
             break;
         }
     }
@@ -212,3 +201,22 @@ PsdVerdict check_psd(const HessianProblem& problem, const PsdCheckOptions& optio
 }
 
 }  // namespace ridgelens::pipeline
+
+namespace ridgelens {
+
+AutomaticCholmod choose_cholmod_automatically(const SparseMatrix& matrix) {
+    AutomaticCholmod choice;
+    choice.cholmod = std::make_unique<CholmodSolver>(matrix);
+    const double factor_bytes = choice.cholmod->factor_nonzeros() * 16.0;
+    const double budget = memory_budget_bytes();
+    const bool fits =
+        factor_bytes < 0.25 * budget && factor_bytes + pipeline::blas_workspace_bytes() <= budget;
+    choice.reason = "explicit matrix; CHOLMOD's analysis predicts a factor of " +
+                    pipeline::format_double(choice.cholmod->factor_nonzeros()) + " nonzeros (" +
+                    pipeline::format_double(factor_bytes / 1e9) +
+                    " GB): " + (fits ? "sparse Cholesky" : "too large, conjugate gradient");
+    if (!fits) choice.cholmod.reset();
+    return choice;
+}
+
+}  // namespace ridgelens

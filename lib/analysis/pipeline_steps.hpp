@@ -29,6 +29,9 @@ inline void report(const std::function<void(const std::string&)>& progress,
     if (progress) progress(message);
 }
 
+/// Bytes OpenBLAS reserves for its per-thread work buffers (counted with a CHOLMOD factor).
+double blas_workspace_bytes();
+
 /// The outcome of choosing a solver: CHOLMOD (with its symbolic analysis
 /// done) or none (conjugate gradient), and why.
 struct SolverDecision {

@@ -8,6 +8,7 @@
 #include <span>
 #include <utility>
 
+#include "io/matrix_market_array.hpp"
 #include "io/text_scan.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/io/memory_budget.hpp"
@@ -26,12 +27,13 @@ using io_detail::quoted;
 using Triplet = Eigen::Triplet<double, int>;
 
 constexpr const char* header_form =
-    "'%%MatrixMarket matrix coordinate <real|integer|pattern> <general|symmetric>'";
+    "'%%MatrixMarket matrix <coordinate|array> <real|integer|pattern> <general|symmetric>'";
 
 /// What the header line declares.
 struct Header {
     std::string field;     ///< real, integer or pattern
     std::string symmetry;  ///< general or symmetric
+    bool array = false;    ///< the dense `array` format (else `coordinate`)
 
     bool pattern() const { return field == "pattern"; }
     bool symmetric() const { return symmetry == "symmetric"; }
@@ -112,16 +114,18 @@ Header parse_header(const Line& line, const std::string& name) {
         fail_at(name, line.number,
                 "object " + quoted(tokens[1]) + " is not supported; expected 'matrix'");
     }
-    if (io_detail::iequals(tokens[2], "array")) {
+    const bool array = io_detail::iequals(tokens[2], "array");
+    if (!array && !io_detail::iequals(tokens[2], "coordinate")) {
         fail_at(name, line.number,
-                "format 'array' (dense) is not supported for matrices; expected 'coordinate'");
-    }
-    if (!io_detail::iequals(tokens[2], "coordinate")) {
-        fail_at(name, line.number,
-                "unknown format " + quoted(tokens[2]) + "; expected 'coordinate'");
+                "unknown format " + quoted(tokens[2]) + "; expected 'coordinate' or 'array'");
     }
     Header header{checked_field(tokens[3], name, line.number),
-                  checked_symmetry(tokens[4], name, line.number)};
+                  checked_symmetry(tokens[4], name, line.number), array};
+    if (array && header.pattern()) {
+        fail_at(name, line.number,
+                "field 'pattern' is not possible in the 'array' format (it lists every value); "
+                "expected real or integer");
+    }
     if (count > 5) {
         fail_at(name, line.number,
                 "unexpected text " + quoted(tokens[5]) + " after the symmetry field in the header");
@@ -503,6 +507,10 @@ SymmetricMatrixFile parse_text(std::string_view buffer, const std::string& name,
     Line first;
     if (!reader.next(first)) fail_at(name, 1, "empty file");
     const Header header = parse_header(first, name);
+    if (header.array) {
+        return io_detail::parse_matrix_market_array(text, reader, header.field, header.symmetry,
+                                                    name, options);
+    }
     const SizeLine size = parse_size_line(reader, header, name, options);
     const std::vector<Triplet> triplets = read_entries(reader, header, size, name);
     const Source source{text, name, size};

@@ -184,4 +184,23 @@ void write_vector_matrix_market(const std::string& path, const Vector& values) {
     });
 }
 
+void write_matrix_market_array(const std::string& path, const DenseMatrix& columns) {
+    if (columns.size() == 0) throw UsageError("cannot write an empty matrix to '" + path + "'");
+    for (Index j = 0; j < columns.cols(); ++j)
+        for (Index i = 0; i < columns.rows(); ++i)
+            if (!std::isfinite(columns(i, j)))
+                throw UsageError("cannot write the matrix to '" + path + "': entry (" +
+                                 std::to_string(i + 1) + ", " + std::to_string(j + 1) +
+                                 ") is not finite");
+    write_file_atomically(path, [&columns](std::ostream& out) {
+        out << vector_header << '\n' << columns.rows() << ' ' << columns.cols() << '\n';
+        char buffer[40];
+        for (Index j = 0; j < columns.cols(); ++j)
+            for (Index i = 0; i < columns.rows(); ++i) {
+                const int length = std::snprintf(buffer, sizeof buffer, "%.17g\n", columns(i, j));
+                out.write(buffer, length);
+            }
+    });
+}
+
 }  // namespace ridgelens

@@ -128,10 +128,13 @@ def path(H, theta=None, lambdas=None, k=10, gradient=None, solver="auto", tol=1e
 
 
 def solve_shifted(H, b, lambdas, tol=1e-10, max_iterations=0, solver="auto"):
-    """Solves (H + λ_i I)x_i = b for every λ_i ≥ 0 in one multi-shift CG run
-    (``solver="cholmod"``: a sparse Cholesky factorization per λ, for an
-    explicit sparse H). Returns ShiftedSolutions: ``solutions`` (n, m) and
-    ``residuals`` (m,), recomputed."""
+    """Solves (H + λ_i I)x_i = b for every λ_i ≥ 0: by a sparse Cholesky
+    factorization per λ (CHOLMOD, one symbolic analysis) or by one multi-shift
+    CG run. ``solver="auto"`` makes the CLI's choice: CHOLMOD for a
+    scipy.sparse H whose predicted factor fits in memory (under a quarter of
+    the budget), else multi-shift CG; "cholmod" and "cg" force one. Returns
+    ShiftedSolutions: ``solutions`` (n, m), ``residuals`` (m,), recomputed,
+    ``solver`` (what ran) and ``solver_reason``."""
     op = as_operator(H)
     lams = _lambdas(lambdas)
     d = _native.solve_shifted(op._native, np.asarray(b, dtype=np.float64), lams, float(tol),

@@ -113,7 +113,8 @@ class PathResult(_Record):
 class ShiftedSolutions(_Record):
     """Solutions of (H + λ_i I)x_i = b: ``solutions`` (n, m), one column per
     λ; ``residuals`` (m,) = ‖(H+λI)x − b‖/‖b‖ recomputed; ``statuses``,
-    ``messages``, ``iterations``, ``matvecs``, ``solver``."""
+    ``messages``, ``iterations``, ``matvecs``; ``solver`` ("cholmod" or
+    "multishift_cg": what ran) and ``solver_reason`` (why)."""
 
     def __init__(self, d, lambdas):
         self.lambdas = np.asarray(lambdas, dtype=np.float64)
@@ -124,6 +125,7 @@ class ShiftedSolutions(_Record):
         self.iterations = int(d["iterations"])
         self.matvecs = int(d["matvecs"])
         self.solver = d["solver"]
+        self.solver_reason = d["solver_reason"]
         self.ok = all(s == "converged" for s in self.statuses)
 
 

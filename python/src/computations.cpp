@@ -205,20 +205,35 @@ py::dict solve_shifted(
     const Vector b = to_vector(b_array, "b", op.rows());
     if (solver != "auto" && solver != "cg" && solver != "cholmod")
         throw UsageError("solver must be auto, cg or cholmod, got '" + solver + "'");
-    const bool cholmod = solver == "cholmod";
-    if (cholmod && op.matrix() == nullptr)
+    if (solver == "cholmod" && op.matrix() == nullptr)
         throw UsageError("the cholmod solver needs an explicit sparse matrix H");
+    for (double lambda : lambdas)
+        if (!(lambda >= 0))
+            throw UsageError("every shift λ must be >= 0, got " + std::to_string(lambda));
+    // "auto": the choice analyze and path make (choose_cholmod_automatically)
+    // for an explicit matrix; multi-shift CG for everything else.
+    std::unique_ptr<CholmodSolver> factor;
+    std::string reason = solver == "cg" ? "requested solver cg" : "requested solver cholmod";
+    if (solver == "auto" && op.matrix() == nullptr) {
+        reason = "H is not an explicit sparse matrix: multi-shift conjugate gradient";
+    } else if (solver == "auto") {
+        AutomaticCholmod automatic = run_released(op, "ridgelens.solve_shifted", [&] {
+            return choose_cholmod_automatically(*op.matrix());
+        });
+        factor = std::move(automatic.cholmod);
+        reason = automatic.reason;
+    } else if (solver == "cholmod") {
+        factor = run_released(op, "ridgelens.solve_shifted",
+                              [&] { return std::make_unique<CholmodSolver>(*op.matrix()); });
+    }
+    const bool cholmod = factor != nullptr;
     std::vector<SolveResult> solutions;
     std::int64_t matvecs = 0;
     Index iterations = 0;
     if (cholmod) {
-        for (double lambda : lambdas)
-            if (!(lambda >= 0))
-                throw UsageError("every λ must be >= 0, got " + std::to_string(lambda));
         solutions = run_released(op, "ridgelens.solve_shifted", [&] {
-            CholmodSolver factor(*op.matrix());
             std::vector<SolveResult> out;
-            for (double lambda : lambdas) out.push_back(factor.solve(lambda, b));
+            for (double lambda : lambdas) out.push_back(factor->solve(lambda, b));
             return out;
         });
     } else {
@@ -249,6 +264,7 @@ py::dict solve_shifted(
     d["iterations"] = iterations;
     d["matvecs"] = cholmod ? op.products() : matvecs;
     d["solver"] = cholmod ? "cholmod" : "multishift_cg";
+    d["solver_reason"] = reason;
     return d;
 }
 

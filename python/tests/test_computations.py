@@ -81,6 +81,35 @@ def test_solve_shifted_matches_spsolve(sparse_h, theta):
             assert r <= 1e-9
 
 
+def test_solve_shifted_auto_chooses_as_the_cli_does(sparse_h, theta, monkeypatch):
+    """"auto" takes CHOLMOD for a scipy.sparse H whose factor fits (the CLI's
+    choose_cholmod_automatically), multi-shift CG for a matrix-free H or when
+    the memory budget is too small for the factor; the result says which ran."""
+    b = sparse_h @ theta
+    refs = [spla.spsolve((sparse_h + lam * sp.eye(b.size)).tocsc(), b) for lam in LAMBDAS]
+    cases = [(sparse_h, {}, "cholmod"),
+             (spla.aslinearoperator(sparse_h), {}, "multishift_cg"),
+             (sparse_h.toarray(), {}, "multishift_cg"),
+             (sparse_h, {"RIDGELENS_MEMORY_LIMIT": "1e6"}, "multishift_cg"),
+             (sparse_h, {}, "multishift_cg", "cg")]
+    for H, environment, expected, *solver in cases:
+        with monkeypatch.context() as m:
+            for name, value in environment.items():
+                m.setenv(name, value)
+            result = ridgelens.solve_shifted(H, b, LAMBDAS, solver=solver[0] if solver else "auto")
+        assert result.solver == expected, (type(H), environment, result.solver_reason)
+        assert result.solver_reason
+        if expected == "cholmod":
+            assert "sparse Cholesky" in result.solver_reason and result.iterations == 0
+        for i, x in enumerate(refs):
+            assert np.linalg.norm(result.solutions[:, i] - x) <= 1e-8 * np.linalg.norm(x)
+    # The same heuristic as the CLI's analyze report for the same matrix.
+    budget_note = ridgelens.analyze(sparse_h, theta, [0.1], k=3).to_dict()
+    assert budget_note["solver"] == "cholmod"
+    assert ridgelens.solve_shifted(sparse_h, b, [0.1]).solver_reason == \
+        budget_note["solver_reason"]
+
+
 def test_effective_dof_within_its_error_bar():
     # n = 600 with a decaying spectrum: SLQ estimate against the exact trace.
     rng = np.random.default_rng(5)

@@ -1,18 +1,9 @@
 # Tests of the ridgelens program as a user runs it: exit codes, messages,
 # outputs and the JSON report contract.
 if(TARGET ridgelens_cli)
-  add_executable(ridgelens_cli_tests "${CMAKE_CURRENT_LIST_DIR}/test_cli_analyze.cpp"
-                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_path_fit.cpp"
-                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_catalogue.cpp"
-                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_input_limits.cpp"
-                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_interrupt.cpp"
-                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_plot.cpp"
-                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_mlp.cpp"
-                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_outputs.cpp"
-                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_numeric.cpp"
-                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_reliability.cpp"
-
-                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_indefinite.cpp")
+  # Every test_cli_*.cpp of this folder (a list here drew merge conflicts).
+  file(GLOB RIDGELENS_CLI_TEST_SOURCES CONFIGURE_DEPENDS "${CMAKE_CURRENT_LIST_DIR}/test_cli_*.cpp")
+  add_executable(ridgelens_cli_tests ${RIDGELENS_CLI_TEST_SOURCES})
   target_link_libraries(ridgelens_cli_tests PRIVATE ridgelens::ridgelens GTest::gtest_main
                         ZLIB::ZLIB)  # ZLIB: the PNG decoder of the Chromium test
   target_include_directories(ridgelens_cli_tests PRIVATE "${CMAKE_CURRENT_LIST_DIR}/../unit")

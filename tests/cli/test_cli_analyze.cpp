@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
 
 #include "cli_runner.hpp"
 #include "reference.hpp"
@@ -98,9 +100,26 @@ TEST(CliAnalyze, ThetaRidgeOutputSatisfiesTheRidgeEquation) {
                     dir);
         ASSERT_EQ(run.exit_code, 0) << run.err;
         EXPECT_TRUE(run.err.empty()) << "--quiet: " << run.err;
-        const Vector x = read_vector((dir / "x.mtx").string());
-        const Vector residual = file.matrix * x + 1e4 * x - file.matrix * theta;
-        EXPECT_LT(residual.norm() / (file.matrix * theta).norm(), 1e-9) << solver;
+        // One column per λ (an n×2 Matrix Market array, column by column).
+        std::istringstream text(read_text(dir / "x.mtx"));
+        std::string header;
+        std::getline(text, header);
+        EXPECT_EQ(header, "%%MatrixMarket matrix array real general");
+        Index rows = 0, cols = 0;
+        text >> rows >> cols;
+        ASSERT_EQ(rows, file.matrix.rows());
+        ASSERT_EQ(cols, 2);
+        DenseMatrix columns(rows, cols);
+        for (Index j = 0; j < cols; ++j)
+            for (Index i = 0; i < rows; ++i) text >> columns(i, j);
+        ASSERT_TRUE(static_cast<bool>(text));
+        for (Index j = 0; j < cols; ++j) {
+            const double lambda = j == 0 ? 1e4 : 1e6;
+            const Vector residual =
+                file.matrix * columns.col(j) + lambda * columns.col(j) - file.matrix * theta;
+            EXPECT_LT(residual.norm() / (file.matrix * theta).norm(), 1e-9) << solver << " " << j;
+        }
+        const Vector x = columns.col(0);
         const json report = json::parse(read_text(dir / "r.json"));
         EXPECT_EQ(report["lambdas"].size(), 2u);
         EXPECT_EQ(report["solver"], solver);

@@ -121,16 +121,22 @@ TEST(ZeroMatrix, AnalyzeAnswersTheClosedForm) {
             }
             EXPECT_EQ(entry["ridge"]["norm"].get<double>(), 0.0) << entry.dump();
         }
-        // θ̂_ridge written as an n×1 array of zeros.
+        // θ̂_ridge written as an n×m array of zeros, one column per λ.
         std::istringstream x(read_text(dir / "x.mtx"));
         std::string line;
         int values = 0;
+        int rows = 0, cols = 0;
         while (std::getline(x, line)) {
             if (line.empty() || line[0] == '%') continue;
-            if (values++ == 0) continue;  // the size line
+            if (values++ == 0) {  // the size line
+                std::istringstream(line) >> rows >> cols;
+                continue;
+            }
             EXPECT_EQ(std::stod(line), 0.0) << line;
         }
-        EXPECT_EQ(values - 1, c.n);
+        EXPECT_EQ(rows, c.n);
+        EXPECT_EQ(cols, static_cast<int>(report["lambdas"].size()));
+        EXPECT_EQ(values - 1, rows * cols);
     }
 }
 

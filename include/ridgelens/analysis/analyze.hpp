@@ -4,11 +4,13 @@
 /// eigenpairs, PSD check, exact ridge solves, per-direction decay table.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ridgelens/geometry/decay_analysis.hpp"
+#include "ridgelens/solve/cholmod_solver.hpp"
 #include "ridgelens/solve/conjugate_gradient.hpp"
 #include "ridgelens/solve/solve_result.hpp"
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
@@ -67,6 +69,17 @@ enum class SolverChoice {
 /// Parses "auto", "cholmod", "cg" or "dense". @throws UsageError otherwise.
 SolverChoice parse_solver_choice(const std::string& text);
 const char* to_string(SolverChoice choice);
+
+/// What SolverChoice::automatic picks for an explicit matrix (in analyze,
+/// compute_path and the Python module's solve_shifted): CHOLMOD, its symbolic
+/// analysis done, when the factor that analysis predicts (16 bytes per
+/// nonzero) takes under a quarter of the memory budget and fits it together
+/// with the BLAS work buffers; otherwise none (conjugate gradient).
+struct AutomaticCholmod {
+    std::unique_ptr<CholmodSolver> cholmod;  ///< null: conjugate gradient
+    std::string reason;                      ///< why, in words
+};
+AutomaticCholmod choose_cholmod_automatically(const SparseMatrix& matrix);
 
 /// Settings of `analyze`.
 struct AnalyzeOptions {

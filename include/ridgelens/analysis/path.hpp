@@ -34,6 +34,9 @@ struct PathOptions {
     SlqOptions slq;                  ///< df tail estimate and spectral density
     Index exact_dof_limit = 3000;    ///< n up to which df comes from a dense eigendecomposition
     std::uint64_t seed = 1;
+    /// Keep every θ̂_ridge(λ) in PathPoint::ridge (n doubles per λ); otherwise
+    /// only its norm, residual and coefficients are kept.
+    bool keep_solutions = false;
     std::function<void(const std::string&)> progress;
     /// The top-k and smallest-eigenvalue solvers (replaced by the distributed
     /// backend for a partitioned H).
@@ -68,6 +71,7 @@ struct PathPoint {
     std::string message;
     std::vector<double> coefficients;  ///< q_jᵀθ̂_ridge(λ) from the solve, j = 1..path_directions
     std::vector<double> predicted;     ///< f_j(λ)c_j − (q_jᵀg)/(σ_j+λ), the eigen prediction
+    Vector ridge;  ///< θ̂_ridge(λ) itself, with PathOptions::keep_solutions (else empty)
 };
 
 /// The whole path with its evidence.

@@ -29,6 +29,7 @@ struct MatrixMarketOptions {
 struct SymmetricMatrixFile {
     SparseMatrix matrix;                 ///< both triangles stored, compressed
     std::int64_t stored_entries = 0;     ///< entries listed in the file
+    std::string format = "coordinate";   ///< "coordinate" or "array" (dense, as declared)
     std::string symmetry;                ///< "symmetric" or "general" (as declared)
     std::string field;                   ///< "real", "integer" or "pattern" (as declared)
     std::int64_t duplicates_summed = 0;  ///< repeated (i, j) entries, summed as the format allows
@@ -36,11 +37,20 @@ struct SymmetricMatrixFile {
     std::vector<std::string> warnings;   ///< e.g. "symmetrized a general matrix …"
 };
 
-/// Reads a square real matrix in Matrix Market coordinate format.
+/// Reads a square real matrix in Matrix Market coordinate or array format.
 ///
 /// Supported headers (case-insensitive): `%%MatrixMarket matrix coordinate
-/// real|integer|pattern symmetric|general`. `complex`, `hermitian`,
-/// `skew-symmetric` and `array` are refused. `pattern` entries have the value
+/// real|integer|pattern symmetric|general` and `%%MatrixMarket matrix array
+/// real|integer symmetric|general`. `complex`, `hermitian` and
+/// `skew-symmetric` are refused.
+///
+/// The dense `array` format (what scipy.io.mmwrite writes for a numpy array)
+/// has the size line `n n` and one value per line, column by column: all n²
+/// values for `general` (accepted only if symmetric within
+/// `options.symmetry_tolerance`, as below), the lower triangle (n(n+1)/2
+/// values) for `symmetric`. Zeros off the diagonal are not stored.
+///
+/// For the coordinate format: `pattern` entries have the value
 /// 1.0. Entries must be 1-based, in range, and finite; `%` comment lines and
 /// blank lines are skipped anywhere, CRLF line ends are accepted.
 ///

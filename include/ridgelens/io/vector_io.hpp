@@ -28,4 +28,11 @@ Vector parse_vector(std::istream& in, const std::string& name);
 /// could not be read back); Error naming `path` if the file cannot be written.
 void write_vector_matrix_market(const std::string& path, const Vector& values);
 
+/// Writes `columns` (n×m) as a Matrix Market `array real general` file,
+/// column by column, with 17 significant digits, atomically like
+/// write_vector_matrix_market (scipy.io.mmread gives back the n×m array).
+/// @throws UsageError if `columns` is empty or has a non-finite entry;
+/// Error naming `path` if the file cannot be written.
+void write_matrix_market_array(const std::string& path, const DenseMatrix& columns);
+
 }  // namespace ridgelens
