@@ -10,6 +10,7 @@ if(TARGET ridgelens_cli)
                                      "${CMAKE_CURRENT_LIST_DIR}/test_cli_mlp.cpp"
                                      "${CMAKE_CURRENT_LIST_DIR}/test_cli_outputs.cpp"
                                      "${CMAKE_CURRENT_LIST_DIR}/test_cli_numeric.cpp"
+                                     "${CMAKE_CURRENT_LIST_DIR}/test_cli_selection.cpp"
 
                                      "${CMAKE_CURRENT_LIST_DIR}/test_cli_indefinite.cpp")
   target_link_libraries(ridgelens_cli_tests PRIVATE ridgelens::ridgelens GTest::gtest_main
