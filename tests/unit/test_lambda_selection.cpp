@@ -277,22 +277,7 @@ TEST(LambdaSelection, LaplaceEvidenceOfALogisticModelMatchesTheDenseFormula) {
 /// 4 sin²(πi/(2(m+1))) + 4 sin²(πj/(2(m+1))), i, j = 1..m.
 TEST(LogDeterminant, SlqAgreesWithTheClosedFormSpectrumOfAGridLaplacian) {
     const Index m = 50, n = m * m;
-    std::vector<Eigen::Triplet<double>> entries;
-    const auto at = [m](Index i, Index j) { return i * m + j; };
-    for (Index i = 0; i < m; ++i)
-        for (Index j = 0; j < m; ++j) {
-            entries.emplace_back(at(i, j), at(i, j), 4.0);
-            if (i + 1 < m) {
-                entries.emplace_back(at(i, j), at(i + 1, j), -1.0);
-                entries.emplace_back(at(i + 1, j), at(i, j), -1.0);
-            }
-            if (j + 1 < m) {
-                entries.emplace_back(at(i, j), at(i, j + 1), -1.0);
-                entries.emplace_back(at(i, j + 1), at(i, j), -1.0);
-            }
-        }
-    SparseMatrix laplacian(n, n);
-    laplacian.setFromTriplets(entries.begin(), entries.end());
+    const SparseMatrix laplacian = testing::grid_laplacian(m, m);
     const SparseSymmetricOperator op(laplacian);
     EigenOptions eigen_options;
     eigen_options.k = 6;
