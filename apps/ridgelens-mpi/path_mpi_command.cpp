@@ -74,6 +74,8 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
     a.path.solver = parse_solver_choice(a.solver);
     if (a.path.solver == SolverChoice::cholmod)
         throw UsageError("--solver cholmod is not available in ridgelens-mpi (use cg or auto)");
+    if (!a.select.empty())
+        throw UsageError("--select is not available in ridgelens-mpi (use ridgelens path)");
     a.path.deflate = !a.no_deflation;
     a.path.measure_undeflated = !a.no_baseline;
     a.path.seed = a.source.seed;

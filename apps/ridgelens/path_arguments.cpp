@@ -16,7 +16,8 @@ const char* const path_description =
     "freedom df(λ) = Σ_j σ_j/(σ_j+λ) (exact for small n, else top-k plus stochastic\n"
     "Lanczos quadrature, with a standard error) and the spectral density of H.\n"
     "With --data: fits the model by Newton-CG (base penalty --base-lambda) and takes its\n"
-    "matrix-free Hessian at θ̂; every λ is then a total penalty strength.\n"
+    "matrix-free Hessian at θ̂; every λ is then a total penalty strength, and each λ also\n"
+    "gets the criteria for choosing it (GCV, the evidence, the L-curve: see --select).\n"
     "Without --hessian or --data: least squares on Fashion-MNIST, λ = 1e-4:1e2:50.";
 
 po::options_description path_options(PathArguments& a, const std::string& usage,
@@ -63,6 +64,9 @@ po::options_description path_options(PathArguments& a, const std::string& usage,
             ->default_value(3000)
             ->notifier(count_range<Index>("exact-dof-limit", 0, "never exact")),
         "largest n for which df comes from a dense eigendecomposition")(
+        "select", po::value(&a.select)->composing()->value_name("CRITERION"),
+        "choose λ by gcv | evidence | lcurve (repeatable; needs --data, and gcv and lcurve "
+        "need --model ls): the best grid point, refined on log λ to 1 %")(
         "out", po::value(&a.out_path)->value_name("path.json"), "the JSON report (atomic)")(
         "csv", po::value(&a.csv_path)->value_name("path.csv"), "one CSV row per λ (atomic)")(
         "plot", po::value(&a.plot_directory)->value_name("DIR"),

@@ -3,6 +3,7 @@
 
 #include <boost/program_options.hpp>
 #include <string>
+#include <vector>
 
 #include "model_source.hpp"
 #include "problem_source.hpp"
@@ -21,6 +22,7 @@ struct PathArguments {
     std::string out_path;
     std::string csv_path;
     std::string plot_directory;
+    std::vector<std::string> select;  ///< λ-selection criteria (--select, repeatable)
     bool quiet = false;
 };
 

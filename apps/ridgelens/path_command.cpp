@@ -14,6 +14,7 @@
 #include "problem_source.hpp"
 #include "progress.hpp"
 #include "report_outputs.hpp"
+#include "ridgelens/analysis/lambda_selection.hpp"
 #include "ridgelens/analysis/path.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/io/atomic_file.hpp"
@@ -67,6 +68,11 @@ int run_path(const std::vector<std::string>& arguments) {
         a.lambdas = "1e-4:1e2:50";
     }
     a.path.lambdas = parse_lambda_grid(a.lambdas);
+    SelectionOptions selection;
+    for (const std::string& name : a.select)
+        selection.criteria.push_back(parse_selection_criterion(name));
+    if (!selection.criteria.empty() && a.model_source.data.path.empty())
+        throw UsageError("--select needs --data: the criteria need the model's risk at each λ");
     a.path.solver = parse_solver_choice(a.solver);
     a.path.deflate = !a.no_deflation;
     a.path.measure_undeflated = !a.no_baseline;
@@ -121,7 +127,25 @@ int run_path(const std::vector<std::string>& arguments) {
     }
     const HessianProblem& problem = loaded ? loaded->problem() : fitted->problem();
     check_eigen_memory(problem.hessian.rows(), a.path.eigen);
+    SelectionModel selection_model;
+    if (fitted) {
+        const Model& model = *fitted->loaded().model;
+        a.path.risk = [&model](const Vector& theta) { return model.evaluate(theta, nullptr); };
+        selection_model.samples = model.samples();
+        selection_model.least_squares = model.name() == "least_squares";
+        for (const SelectionCriterion criterion : selection.criteria)
+            if (criterion != SelectionCriterion::evidence && !selection_model.least_squares)
+                throw UsageError("--select " + to_string(criterion) +
+                                 " needs --model ls (a residual ‖Xθ − y‖); --select evidence "
+                                 "works for every model");
+    }
     PathResult result = compute_path(problem, a.path);
+    if (fitted) {
+        if (selection.criteria.empty())
+            evaluate_selection_criteria(selection_model, result);
+        else
+            select_lambda(problem, a.path, selection_model, selection, result);
+    }
     if (fitted) advise_gauss_newton(a.model_source, result.psd, result.warnings);
     print_path_table(std::cout, problem, result);
     CommandOutputs outputs(progress);

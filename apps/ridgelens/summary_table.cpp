@@ -1,5 +1,6 @@
 #include "summary_table.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <string>
@@ -76,6 +77,35 @@ void print_summary_table(std::ostream& out, const ProblemSummary& problem,
     for (const std::string& warning : result.warnings) out << "warning: " << warning << "\n";
 }
 
+// The selected λ of each criterion, and which top directions survive there.
+void print_selections(std::ostream& out, const PathResult& result) {
+    if (result.selections.empty()) return;
+    out << "\nλ selection (" << result.criteria_note << "):\n";
+    for (const LambdaSelection& s : result.selections) {
+        out << "  " << to_string(s.criterion) << ": λ = " << format("%.6g", s.lambda) << "  value "
+            << format("%.10g", s.value);
+        if (s.value_stderr > 0) out << " ± " << format("%.2g", s.value_stderr);
+        out << "  bracket [" << format("%.6g", s.bracket_low) << ", "
+            << format("%.6g", s.bracket_high) << "], " << s.evaluations << " λ evaluated; "
+            << (s.resolved ? "resolved: " : "NOT RESOLVED: ") << s.reason << "\n";
+    }
+    for (const LambdaSelection& s : result.selections) {
+        const auto at = std::find_if(result.points.begin(), result.points.end(),
+                                     [&](const PathPoint& p) { return p.lambda == s.lambda; });
+        if (at == result.points.end() || at->coefficients.empty()) continue;
+        out << "  at λ = " << format("%.6g", s.lambda) << " (" << to_string(s.criterion)
+            << "):    j      σ_j     f_j = σ_j/(σ_j+λ)   q_jᵀθ̂_ridge\n";
+        for (std::size_t j = 0; j < at->coefficients.size(); ++j) {
+            const double sigma = result.eigen.values[static_cast<Index>(j)];
+            const double factor = sigma / (sigma + s.lambda);
+            char line[120];
+            std::snprintf(line, sizeof line, "%26zu %12.5g %14.4f %16.6g", j + 1, sigma, factor,
+                          at->coefficients[j]);
+            out << line << (factor >= 0.5 ? "  survives" : "  decayed") << "\n";
+        }
+    }
+}
+
 void print_path_table(std::ostream& out, const HessianProblem& problem, const PathResult& result) {
     out << "H: " << problem.source << "\n   n = " << problem.hessian.global_rows()
         << "\nθ̂: " << problem.theta_source << "\n";
@@ -93,19 +123,29 @@ void print_path_table(std::ostream& out, const HessianProblem& problem, const Pa
     if (result.df_method != "exact" && result.df_method != "slq")
         out << " (" << result.df_reason << ")";
     out << "; " << result.total_matvecs << " products with H in " << result.seconds << " s\n\n";
-    out << "           λ           df    ± s.e.   ‖θ̂_ridge‖   residual  iterations\n";
-    char line[160];
+    const bool criteria = !result.criteria_note.empty();
+    out << "           λ           df    ± s.e.      log det   ‖θ̂_ridge‖   residual  iterations";
+    if (criteria) out << "          GCV  log evidence";
+    out << "\n";
+    char line[200];
     for (const PathPoint& p : result.points) {
         const char* mark = p.status != SolveStatus::converged ? "  FAILED"
                            : p.stationary == StationaryPoint::saddle
                                ? "  saddle (H + λI indefinite)"
                                : "";
         if (p.status == SolveStatus::singular) mark = "  SINGULAR (λ = −σ_j)";
-        std::snprintf(line, sizeof line, "%12.4g %12.6g %9.2g %11.5g %10.2e %11lld%s\n", p.lambda,
-                      p.df, p.df_stderr, p.ridge_norm, p.relative_residual,
-                      static_cast<long long>(p.iterations), mark);
+        std::snprintf(line, sizeof line, "%12.4g %12.6g %9.2g %12.6g %11.5g %10.2e %11lld",
+                      p.lambda, p.df, p.df_stderr, p.log_det, p.ridge_norm, p.relative_residual,
+                      static_cast<long long>(p.iterations));
         out << line;
+        if (criteria) {
+            std::snprintf(line, sizeof line, " %12.6g %13.8g", p.criteria.gcv,
+                          p.criteria.log_evidence);
+            out << line;
+        }
+        out << mark << "\n";
     }
+    print_selections(out, result);
     for (const std::string& warning : result.warnings) out << "warning: " << warning << "\n";
 }
 

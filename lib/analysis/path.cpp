@@ -18,12 +18,13 @@ using pipeline::Clock;
 using pipeline::format_double;
 using pipeline::seconds_since;
 
-// Copies a solve's outcome and evidence into its point: the norm of x and its
+// Copies a solve's outcome and evidence into its point: the norm of x, its
 // coefficients along the top directions (summed over the ranks of a
-// partitioned H).
-void record_solve(OperatorRef hessian, const Eigenpairs& eigen, const SolveResult& solve,
-                  PathPoint& point, bool keep) {
-    if (keep) point.ridge = solve.x;
+// partitioned H), x itself and the model's risk at x when the options ask.
+void record_solve(OperatorRef hessian, const PathOptions& options, const Eigenpairs& eigen,
+                  const SolveResult& solve, PathPoint& point) {
+    if (options.keep_solutions) point.ridge = solve.x;
+    if (options.risk && solve.x.allFinite()) point.risk = options.risk(solve.x);
     point.status = solve.status;
     point.message = solve.message;
     point.relative_residual = solve.relative_residual;
@@ -47,7 +48,7 @@ void solve_path_cholmod(const HessianProblem& problem, const PathOptions& option
         const SolveResult solve = cholmod.solve(point.lambda, rhs);
         point.factorization_seconds = cholmod.last_factorization_seconds();
         point.seconds = solve.seconds;
-        record_solve(problem.hessian, result.eigen, solve, point, options.keep_solutions);
+        record_solve(problem.hessian, options, result.eigen, solve, point);
         ++result.total_matvecs;  // the residual check
     }
 }
@@ -58,7 +59,7 @@ void solve_path_multishift(const HessianProblem& problem, const PathOptions& opt
                            const Vector& rhs, const std::vector<std::size_t>& indices,
                            PathResult& result) {
     std::vector<double> lambdas;
-    for (const std::size_t i : indices) lambdas.push_back(options.lambdas[i]);
+    for (const std::size_t i : indices) lambdas.push_back(result.points[i].lambda);
     if (lambdas.empty()) {
         result.solver = options.deflate ? "deflated_multishift_cg" : "multishift_cg";
         return;
@@ -83,8 +84,8 @@ void solve_path_multishift(const HessianProblem& problem, const PathOptions& opt
                                 std::to_string(plain.iterations));
     }
     for (std::size_t d = 0; d < indices.size(); ++d)
-        record_solve(problem.hessian, result.eigen, solved.solutions[d], result.points[indices[d]],
-                     options.keep_solutions);
+        record_solve(problem.hessian, options, result.eigen, solved.solutions[d],
+                     result.points[indices[d]]);
 }
 
 // Solves every λ from one eigendecomposition of the dense H, whose
@@ -93,30 +94,28 @@ void solve_path_dense(const HessianProblem& problem, const PathOptions& options,
                       const std::vector<std::size_t>& indices, PathResult& result) {
     result.solver = "dense_eigendecomposition";
     std::vector<double> lambdas;
-    for (const std::size_t i : indices) lambdas.push_back(options.lambdas[i]);
+    for (const std::size_t i : indices) lambdas.push_back(result.points[i].lambda);
     Vector eigenvalues;
     const MultiShiftResult solved =
         solve_shifted_dense(*problem.dense, lambdas, rhs, options.cg.tolerance, &eigenvalues);
     if (eigenvalues.size() == problem.dense->rows()) result.exact_eigenvalues = eigenvalues;
     for (std::size_t d = 0; d < indices.size(); ++d)
-        record_solve(problem.hessian, result.eigen, solved.solutions[d], result.points[indices[d]],
-                     options.keep_solutions);
+        record_solve(problem.hessian, options, result.eigen, solved.solutions[d],
+                     result.points[indices[d]]);
 }
 
-// df per point from the exact spectrum (all of it, or its positive part when
-// H is indefinite) or from SLQ; on an indefinite H without the exact spectrum
-// df is not reported (SLQ's quadrature cannot separate the positive part).
-void assign_dof(const Vector& exact_df, const Vector& resolution, bool indefinite, Index negatives,
-                PathResult& result) {
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    if (exact_df.size() && indefinite) {
+// How df is obtained and what it means: from all eigenvalues (all of them,
+// or their positive part when H is indefinite), from SLQ, or not at all (H
+// indefinite and only SLQ available: SLQ cannot separate the positive part).
+void choose_dof_method(bool exact, bool indefinite, Index negatives, PathResult& result) {
+    if (exact && indefinite) {
         result.df_method = "exact_positive_part";
         result.df_reason = "H is indefinite (" + std::to_string(negatives) +
                            " negative eigenvalues): df(λ) is Σ_j σ_j/(σ_j+λ) over the positive "
                            "eigenvalues, the directions ridge shrinks; a negative direction "
                            "contributes f_j < 0 or > 1, not a count, and the SLQ estimate is "
                            "not reported";
-    } else if (exact_df.size()) {
+    } else if (exact) {
         result.df_method = "exact";
         result.df_reason = "all eigenvalues by a dense eigendecomposition";
     } else if (indefinite) {
@@ -130,30 +129,73 @@ void assign_dof(const Vector& exact_df, const Vector& resolution, bool indefinit
         result.df_reason = "top-k eigenvalues plus stochastic Lanczos quadrature of the rest";
     }
     if (indefinite) result.warnings.push_back("df: " + result.df_reason);
-    Index outside = 0;
-    for (std::size_t i = 0; i < result.points.size(); ++i) {
-        PathPoint& point = result.points[i];
-        const Index index = static_cast<Index>(i);
-        point.df_slq = indefinite ? nan : result.spectrum.df[index];
-        point.df_slq_stderr = indefinite ? nan : result.spectrum.df_stderr[index];
-        point.df_quadrature_error = indefinite ? nan : result.spectrum.df_quadrature_error[index];
-        if (exact_df.size()) {
+}
+
+// df and log det(I + H/λ) of the points `indices`, by `result.df_method`,
+// from the stored spectrum (all eigenvalues, or the SLQ quadrature rules): no
+// product with H. log det is reported for a PSD H only (NaN otherwise).
+void assign_point_spectra(const PathOptions& options, const std::vector<std::size_t>& indices,
+                          PathResult& result) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> lambdas;
+    for (const std::size_t i : indices) lambdas.push_back(result.points[i].lambda);
+    if (lambdas.empty()) return;
+    const bool exact = result.df_method == "exact" || result.df_method == "exact_positive_part";
+    const bool psd = result.df_method == "exact" || result.df_method == "slq";
+    const double tolerance = options.slq.null_tolerance;
+    Vector exact_df, resolution, log_det, log_det_resolution;
+    if (exact) {
+        exact_df =
+            pipeline::positive_part_dof(result.exact_eigenvalues, lambdas, tolerance, nullptr);
+        if (psd) {
+            resolution =
+                exact_effective_dof_resolution(result.exact_eigenvalues, lambdas, tolerance);
+            log_det = exact_log_det(result.exact_eigenvalues, lambdas, tolerance);
+            log_det_resolution =
+                exact_log_det_resolution(result.exact_eigenvalues, lambdas, tolerance);
+        }
+    }
+    DofCurve slq;
+    if (result.spectrum.quadrature.probes.size() >= 2)
+        slq = effective_dof_from_quadrature(result.spectrum.quadrature, lambdas);
+    const auto slq_value = [&](const Vector& curve, Index d) {
+        return psd && curve.size() > d ? curve[d] : nan;
+    };
+    for (std::size_t d = 0; d < indices.size(); ++d) {
+        PathPoint& point = result.points[indices[d]];
+        const Index index = static_cast<Index>(d);
+        point.df_slq = slq_value(slq.df, index);
+        point.df_slq_stderr = slq_value(slq.df_stderr, index);
+        point.df_quadrature_error = slq_value(slq.df_quadrature_error, index);
+        if (exact) {
             point.df = exact_df[index];
             point.df_stderr = 0;
             if (resolution.size()) point.df_resolution_error = resolution[index];
-            if (indefinite) continue;
-            const double bar = 3 * point.df_slq_stderr + result.spectrum.df_quadrature_error[index];
-            if (std::abs(point.df_slq - point.df) > bar) ++outside;
+            point.log_det = log_det.size() ? log_det[index] : nan;
+            point.log_det_stderr = log_det.size() ? 0.0 : nan;
+            point.log_det_error = log_det.size() ? log_det_resolution[index] : nan;
         } else {
             point.df = point.df_slq;
             point.df_stderr = point.df_slq_stderr;
+            point.log_det = slq_value(slq.log_det, index);
+            point.log_det_stderr = slq_value(slq.log_det_stderr, index);
+            point.log_det_error = slq_value(slq.log_det_quadrature_error, index);
         }
     }
-    if (exact_df.size() && !indefinite)
-        (outside == 0 ? result.checks : result.warnings)
-            .push_back("SLQ df within 3 standard errors (+ quadrature bound) of the exact df at " +
-                       std::to_string(result.points.size() - outside) + " of " +
-                       std::to_string(result.points.size()) + " λ");
+}
+
+// Where df is exact, checks the SLQ estimate against it at every λ.
+void compare_slq_with_exact(PathResult& result) {
+    if (result.df_method != "exact") return;
+    Index outside = 0;
+    for (const PathPoint& point : result.points) {
+        const double bar = 3 * point.df_slq_stderr + point.df_quadrature_error;
+        if (std::abs(point.df_slq - point.df) > bar) ++outside;
+    }
+    (outside == 0 ? result.checks : result.warnings)
+        .push_back("SLQ df within 3 standard errors (+ quadrature bound) of the exact df at " +
+                   std::to_string(result.points.size() - outside) + " of " +
+                   std::to_string(result.points.size()) + " λ");
 }
 
 // A df whose own error bound is large against its value is not presented as
@@ -187,8 +229,8 @@ void judge_df_accuracy(bool exact, PathResult& result) {
                               ", df = " + format_double(first->df) + ": " + first->df_note + ")");
 }
 
-// df for every λ: exact from all eigenvalues where n is small, else the SLQ
-// estimate; the SLQ run also gives the spectral density.
+// df and log det for every λ: exact from all eigenvalues where n is small,
+// else the SLQ estimate; the SLQ run also gives the spectral density.
 void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptions& options,
                                   PathResult& result) {
     const Index n = problem.hessian.global_rows();
@@ -210,34 +252,31 @@ void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptio
     result.total_matvecs += result.spectrum.matvecs;
     if (result.spectrum.indefinite) result.warnings.push_back("SLQ: " + result.spectrum.message);
 
-    Vector exact_df, resolution;
-    Index negatives = 0;
-    if (result.exact_eigenvalues.size() == n) {  // from the dense solve
-        exact_df = pipeline::positive_part_dof(result.exact_eigenvalues, options.lambdas,
-                                               options.slq.null_tolerance, &negatives);
-    } else if (n <= options.exact_dof_limit) {
+    if (result.exact_eigenvalues.size() != n && n <= options.exact_dof_limit) {
         pipeline::report(options.progress, "exact df from a dense eigendecomposition (n = " +
                                                std::to_string(n) + ")");
         const DenseEigenvalues dense =
             problem.matrix != nullptr ? dense_spectrum(*problem.matrix, options.exact_dof_limit)
                                       : dense_spectrum(problem.hessian, options.exact_dof_limit);
         result.total_matvecs += dense.matvecs;
-        if (dense.ok) {
+        if (dense.ok)
             result.exact_eigenvalues = dense.values;
-            exact_df = pipeline::positive_part_dof(dense.values, options.lambdas,
-                                                   options.slq.null_tolerance, &negatives);
-        } else {
+        else
             result.warnings.push_back("dense eigendecomposition failed (" + dense.message +
                                       "); df falls back to the SLQ estimate");
-        }
     }
-    if (exact_df.size() && negatives == 0)  // the resolution bound is for a PSD spectrum
-        resolution = exact_effective_dof_resolution(result.exact_eigenvalues, options.lambdas,
-                                                    options.slq.null_tolerance);
-    const bool indefinite =
-        exact_df.size() ? negatives > 0 : !result.psd.psd || result.spectrum.indefinite;
-    assign_dof(exact_df, resolution, indefinite, negatives, result);
-    if (!indefinite) judge_df_accuracy(exact_df.size() > 0, result);
+    const bool exact = result.exact_eigenvalues.size() == n;
+    Index negatives = 0;
+    if (exact)
+        pipeline::positive_part_dof(result.exact_eigenvalues, {1.0}, options.slq.null_tolerance,
+                                    &negatives);
+    const bool indefinite = exact ? negatives > 0 : !result.psd.psd || result.spectrum.indefinite;
+    choose_dof_method(exact, indefinite, negatives, result);
+    std::vector<std::size_t> all(result.points.size());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+    assign_point_spectra(options, all, result);
+    compare_slq_with_exact(result);
+    if (!indefinite) judge_df_accuracy(exact, result);
 }
 
 // θ̂_ridge for every point: the positive-definite solver (CHOLMOD, dense or
@@ -246,9 +285,9 @@ void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptio
 // definite), nothing where H + λI is singular.
 void solve_path_points(const HessianProblem& problem, const PathOptions& options,
                        pipeline::SolverDecision& decision, const Vector& rhs, double scale,
-                       PathResult& result) {
+                       const std::vector<std::size_t>& indices, PathResult& result) {
     std::vector<std::size_t> definite;
-    for (std::size_t i = 0; i < result.points.size(); ++i) {
+    for (const std::size_t i : indices) {
         PathPoint& point = result.points[i];
         const pipeline::LambdaVerdict verdict =
             pipeline::classify_lambda(result.psd, result.eigen, point.lambda, scale);
@@ -256,9 +295,8 @@ void solve_path_points(const HessianProblem& problem, const PathOptions& options
         if (verdict.kind == StationaryPoint::minimizer) {
             definite.push_back(i);
         } else if (verdict.kind == StationaryPoint::singular) {
-            record_solve(problem.hessian, result.eigen,
-                         pipeline::singular_solve(problem.hessian.rows(), verdict.reason), point,
-                         options.keep_solutions);
+            record_solve(problem.hessian, options, result.eigen,
+                         pipeline::singular_solve(problem.hessian.rows(), verdict.reason), point);
             point.ridge_norm = std::numeric_limits<double>::quiet_NaN();
         }
     }
@@ -277,7 +315,7 @@ void solve_path_points(const HessianProblem& problem, const PathOptions& options
 
     std::vector<std::size_t> saddles;
     std::vector<double> lambdas;
-    for (std::size_t i = 0; i < result.points.size(); ++i) {
+    for (const std::size_t i : indices) {
         PathPoint& point = result.points[i];
         if (!result.psd.psd && point.stationary == StationaryPoint::minimizer &&
             point.status == SolveStatus::not_positive_definite)
@@ -293,7 +331,7 @@ void solve_path_points(const HessianProblem& problem, const PathOptions& options
         problem.hessian, lambdas, rhs, options.cg.tolerance, options.cg.max_iterations);
     for (std::size_t s = 0; s < saddles.size(); ++s) {
         PathPoint& point = result.points[saddles[s]];
-        record_solve(problem.hessian, result.eigen, solved[s], point, options.keep_solutions);
+        record_solve(problem.hessian, options, result.eigen, solved[s], point);
         point.seconds = solved[s].seconds;
         point.factorization_seconds = 0;
     }
@@ -302,10 +340,47 @@ void solve_path_points(const HessianProblem& problem, const PathOptions& options
         minres_steps = std::max(minres_steps, solution.iterations);
     result.total_matvecs += minres_steps + static_cast<std::int64_t>(solved.size());
     result.warnings.push_back(
-        std::to_string(saddles.size()) + " of " + std::to_string(result.points.size()) +
-        " λ (up to " + format_double(*std::max_element(lambdas.begin(), lambdas.end())) +
+        std::to_string(saddles.size()) + " of " + std::to_string(indices.size()) + " λ (up to " +
+        format_double(*std::max_element(lambdas.begin(), lambdas.end())) +
         ") leave H + λI indefinite: there the regularized quadratic model has a saddle, not a "
         "minimizer, and θ̂_ridge is its stationary point (MINRES)");
+}
+
+// b = Hθ̂ − g, the right-hand side of every λ (one product with H).
+Vector ridge_right_hand_side(const HessianProblem& problem, PathResult& result) {
+    Vector rhs(problem.hessian.rows());
+    problem.hessian.perform_op(problem.theta.data(), rhs.data());
+    ++result.total_matvecs;
+    if (problem.gradient.size() == rhs.size()) rhs -= problem.gradient;
+    return rhs;
+}
+
+// Appends one point per λ with the eigen predictions of its coefficient paths
+// along the first `directions` eigenvectors; returns the new points' indices.
+std::vector<std::size_t> add_points(OperatorRef hessian, const Vector& rhs, Index directions,
+                                    const std::vector<double>& lambdas, PathResult& result) {
+    const Vector rhs_top =  // σ_j c_j − q_jᵀg
+        hessian.transpose_product(result.eigen.vectors.leftCols(directions), rhs);
+    std::vector<std::size_t> added;
+    for (double lambda : lambdas) {
+        PathPoint point;
+        point.lambda = lambda;
+        for (Index j = 0; j < directions; ++j)
+            point.predicted.push_back(rhs_top[j] / (result.eigen.values[j] + lambda));
+        added.push_back(result.points.size());
+        result.points.push_back(std::move(point));
+    }
+    return added;
+}
+
+// Every point whose solve did not converge makes the path not ok, with its reason.
+void flag_unconverged(const std::vector<std::size_t>& indices, PathResult& result) {
+    for (const std::size_t i : indices) {
+        const PathPoint& point = result.points[i];
+        if (point.status == SolveStatus::converged) continue;
+        result.ok = false;
+        result.warnings.push_back("λ = " + format_double(point.lambda) + ": " + point.message);
+    }
 }
 
 }  // namespace
@@ -341,7 +416,6 @@ PathResult compute_path(const HessianProblem& problem, const PathOptions& option
     pipeline::validate_problem(problem, options.lambdas, options.solver, "path");
     const auto start = Clock::now();
     const OperatorRef H = problem.hessian;
-    const Index n = H.rows();  // this process's rows (all of them without a partition)
     PathResult result;
 
     pipeline::report(options.progress,
@@ -365,32 +439,52 @@ PathResult compute_path(const HessianProblem& problem, const PathOptions& option
         problem, options.psd, options.eigen, sigma_scale, options.eigensolvers, options.seed + 2,
         options.progress, result.psd, result.checks, result.warnings);
 
-    // b = Hθ̂ − g and the eigen predictions of the coefficient paths.
-    Vector rhs(n);
-    H.perform_op(problem.theta.data(), rhs.data());
-    ++result.total_matvecs;
-    if (problem.gradient.size() == n) rhs -= problem.gradient;
-    const Index directions = std::min(options.path_directions, result.eigen.converged);
-    const Vector rhs_top =  // σ_j c_j − q_jᵀg
-        H.transpose_product(result.eigen.vectors.leftCols(directions), rhs);
-    for (double lambda : options.lambdas) {
-        PathPoint point;
-        point.lambda = lambda;
-        for (Index j = 0; j < directions; ++j)
-            point.predicted.push_back(rhs_top[j] / (result.eigen.values[j] + lambda));
-        result.points.push_back(std::move(point));
-    }
-
-    solve_path_points(problem, options, decision, rhs, sigma_scale, result);
-    for (const PathPoint& point : result.points)
-        if (point.status != SolveStatus::converged) {
-            result.ok = false;
-            result.warnings.push_back("λ = " + format_double(point.lambda) + ": " + point.message);
-        }
+    const Vector rhs = ridge_right_hand_side(problem, result);
+    const std::vector<std::size_t> all = add_points(
+        H, rhs, std::min(options.path_directions, result.eigen.converged), options.lambdas, result);
+    solve_path_points(problem, options, decision, rhs, sigma_scale, all, result);
+    flag_unconverged(all, result);
 
     effective_degrees_of_freedom(problem, options, result);
     result.seconds = seconds_since(start);
     return result;
+}
+
+void extend_path(const HessianProblem& problem, const PathOptions& options,
+                 const std::vector<double>& lambdas, PathResult& result) {
+    for (const double lambda : lambdas) {
+        if (!std::isfinite(lambda) || lambda < 0)
+            throw UsageError("extend_path: λ = " + format_double(lambda) +
+                             " must be finite and non-negative");
+        for (const PathPoint& point : result.points)
+            if (point.lambda == lambda)
+                throw UsageError("extend_path: λ = " + format_double(lambda) +
+                                 " is already on the path");
+    }
+    if (lambdas.empty()) return;
+    const auto start = Clock::now();
+    PathOptions local = options;
+    local.measure_undeflated = false;
+    pipeline::SolverDecision decision = pipeline::choose_solver(problem, options.solver);
+    const Vector rhs = ridge_right_hand_side(problem, result);
+    const Index directions =
+        result.points.empty() ? 0 : static_cast<Index>(result.points.front().predicted.size());
+    const std::vector<std::size_t> added =
+        add_points(problem.hessian, rhs, directions, lambdas, result);
+    // The run statistics of the path stay those of its grid.
+    const std::string solver = result.solver;
+    const Index krylov_iterations = result.krylov_iterations;
+    const double analysis_seconds = result.analysis_seconds;
+    solve_path_points(problem, local, decision, rhs, pipeline::spectral_scale(result.eigen), added,
+                      result);
+    result.solver = solver;
+    result.krylov_iterations = krylov_iterations;
+    result.analysis_seconds = analysis_seconds;
+    flag_unconverged(added, result);
+    assign_point_spectra(options, added, result);
+    std::stable_sort(result.points.begin(), result.points.end(),
+                     [](const PathPoint& a, const PathPoint& b) { return a.lambda < b.lambda; });
+    result.seconds += seconds_since(start);
 }
 
 }  // namespace ridgelens

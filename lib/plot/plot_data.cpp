@@ -124,8 +124,32 @@ void read_path(const json& report, PlotData& data, std::size_t max_lambdas) {
             point.contains("df_slq_stderr") ? number_field(point, "df_slq_stderr", where) : nan;
         sample.ridge_norm = number_field(point, "ridge_norm", where);
         sample.coefficients = number_array(field(point, "shrunk", where), where + "shrunk");
+        const auto optional = [&](const char* name) {
+            return point.contains(name) ? number_field(point, name, where) : nan;
+        };
+        sample.residual_norm = optional("residual_norm");
+        sample.gcv = optional("gcv");
+        sample.gcv_stderr = optional("gcv_stderr");
+        sample.log_evidence = optional("log_evidence");
+        sample.log_evidence_stderr = optional("log_evidence_stderr");
         predicted.push_back(number_array(field(point, "predicted", where), where + "predicted"));
         data.path.push_back(std::move(sample));
+    }
+    if (report.contains("selection")) {
+        const json& selection = report["selection"];
+        if (!selection.is_array()) throw InputError("report: 'selection' is not an array");
+        for (std::size_t i = 0; i < selection.size(); ++i) {
+            const std::string where = "selection[" + std::to_string(i) + "].";
+            SelectedLambda selected;
+            selected.criterion = string_or(selection[i], "criterion", where);
+            selected.lambda = number_field(selection[i], "lambda", where);
+            selected.value = number_field(selection[i], "value", where);
+            const json& resolved = field(selection[i], "resolved", where);
+            if (!resolved.is_boolean())
+                throw InputError("report: " + where + "resolved is not a boolean");
+            selected.resolved = resolved.get<bool>();
+            data.selections.push_back(selected);
+        }
     }
     // The centre from the smallest λ (least cancellation in (σ+λ)/σ).
     std::size_t first = 0;

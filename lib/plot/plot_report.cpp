@@ -2,6 +2,7 @@
 
 #include "ridgelens/plot/plot_report.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -79,6 +80,16 @@ FigureSet make_figures(const nlohmann::json& report, const PlotOptions& options)
             set.figures.push_back(density_chart(data));
         else
             set.notes.push_back("The report has no spectral density.");
+        if (has_selection_criteria(data)) {
+            bool least_squares = false;
+            for (const PathSample& sample : data.path)
+                least_squares = least_squares || std::isfinite(sample.gcv);
+            if (least_squares) set.figures.push_back(criterion_chart(data, "gcv"));
+            set.figures.push_back(criterion_chart(data, "evidence"));
+            if (least_squares) set.figures.push_back(lcurve_chart(data));
+            if (!data.selections.empty() && !data.centre.empty())
+                set.figures.push_back(picard_chart(data));
+        }
     }
     return set;
 }

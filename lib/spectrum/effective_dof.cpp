@@ -181,14 +181,17 @@ Vector exact_effective_dof(const Vector& all_eigenvalues, const std::vector<doub
     return df;
 }
 
-Vector exact_effective_dof_resolution(const Vector& all_eigenvalues,
-                                      const std::vector<double>& lambdas, double null_tolerance) {
-    exact_effective_dof(all_eigenvalues, lambdas, null_tolerance);  // the same validation
+namespace {
+
+// Σ_j max |t(σ') − t(σ_j)| over σ' ∈ [max(σ_j − τ, 0), σ_j + τ] for the
+// spectral term t(σ, λ) (0 at a null σ), τ = max(null_tolerance, nε)·max|σ|.
+template <class Term>
+Vector resolution_bound(const Vector& all_eigenvalues, const std::vector<double>& lambdas,
+                        double null_tolerance, Term term) {
     const double scale = all_eigenvalues.cwiseAbs().maxCoeff();
     const double threshold = null_tolerance * scale;
     const double n = static_cast<double>(all_eigenvalues.size());
     const double tau = std::max(null_tolerance, n * std::numeric_limits<double>::epsilon()) * scale;
-    const auto f = [](double s, double lambda) { return s > 0 ? s / (s + lambda) : 0.0; };
     Vector bound = Vector::Zero(static_cast<Index>(lambdas.size()));
     for (std::size_t i = 0; i < lambdas.size(); ++i) {
         const double lambda = lambdas[i];
@@ -197,12 +200,57 @@ Vector exact_effective_dof_resolution(const Vector& all_eigenvalues,
             const double sigma = all_eigenvalues[j];
             const bool null = !(sigma > threshold);
             if (null && lambda == 0) continue;  // the numerical-rank convention
-            const double value = null ? 0.0 : f(sigma, lambda);
+            const double value = null ? 0.0 : term(sigma, lambda);
             const double low = std::max(sigma - tau, 0.0), high = std::max(sigma, 0.0) + tau;
-            sum += std::max(std::abs(f(high, lambda) - value), std::abs(f(low, lambda) - value));
+            sum +=
+                std::max(std::abs(term(high, lambda) - value), std::abs(term(low, lambda) - value));
         }
         bound[static_cast<Index>(i)] = sum;
     }
+    return bound;
+}
+
+double log_det_term(double sigma, double lambda) {
+    return sigma > 0 ? std::log1p(sigma / lambda) : 0.0;
+}
+
+}  // namespace
+
+Vector exact_effective_dof_resolution(const Vector& all_eigenvalues,
+                                      const std::vector<double>& lambdas, double null_tolerance) {
+    exact_effective_dof(all_eigenvalues, lambdas, null_tolerance);  // the same validation
+    return resolution_bound(all_eigenvalues, lambdas, null_tolerance,
+                            [](double s, double lambda) { return s > 0 ? s / (s + lambda) : 0.0; });
+}
+
+Vector exact_log_det(const Vector& all_eigenvalues, const std::vector<double>& lambdas,
+                     double null_tolerance) {
+    exact_effective_dof(all_eigenvalues, lambdas, null_tolerance);  // the same validation
+    const double threshold = null_tolerance * all_eigenvalues.cwiseAbs().maxCoeff();
+    std::vector<double> sigma(all_eigenvalues.data(),
+                              all_eigenvalues.data() + all_eigenvalues.size());
+    std::sort(sigma.begin(), sigma.end());  // small terms first
+    Vector log_det(static_cast<Index>(lambdas.size()));
+    for (std::size_t i = 0; i < lambdas.size(); ++i) {
+        double sum = 0;
+        if (lambdas[i] > 0) {
+            for (const double s : sigma)
+                if (s > threshold) sum += log_det_term(s, lambdas[i]);
+        } else {
+            sum = std::numeric_limits<double>::quiet_NaN();
+        }
+        log_det[static_cast<Index>(i)] = sum;
+    }
+    return log_det;
+}
+
+Vector exact_log_det_resolution(const Vector& all_eigenvalues, const std::vector<double>& lambdas,
+                                double null_tolerance) {
+    exact_effective_dof(all_eigenvalues, lambdas, null_tolerance);  // the same validation
+    Vector bound = resolution_bound(all_eigenvalues, lambdas, null_tolerance, log_det_term);
+    for (std::size_t i = 0; i < lambdas.size(); ++i)
+        if (!(lambdas[i] > 0))
+            bound[static_cast<Index>(i)] = std::numeric_limits<double>::quiet_NaN();
     return bound;
 }
 

@@ -23,6 +23,7 @@
 #include "ridgelens/error.hpp"
 #include "ridgelens/spectrum/spectral_density.hpp"
 #include "spectrum/lambda_grid_check.hpp"
+#include "spectrum/sample_statistics.hpp"
 
 // BLAS matrix-vector product (OpenBLAS, linked privately by the library).
 extern "C" void dgemv_(const char* trans, const int* m, const int* n, const double* alpha,
@@ -32,11 +33,7 @@ extern "C" void dgemv_(const char* trans, const int* m, const int* n, const doub
 namespace ridgelens {
 namespace {
 
-/// f(σ, λ) = σ/(σ+λ), and 0 for a null (or negative) σ.
-double decay_factor(double sigma, double lambda, double null_threshold) {
-    return sigma > null_threshold ? sigma / (sigma + lambda) : 0.0;
-}
-
+using detail::sample_std;
 using detail::validate_lambdas;
 
 void validate(OperatorRef op, const Eigenpairs& top, const SlqOptions& options) {
@@ -360,23 +357,6 @@ void gauss_rule(const std::vector<double>& alpha, const std::vector<double>& bet
     weights = norm_squared * first_row.array().square();
 }
 
-double sample_mean(const std::vector<double>& values) {
-    double sum = 0;
-    for (const double v : values) sum += v;
-    return sum / static_cast<double>(values.size());
-}
-
-double sample_std(const std::vector<double>& values) {
-    const double mean = sample_mean(values);
-    double squares = 0;
-    for (const double v : values) squares += (v - mean) * (v - mean);
-    return std::sqrt(squares / static_cast<double>(values.size() - 1));
-}
-
-double sample_stderr(const std::vector<double>& values) {
-    return sample_std(values) / std::sqrt(static_cast<double>(values.size()));
-}
-
 /// Σ_i w_i φ_h(x − c_i) on `grid` (φ_h the Gaussian density of width h).
 Vector smooth(const Vector& grid, const std::vector<double>& centers,
               const std::vector<double>& weights, double h) {
@@ -452,57 +432,6 @@ void fill_densities(const SlqQuadrature& q, const SlqOptions& options, SpectralE
 }
 
 }  // namespace
-
-DofCurve effective_dof_from_quadrature(const SlqQuadrature& quadrature,
-                                       const std::vector<double>& lambdas) {
-    validate_lambdas(lambdas, "effective_dof_from_quadrature");
-    const std::size_t probes = quadrature.probes.size();
-    if (probes < 2)
-        throw UsageError("effective_dof_from_quadrature: need at least 2 probes, have " +
-                         std::to_string(probes));
-    const Index count = static_cast<Index>(lambdas.size());
-    DofCurve curve;
-    curve.lambdas = lambdas;
-    curve.df.resize(count);
-    curve.df_stderr.resize(count);
-    curve.df_quadrature_error.resize(count);
-    curve.df_top_part.resize(count);
-    curve.df_tail.resize(count);
-    const double threshold = quadrature.null_threshold;
-    std::vector<double> midpoints(probes), half_gaps(probes);
-    for (Index i = 0; i < count; ++i) {
-        const double lambda = lambdas[static_cast<std::size_t>(i)];
-        double top = 0;
-        for (Index j = 0; j < quadrature.top_values.size(); ++j)
-            top += decay_factor(quadrature.top_values[j], lambda, threshold);
-        bool bounded = true;
-        for (std::size_t p = 0; p < probes; ++p) {
-            const ProbeQuadrature& probe = quadrature.probes[p];
-            double upper = 0;
-            for (Index l = 0; l < probe.gauss_nodes.size(); ++l)
-                upper +=
-                    probe.gauss_weights[l] * decay_factor(probe.gauss_nodes[l], lambda, threshold);
-            double lower = upper;
-            if (probe.radau_nodes.size() > 0) {
-                lower = 0;
-                for (Index l = 0; l < probe.radau_nodes.size(); ++l)
-                    lower += probe.radau_weights[l] *
-                             decay_factor(probe.radau_nodes[l], lambda, threshold);
-            } else if (probe.gauss_nodes.size() > 0) {
-                bounded = false;
-            }
-            midpoints[p] = 0.5 * (upper + lower);
-            half_gaps[p] = 0.5 * std::abs(upper - lower);
-        }
-        curve.df_top_part[i] = top;
-        curve.df_tail[i] = sample_mean(midpoints);
-        curve.df[i] = top + curve.df_tail[i];
-        curve.df_stderr[i] = sample_stderr(midpoints);
-        curve.df_quadrature_error[i] =
-            bounded ? sample_mean(half_gaps) : std::numeric_limits<double>::quiet_NaN();
-    }
-    return curve;
-}
 
 SpectralEstimate estimate_spectrum(OperatorRef op, const Eigenpairs& top,
                                    const std::vector<double>& lambdas, const SlqOptions& options) {
@@ -605,6 +534,9 @@ SpectralEstimate estimate_spectrum(OperatorRef op, const Eigenpairs& top,
         result.lambdas = lambdas;
         for (Vector* v : {&result.df, &result.df_stderr, &result.df_quadrature_error,
                           &result.df_top_part, &result.df_tail})
+            *v = Vector::Constant(count, nan);
+        for (Vector* v : {&result.log_det, &result.log_det_stderr, &result.log_det_quadrature_error,
+                          &result.log_det_top_part})
             *v = Vector::Constant(count, nan);
         result.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -52,6 +52,29 @@ inline Vector dense_ridge_transform(const DenseMatrix& h, const Vector& theta, d
     return eigen.eigenvectors() * factors.cwiseProduct(eigen.eigenvectors().transpose() * theta);
 }
 
+/// The 5-point Dirichlet Laplacian on an a × b grid (both triangles stored):
+/// eigenvalues 4 sin²(πi/(2(a+1))) + 4 sin²(πj/(2(b+1))).
+inline SparseMatrix grid_laplacian(Index a, Index b) {
+    std::vector<Eigen::Triplet<double>> entries;
+    const auto id = [b](Index i, Index j) { return i * b + j; };
+    for (Index i = 0; i < a; ++i)
+        for (Index j = 0; j < b; ++j) {
+            entries.emplace_back(id(i, j), id(i, j), 4.0);
+            if (i + 1 < a) {
+                entries.emplace_back(id(i, j), id(i + 1, j), -1.0);
+                entries.emplace_back(id(i + 1, j), id(i, j), -1.0);
+            }
+            if (j + 1 < b) {
+                entries.emplace_back(id(i, j), id(i, j + 1), -1.0);
+                entries.emplace_back(id(i, j + 1), id(i, j), -1.0);
+            }
+        }
+    SparseMatrix h(a * b, a * b);
+    h.setFromTriplets(entries.begin(), entries.end());
+    h.makeCompressed();
+    return h;
+}
+
 }  // namespace ridgelens::testing
 
 // LAPACK's divide-and-conquer symmetric eigensolver (OpenBLAS, multithreaded):

@@ -27,27 +27,7 @@ SparseMatrix diagonal_matrix(const Vector& d) {
     return h;
 }
 
-// 5-point Dirichlet Laplacian on an a × b grid (both triangles stored).
-SparseMatrix grid_laplacian(Index a, Index b) {
-    std::vector<Eigen::Triplet<double>> entries;
-    auto id = [&](Index i, Index j) { return i * b + j; };
-    for (Index i = 0; i < a; ++i)
-        for (Index j = 0; j < b; ++j) {
-            entries.emplace_back(id(i, j), id(i, j), 4.0);
-            if (i + 1 < a) {
-                entries.emplace_back(id(i, j), id(i + 1, j), -1.0);
-                entries.emplace_back(id(i + 1, j), id(i, j), -1.0);
-            }
-            if (j + 1 < b) {
-                entries.emplace_back(id(i, j), id(i, j + 1), -1.0);
-                entries.emplace_back(id(i, j + 1), id(i, j), -1.0);
-            }
-        }
-    SparseMatrix h(a * b, a * b);
-    h.setFromTriplets(entries.begin(), entries.end());
-    h.makeCompressed();
-    return h;
-}
+using testing::grid_laplacian;
 
 // Its eigenvalues in closed form, descending: 4 − 2cos(pπ/(a+1)) − 2cos(qπ/(b+1)).
 std::vector<double> grid_laplacian_spectrum(Index a, Index b) {

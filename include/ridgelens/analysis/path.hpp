@@ -4,10 +4,12 @@
 /// directions and the effective degrees of freedom for a whole grid of λ.
 
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
 #include "ridgelens/analysis/analyze.hpp"
+#include "ridgelens/analysis/selection_criteria.hpp"
 #include "ridgelens/solve/multishift_cg.hpp"
 #include "ridgelens/spectrum/eigensolvers.hpp"
 #include "ridgelens/spectrum/spectral_density.hpp"
@@ -38,6 +40,11 @@ struct PathOptions {
     /// only its norm, residual and coefficients are kept.
     bool keep_solutions = false;
     std::function<void(const std::string&)> progress;
+    /// The model's risk R(θ) (its mean loss, unpenalized), evaluated at every
+    /// θ̂_ridge(λ) of the path into `PathPoint::risk` when set (one pass over
+    /// the data per λ): what the λ-selection criteria need
+    /// (lambda_selection.hpp). Not available on a partitioned H.
+    std::function<double(const Vector&)> risk;
     /// The top-k and smallest-eigenvalue solvers (replaced by the distributed
     /// backend for a partitioned H).
     Eigensolvers eigensolvers;
@@ -59,6 +66,13 @@ struct PathPoint {
     /// df_quadrature_error for SLQ) exceeds 5 % of max(df, 1): `df_note` says why.
     bool df_reliable = true;
     std::string df_note;
+    /// log det(I + H/λ) = Σ_j log(1 + σ_j/λ), from the same spectrum as df
+    /// (exact or SLQ); NaN where H is indefinite (or λ = 0).
+    double log_det = std::numeric_limits<double>::quiet_NaN();
+    double log_det_stderr = 0;  ///< statistical standard error (0 when exact)
+    /// bound on its bias: the SLQ quadrature error, or for the exact value the
+    /// unresolved eigenvalues' effect (as df_resolution_error)
+    double log_det_error = 0;
     double ridge_norm = 0;             ///< ‖θ̂_ridge(λ)‖
     double relative_residual = 0;      ///< recomputed ‖(H+λI)x − b‖/‖b‖
     Index iterations = 0;              ///< CG iterations for this λ (0 for CHOLMOD)
@@ -72,6 +86,11 @@ struct PathPoint {
     std::vector<double> coefficients;  ///< q_jᵀθ̂_ridge(λ) from the solve, j = 1..path_directions
     std::vector<double> predicted;     ///< f_j(λ)c_j − (q_jᵀg)/(σ_j+λ), the eigen prediction
     Vector ridge;  ///< θ̂_ridge(λ) itself, with PathOptions::keep_solutions (else empty)
+    /// R(θ̂_ridge(λ)) when `PathOptions::risk` is set, else NaN
+    double risk = std::numeric_limits<double>::quiet_NaN();
+    /// The λ-selection criteria (`evaluate_selection_criteria`), NaN until
+    /// evaluated or where they do not apply.
+    SelectionCriteria criteria;
 };
 
 /// The whole path with its evidence.
@@ -96,6 +115,10 @@ struct PathResult {
     bool ok = true;
     std::vector<std::string> checks;
     std::vector<std::string> warnings;
+    /// What the λ-selection criteria of the points mean here (the model and
+    /// the approximation they rest on); empty when they were not evaluated.
+    std::string criteria_note;
+    std::vector<LambdaSelection> selections;  ///< one per criterion asked (select_lambda)
 };
 
 /// Computes the path. Misuse throws UsageError; numerical failures are
@@ -108,5 +131,15 @@ struct PathResult {
 /// handle the partition) and CHOLMOD is not available. Every rank must call
 /// it collectively and gets the same PathResult (eigenvectors: its rows).
 PathResult compute_path(const HessianProblem& problem, const PathOptions& options);
+
+/// Adds the λ of `lambdas` to a path `compute_path(problem, options)`
+/// computed, by the same machinery: the same eigenpairs, PSD verdict and
+/// solver kind (one more multi-shift run or one factorization per λ), df and
+/// log det from the stored spectrum or SLQ rules (no new eigen step or SLQ
+/// run). The points stay sorted by λ; the matrix-vector products are added
+/// to `total_matvecs`. Used to refine a λ selection.
+/// @throws UsageError for a λ that is negative, not finite or already on the path.
+void extend_path(const HessianProblem& problem, const PathOptions& options,
+                 const std::vector<double>& lambdas, PathResult& result);
 
 }  // namespace ridgelens

@@ -55,4 +55,21 @@ Figure coefficient_paths_chart(const PlotData& data);
 /// shown λ as "lambda-line"s.
 Figure density_chart(const PlotData& data);
 
+/// Whether a path report carries the λ-selection criteria.
+bool has_selection_criteria(const PlotData& data);
+
+/// Path reports with criteria: `criterion` ("gcv" or "evidence") against λ
+/// ("criterion-line", one "criterion-point" per λ, a ±1 standard-error
+/// "criterion-band") and the selected λ ("selected-lambda", "selected-point").
+Figure criterion_chart(const PlotData& data, const std::string& criterion);
+
+/// Path reports with criteria: the L-curve (‖Xθ_λ − y‖, ‖θ_λ‖) on log axes
+/// ("lcurve-line", one "lcurve-point" per λ) and its selected "lcurve-corner".
+Figure lcurve_chart(const PlotData& data);
+
+/// Path reports with a selection: |c_j| ("picard-component") and
+/// |f_j c_j| ("picard-shrunk") of the top directions against σ_j at the
+/// selected λ (the evidence's when selected, else the first selection's).
+Figure picard_chart(const PlotData& data);
+
 }  // namespace ridgelens::plot

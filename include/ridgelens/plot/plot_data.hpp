@@ -23,6 +23,20 @@ struct PathSample {
     double df_slq_stderr = 0;
     double ridge_norm = 0;
     std::vector<double> coefficients;  ///< q_jᵀθ̂_ridge(λ) from the solve ("shrunk")
+    /// λ-selection criteria (NaN when the report has none)
+    double residual_norm = 0;
+    double gcv = 0;
+    double gcv_stderr = 0;
+    double log_evidence = 0;
+    double log_evidence_stderr = 0;
+};
+
+/// The selected λ of one criterion of a path report ("selection").
+struct SelectedLambda {
+    std::string criterion;  ///< "gcv", "evidence" or "lcurve"
+    double lambda = 0;
+    double value = 0;
+    bool resolved = false;
 };
 
 /// The numbers behind the pictures. Values the report has as null (non-finite)
@@ -58,6 +72,7 @@ struct PlotData {
     std::vector<double> density_value;
     bool density_log = true;       ///< log-σ grid (per decade) or linear (per unit σ)
     double density_null_mass = 0;  ///< fraction of eigenvalues at or below the null threshold
+    std::vector<SelectedLambda> selections;  ///< path reports with λ selection
 };
 
 /// Reads a report. `max_lambdas` ≥ 1 caps the λ of a path report shown in

@@ -89,6 +89,20 @@ Vector exact_effective_dof_resolution(const Vector& all_eigenvalues,
                                       const std::vector<double>& lambdas,
                                       double null_tolerance = default_null_tolerance);
 
+/// log det(I + H/λ) = Σ_j log(1 + σ_j/λ) for every λ of `lambdas` from the
+/// full spectrum, null σ_j (≤ null_tolerance·max|σ|) contributing 0; NaN at
+/// λ = 0, where it is infinite for any H ≠ 0 (log 1p terms, summed from the
+/// smallest). The quantity the evidence (marginal likelihood) needs.
+/// @throws UsageError as `exact_effective_dof` (an indefinite H included).
+Vector exact_log_det(const Vector& all_eigenvalues, const std::vector<double>& lambdas,
+                     double null_tolerance = default_null_tolerance);
+
+/// How much the eigenvalues a dense eigendecomposition does not resolve may
+/// move `exact_log_det` (the bound of `exact_effective_dof_resolution` for
+/// the term log(1 + σ/λ)); NaN at λ = 0.
+Vector exact_log_det_resolution(const Vector& all_eigenvalues, const std::vector<double>& lambdas,
+                                double null_tolerance = default_null_tolerance);
+
 // ---------------------------------------------------------------------------
 // Stochastic Lanczos quadrature
 // ---------------------------------------------------------------------------
@@ -134,7 +148,7 @@ struct SlqQuadrature {
     double scale = 0;                     ///< max |σ| seen (top values and Ritz values)
 };
 
-/// df over a λ grid with its error bars.
+/// df and log det(I + H/λ) over a λ grid with their error bars.
 ///
 /// Per probe i the tail value is the midpoint of the Gauss (upper) and
 /// Gauss–Radau (lower) values; `df_tail` is their mean, `df_stderr` their
@@ -151,9 +165,17 @@ struct DofCurve {
     Vector df_quadrature_error;  ///< bound on the quadrature bias (NaN if H indefinite)
     Vector df_top_part;          ///< Σ_{j≤k} f(σ_j, λ), exact
     Vector df_tail;              ///< estimate of Σ_{j>k} f(σ_j, λ)
+    /// log det(I + H/λ) = Σ_j log(1 + σ_j/λ), from the same quadrature rules
+    /// (the term has the derivative signs of f, so Gauss and Gauss–Radau
+    /// bracket it alike); NaN at λ = 0, where it is infinite.
+    Vector log_det;
+    Vector log_det_stderr;            ///< statistical standard error (probes)
+    Vector log_det_quadrature_error;  ///< bound on the quadrature bias (NaN if H indefinite)
+    Vector log_det_top_part;          ///< Σ_{j≤k} log(1 + σ_j/λ), exact
 };
 
-/// Evaluates df for `lambdas` from a stored quadrature (no products with H).
+/// Evaluates df and log det(I + H/λ) for `lambdas` from a stored quadrature
+/// (no products with H).
 /// @throws UsageError for an empty grid, a negative or non-finite λ, or fewer
 /// than two probes.
 DofCurve effective_dof_from_quadrature(const SlqQuadrature& quadrature,

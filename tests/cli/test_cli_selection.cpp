@@ -1,0 +1,161 @@
+// `ridgelens path --data … --select`: the λ-selection fields in the report,
+// the CSV and the summary, and the usage errors, as a user runs the program.
+// The values themselves are checked against dense references in
+// tests/unit/test_lambda_selection.cpp; here against the closed form of a
+// two-feature least-squares problem.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <numbers>
+#include <sstream>
+
+#include "cli_runner.hpp"
+
+namespace ridgelens {
+namespace {
+
+using nlohmann::json;
+using testing::CliRun;
+using testing::read_text;
+using testing::run_cli;
+using testing::ScratchDirectory;
+
+/// y = 0.3 x₁ − 0.2 x₂ + ε with two features: S = XᵀX, θ_λ = (S + nλI)⁻¹Xᵀy in
+/// closed form (2×2 inverse), df = tr(S(S + nλI)⁻¹), log det(I + S/(nλ)).
+struct TwoFeatures {
+    std::vector<double> x1, x2, y;
+};
+
+TwoFeatures write_two_features(const ScratchDirectory& dir) {
+    TwoFeatures data;
+    std::ofstream out(dir / "ls.libsvm");
+    out.precision(17);  // the file holds exactly the doubles the reference uses
+    for (int i = 0; i < 60; ++i) {
+        const double x1 = std::sin(0.7 * i) + 1.5, x2 = std::cos(0.3 * i);
+        const double y = 0.3 * x1 - 0.2 * x2 + 1.5 * std::cos(1.3 * i * i);
+        data.x1.push_back(x1);
+        data.x2.push_back(x2);
+        data.y.push_back(y);
+        out << y << " 1:" << x1 << " 2:" << x2 << "\n";
+    }
+    return data;
+}
+
+TEST(CliSelection, ReportsTheCriteriaAndTheSelectedLambda) {
+    ScratchDirectory dir;
+    const TwoFeatures d = write_two_features(dir);
+    const CliRun r = run_cli(
+        "path --data ls.libsvm --model ls --lambdas 1e-3:100:12 --k 1 --probes 4 --select gcv "
+        "--select evidence --select lcurve --out p.json --csv p.csv -q",
+        dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("λ selection"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("evidence: λ = "), std::string::npos) << r.out;
+    const json report = json::parse(read_text(dir / "p.json"));
+    ASSERT_EQ(report["selection"].size(), 3u);
+    EXPECT_EQ(report["selection"][0]["criterion"], "gcv");
+    const double n = 60;
+    double a = 0, b = 0, c = 0, u = 0, v = 0;  // S = [a b; b c], Xᵀy = (u, v)
+    for (std::size_t i = 0; i < d.y.size(); ++i) {
+        a += d.x1[i] * d.x1[i], b += d.x1[i] * d.x2[i], c += d.x2[i] * d.x2[i];
+        u += d.x1[i] * d.y[i], v += d.x2[i] * d.y[i];
+    }
+    for (const json& point : report["path"]) {
+        const double lambda = point["lambda"], shift = n * lambda;
+        const double det = (a + shift) * (c + shift) - b * b;
+        const double t1 = ((c + shift) * u - b * v) / det, t2 = ((a + shift) * v - b * u) / det;
+        double squared = 0;
+        for (std::size_t i = 0; i < d.y.size(); ++i)
+            squared += std::pow(d.x1[i] * t1 + d.x2[i] * t2 - d.y[i], 2);
+        // tr(S(S + sI)⁻¹) = 2 − s·tr((S + sI)⁻¹)
+        const double df = 2 - shift * ((a + shift) + (c + shift)) / det;
+        const double log_det = std::log(det / (shift * shift));
+        const double q = squared + shift * (t1 * t1 + t2 * t2);
+        const double evidence =
+            -0.5 * n * (std::log(2 * std::numbers::pi) + 1 + std::log(q / n)) - 0.5 * log_det;
+        EXPECT_NEAR(point["df"].get<double>(), df, 1e-9);
+        EXPECT_NEAR(point["residual_norm"].get<double>(), std::sqrt(squared), 1e-8);
+        EXPECT_NEAR(point["gcv"].get<double>(), n * squared / ((n - df) * (n - df)), 1e-8);
+        EXPECT_NEAR(point["log_det"].get<double>(), log_det, 1e-9 * log_det);
+        EXPECT_NEAR(point["log_evidence"].get<double>(), evidence, 1e-8 * std::abs(evidence));
+    }
+    for (const json& s : report["selection"]) {
+        EXPECT_TRUE(s["resolved"].get<bool>()) << s["reason"];
+        EXPECT_LE(s["bracket"][0].get<double>(), s["lambda"].get<double>());
+        EXPECT_GE(s["bracket"][1].get<double>(), s["lambda"].get<double>());
+        EXPECT_TRUE(s.contains("resolved") && s.contains("reason") && s.contains("evaluations"));
+    }
+    std::istringstream csv(read_text(dir / "p.csv"));
+    std::string header;
+    std::getline(csv, header);
+    EXPECT_NE(header.find("log_det,log_det_stderr"), std::string::npos) << header;
+    EXPECT_NE(header.find("gcv,gcv_stderr,log_evidence"), std::string::npos) << header;
+}
+
+/// Occurrences of `class="name"` in an SVG file.
+std::size_t count_class(const std::filesystem::path& svg, const std::string& name) {
+    const std::string text = read_text(svg), needle = "class=\"" + name + "\"";
+    std::size_t count = 0;
+    for (std::size_t at = text.find(needle); at != std::string::npos;
+         at = text.find(needle, at + 1))
+        ++count;
+    return count;
+}
+
+TEST(CliSelection, DrawsEachCriterionTheLCurveAndThePicardPlot) {
+    ScratchDirectory dir;
+    write_two_features(dir);
+    const CliRun r = run_cli(
+        "path --data ls.libsvm --model ls --lambdas 1e-3:100:12 --k 1 --probes 4 --select gcv "
+        "--select evidence --select lcurve --out p.json --plot pictures -q",
+        dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json report = json::parse(read_text(dir / "p.json"));
+    const std::size_t points = report["path"].size();
+    ASSERT_GT(points, 12u) << "the refinement adds λ to the grid";
+    const auto pictures = dir / "pictures";
+    EXPECT_EQ(count_class(pictures / "gcv.svg", "criterion-point"), points);
+    EXPECT_EQ(count_class(pictures / "evidence.svg", "criterion-point"), points);
+    EXPECT_EQ(count_class(pictures / "gcv.svg", "selected-lambda"), 1u);
+    EXPECT_EQ(count_class(pictures / "evidence.svg", "selected-point"), 1u);
+    EXPECT_EQ(count_class(pictures / "lcurve.svg", "lcurve-point"), points);
+    EXPECT_EQ(count_class(pictures / "lcurve.svg", "lcurve-corner"), 1u);
+    EXPECT_EQ(count_class(pictures / "picard.svg", "picard-component"), 1u);  // k = 1
+    EXPECT_EQ(count_class(pictures / "picard.svg", "picard-shrunk"), 1u);
+    const std::string page = read_text(pictures / "index.html");
+    for (const char* name : {"gcv.svg", "evidence.svg", "lcurve.svg", "picard.svg"})
+        EXPECT_NE(page.find(name), std::string::npos) << name;
+}
+
+TEST(CliSelection, CriteriaThatDoNotApplyAreUsageErrors) {
+    ScratchDirectory dir;
+    write_two_features(dir);
+    std::ofstream(dir / "h.mtx") << "%%MatrixMarket matrix coordinate real symmetric\n2 2 2\n1 1 "
+                                    "2\n2 2 1\n";
+    std::ofstream(dir / "cls.libsvm")
+        << "1 1:1 2:0.3\n-1 1:-1 2:0.2\n1 1:0.5 2:-1\n-1 1:-0.2 2:0.4\n";
+    const struct {
+        const char* arguments;
+        const char* message;
+    } cases[] = {
+        {"path --data ls.libsvm --model ls --lambdas 1e-2:1:3 --k 1 --select aic", "expected gcv"},
+        {"path --hessian h.mtx --lambdas 1e-2:1:3 --k 1 --select evidence",
+         "--select needs --data"},
+        {"path --data cls.libsvm --model logistic --base-lambda 0.1 --lambdas 1e-2:1:3 --k 1 "
+         "--select gcv",
+         "--select gcv needs --model ls"},
+    };
+    for (const auto& c : cases) {
+        const CliRun r = run_cli(std::string(c.arguments) + " -q --out r.json", dir);
+        EXPECT_EQ(r.exit_code, 1) << c.arguments << "\n" << r.err;
+        EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+        EXPECT_FALSE(std::filesystem::exists(dir / "r.json"));
+    }
+}
+
+}  // namespace
+}  // namespace ridgelens
