@@ -1,13 +1,12 @@
 #include "blas_threads.hpp"
 
-#include <sys/resource.h>
-
+#include <algorithm>
 #include <cmath>
-#include <fstream>
 #include <sstream>
 #include <string>
 
 #include "ridgelens/error.hpp"
+#include "ridgelens/io/memory_budget.hpp"
 
 extern "C" int openblas_get_num_threads(void);
 extern "C" void openblas_set_num_threads(int threads);
@@ -22,25 +21,11 @@ constexpr double blas_buffer_bytes = 134217728.0;
 // (thread stacks, malloc arenas, the first small allocations).
 constexpr double reserve_bytes = 32.0 * 1048576.0;
 
-double virtual_size_bytes() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line)) {
-        if (line.rfind("VmSize:", 0) != 0) continue;
-        std::istringstream fields(line.substr(7));
-        double kilobytes = 0;
-        fields >> kilobytes;
-        return kilobytes * 1024.0;
-    }
-    return 0;
-}
-
 }  // namespace
 
 void fit_blas_threads_to_address_space() {
-    rlimit limit{};
-    if (::getrlimit(RLIMIT_AS, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
-    const double left = static_cast<double>(limit.rlim_cur) - virtual_size_bytes();
+    const double left = address_space_left_bytes();
+    if (!std::isfinite(left)) return;
     const int threads = openblas_get_num_threads();
     if (left >= threads * blas_buffer_bytes + reserve_bytes) return;
     const double fitting = std::floor((left - reserve_bytes) / blas_buffer_bytes);

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -65,14 +66,16 @@ double memory_budget_bytes() {
     double budget = available_from_meminfo();
     if (!(budget > 0)) budget = physical_memory();
     if (!(budget > 0)) budget = 8e9;  // neither is readable: assume a modest machine
+    return std::min(budget, address_space_left_bytes());
+}
+
+double address_space_left_bytes() {
     rlimit address_space{};
-    if (::getrlimit(RLIMIT_AS, &address_space) == 0 && address_space.rlim_cur != RLIM_INFINITY) {
-        // What is left of the limit: thread stacks, malloc arenas and libraries
-        // already count against it.
-        const double left = static_cast<double>(address_space.rlim_cur) - address_space_in_use();
-        budget = std::min(budget, std::max(left, 0.0));
-    }
-    return budget;
+    if (::getrlimit(RLIMIT_AS, &address_space) != 0 || address_space.rlim_cur == RLIM_INFINITY)
+        return std::numeric_limits<double>::infinity();
+    // Thread stacks, malloc arenas and libraries already count against the limit.
+    const double left = static_cast<double>(address_space.rlim_cur) - address_space_in_use();
+    return std::max(left, 0.0);
 }
 
 void check_memory_estimate(double estimated_bytes, const std::string& what) {

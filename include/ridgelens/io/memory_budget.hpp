@@ -18,6 +18,11 @@ namespace ridgelens {
 /// the process has already reserved (VmSize).
 double memory_budget_bytes();
 
+/// What is left of the address-space limit (RLIMIT_AS, `ulimit -v`): the
+/// limit minus the address space this process has already reserved
+/// (VmSize), at least 0; +∞ when no limit is set.
+double address_space_left_bytes();
+
 /// Throws ResourceError when `estimated_bytes` exceeds memory_budget_bytes().
 /// The message names `what` (e.g. "reading H.mtx: 2.5e8 entries"), the
 /// estimate and the budget in GB, and the RIDGELENS_MEMORY_LIMIT override.
