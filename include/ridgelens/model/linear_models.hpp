@@ -110,6 +110,7 @@ class LeastSquaresModel final : public LinearModel {
     ///         target (naming its value and 0-based row).
     LeastSquaresModel(FeatureMatrix features, Vector targets);
     std::string name() const override { return "least_squares"; }
+    bool curvature_constant() const override { return true; }
     const Vector& targets() const { return targets_; }
 
   private:

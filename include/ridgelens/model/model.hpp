@@ -99,6 +99,11 @@ class Model {
     /// neural network's Hessian is not.
     virtual bool curvature_psd() const { return true; }
 
+    /// Whether the curvature is the same at every θ (the risk is quadratic, as
+    /// for least squares): Newton's method then needs one step, solved to the
+    /// final tolerance by one unrestarted CG run.
+    virtual bool curvature_constant() const { return false; }
+
     void set_curvature(Curvature curvature) { curvature_ = curvature; }
     Curvature curvature() const { return curvature_; }
 
