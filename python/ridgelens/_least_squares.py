@@ -16,9 +16,9 @@ class LeastSquares:
     Attributes: ``n`` (= p, the parameters), ``samples`` (n), ``theta`` = 0
     and ``gradient`` = ∇R(0) = −Xᵀy/n (θ̂_ridge(λ) = (H + λI)⁻¹Xᵀy/n does
     not depend on θ̂ for a quadratic R, so none is fitted), ``hessian`` (the
-    operator H = XᵀX/n) and ``form`` ("dense": H formed as a p×p array, every λ
-    solved from one eigendecomposition as the CLI does for a small model; "operator": products X̃ᵀ(Xv)/n through scipy, one pass over X
-    each).
+    operator H = XᵀX/n) and ``form`` ("dense": H formed as a p×p array, every
+    λ solved from one eigendecomposition as the CLI does for a small model;
+    "operator": products Xᵀ(Xv)/n through scipy, one pass over X each).
     """
 
     least_squares = True
