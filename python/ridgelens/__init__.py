@@ -15,13 +15,15 @@ import numpy as np
 
 from . import _ridgelens as _native
 from ._operators import Operator, as_operator
-from ._results import (AnalysisResult, DofResult, Eigenpairs, LambdaResult, PathResult,
-                       ShiftedSolutions)
+from ._least_squares import LeastSquares, least_squares
+from ._results import (AnalysisResult, DofResult, Eigenpairs, LambdaResult, LambdaSelection,
+                       PathResult, ShiftedSolutions)
 
 __version__ = _native.__version__
-__all__ = ["Operator", "as_operator", "top_eigenpairs", "analyze", "path", "solve_shifted",
-           "effective_dof", "plot", "Eigenpairs", "AnalysisResult", "LambdaResult",
-           "PathResult", "ShiftedSolutions", "DofResult"]
+__all__ = ["Operator", "as_operator", "top_eigenpairs", "analyze", "path", "select_lambda",
+           "least_squares", "solve_shifted", "effective_dof", "plot", "Eigenpairs",
+           "AnalysisResult", "LambdaResult", "PathResult", "LambdaSelection", "LeastSquares",
+           "ShiftedSolutions", "DofResult"]
 
 
 def _lambdas(lambdas):
@@ -91,8 +93,8 @@ def analyze(H, theta=None, lambdas=(0.01, 1.0), k=10, gradient=None, solver="aut
 def path(H, theta=None, lambdas=None, k=10, gradient=None, solver="auto", tol=1e-10,
          eigen_tol=1e-10, psd_tol=1e-8, max_cg_iterations=0, deflate=True, baseline=True,
          directions=10, probes=30, lanczos_steps=80, max_lanczos_steps=0, exact_dof_limit=3000,
-         seed=1,
-         psd_by_construction=False, verbose=False):
+         seed=1, psd_by_construction=False, verbose=False, risk=None, samples=None,
+         least_squares=None):
     """The regularization path over the grid ``lambdas`` (λ > 0), as
     ``ridgelens path``: one multi-shift CG run deflated by the top-k pairs
     (or CHOLMOD, or a dense eigendecomposition), the coefficient paths of the
@@ -100,30 +102,107 @@ def path(H, theta=None, lambdas=None, k=10, gradient=None, solver="auto", tol=1e
     with ``probes`` probes of ``lanczos_steps`` steps, continued up to
     ``max_lanczos_steps`` (0: up to 300, memory permitting) until the
     quadrature error is small, and its standard error); ``verbose`` prints the
-    library's progress on stderr. Returns a PathResult
-    (``to_dict()``: the JSON report of ``ridgelens path --out``)."""
+    library's progress on stderr.
+
+    With ``risk`` (a callable R(θ) → float, the model's mean loss, called with
+    every θ̂_ridge(λ) as a float64 array, GIL held; an exception it raises
+    ends the call as a matvec's does) and ``samples`` (n), every point also
+    gets the λ-selection criteria (``risk``, ``residual_norm``, ``gcv`` ±
+    ``gcv_stderr``, ``log_evidence`` ± ``log_evidence_stderr``,
+    ``lcurve_curvature``): least squares (``least_squares=True``, R =
+    ‖Xθ − y‖²/2n) or the Laplace evidence of another model.
+    ``ridgelens.least_squares(X, y)`` supplies H, θ̂, the gradient and all
+    three. Returns a PathResult (``to_dict()``: the JSON report of
+    ``ridgelens path --out``)."""
+    return _path(H, theta, lambdas, gradient, (), None, locals())
+
+
+def select_lambda(H, criteria, theta=None, lambdas=None, risk=None, samples=None,
+                  least_squares=None, relative_precision=0.01, points_per_round=8, max_rounds=6,
+                  **path_options):
+    """Chooses λ by each of ``criteria`` ("gcv", "evidence", "lcurve", or a
+    list of them), as ``ridgelens path --select``: the library's
+    ``select_lambda`` takes the best λ of the grid, then refines it on log λ
+    inside its bracket (``points_per_round`` new λ per round, solved by the
+    path's machinery, at most ``max_rounds`` rounds) until λ is known to
+    ``relative_precision``. H, θ̂, ``risk``, ``samples`` and
+    ``least_squares`` as for ``path`` (``ridgelens.least_squares(X, y)``
+    carries them); GCV and the L-curve need least squares. ``path_options``
+    are those of ``path``. Returns the PathResult, its points including the
+    refinement's λ, with ``selections``: one LambdaSelection per criterion
+    (``criterion``, ``lam``, ``value`` ± ``value_stderr``, ``bracket``,
+    ``evaluations``, ``resolved``, ``reason``, ``probes_needed``)."""
+    if isinstance(criteria, str):
+        criteria = [criteria]
+    criteria = [str(c) for c in criteria]
+    if not criteria:
+        raise ValueError("select_lambda: criteria must name at least one of gcv, evidence, lcurve")
+    settings = (float(relative_precision), _integer(points_per_round, "points_per_round"),
+                _integer(max_rounds, "max_rounds"))
+    unknown = set(path_options) - set(_PATH_OPTIONS)
+    if unknown:
+        raise ValueError("select_lambda: unknown option(s) %s" % ", ".join(sorted(unknown)))
+    options = dict(_PATH_OPTIONS)
+    options.update(path_options)
+    options.update(risk=risk, samples=samples, least_squares=least_squares)
+    return _path(H, theta, lambdas, options.pop("gradient"), criteria, settings, options)
+
+
+_PATH_OPTIONS = dict(k=10, gradient=None, solver="auto", tol=1e-10, eigen_tol=1e-10, psd_tol=1e-8,
+                     max_cg_iterations=0, deflate=True, baseline=True, directions=10, probes=30,
+                     lanczos_steps=80, max_lanczos_steps=0, exact_dof_limit=3000, seed=1,
+                     psd_by_construction=False, verbose=False)
+
+
+def _selection_model(op, a, risk, samples, least_squares):
+    """The risk callable and the model's sample count and kind: given, or the
+    operator's own (``ridgelens.least_squares``)."""
+    if risk is None:
+        risk = getattr(op, "risk", None)
+        samples = getattr(op, "samples", None) if samples is None else samples
+        if least_squares is None:
+            least_squares = getattr(op, "least_squares", False)
+    if risk is None:
+        if samples is not None:
+            raise ValueError("samples is given without risk: the criteria need R(θ) at each λ")
+        return
+    if not callable(risk):
+        raise ValueError("risk must be callable, R(theta) -> float")
+    if samples is None:
+        raise ValueError("samples (n, the training samples) is required with risk")
+    a.risk = risk
+    a.samples = _integer(samples, "samples")
+    a.least_squares = bool(least_squares)
+
+
+def _path(H, theta, lambdas, gradient, criteria, settings, o):
     if lambdas is None:
         raise ValueError("lambdas is required: the grid of λ > 0, e.g. np.logspace(-4, 2, 30)")
     op = as_operator(H)
     theta, gradient = _theta_and_gradient(op, theta, gradient)
     a = _native._PathArguments()
     a.lambdas = _lambdas(lambdas)
-    a.solver = str(solver)
-    a.tolerance = float(tol)
-    a.max_cg_iterations = _integer(max_cg_iterations, "max_cg_iterations")
-    a.psd_tolerance = float(psd_tol)
-    a.deflate = bool(deflate)
-    a.baseline = bool(baseline)
-    a.directions = _integer(directions, "directions")
-    a.probes = _integer(probes, "probes")
-    a.lanczos_steps = _integer(lanczos_steps, "lanczos_steps")
-    a.max_lanczos_steps = _integer(max_lanczos_steps, "max_lanczos_steps")
-    a.exact_dof_limit = _integer(exact_dof_limit, "exact_dof_limit")
-    a.seed = _integer(seed, "seed")
-    a.verbose = bool(verbose)
+    a.solver = str(o["solver"])
+    a.tolerance = float(o["tol"])
+    a.max_cg_iterations = _integer(o["max_cg_iterations"], "max_cg_iterations")
+    a.psd_tolerance = float(o["psd_tol"])
+    a.deflate = bool(o["deflate"])
+    a.baseline = bool(o["baseline"])
+    a.directions = _integer(o["directions"], "directions")
+    a.probes = _integer(o["probes"], "probes")
+    a.lanczos_steps = _integer(o["lanczos_steps"], "lanczos_steps")
+    a.max_lanczos_steps = _integer(o["max_lanczos_steps"], "max_lanczos_steps")
+    a.exact_dof_limit = _integer(o["exact_dof_limit"], "exact_dof_limit")
+    a.seed = _integer(o["seed"], "seed")
+    a.verbose = bool(o["verbose"])
+    _selection_model(op, a, o["risk"], o["samples"], o["least_squares"])
+    a.criteria = list(criteria)
+    if settings is not None:
+        a.relative_precision, a.points_per_round, a.max_rounds = settings
+    psd = bool(o["psd_by_construction"]) or bool(getattr(op, "psd_by_construction", False))
     theta_source = getattr(op, "theta_source", "given by the caller (Python)")
-    d = _native.path(op._native, theta, gradient, op.source, theta_source,
-                     bool(psd_by_construction), _integer(k, "k"), float(eigen_tol), 0, 1000, a)
+    d = _native.path(op._native, theta, gradient, op.source, theta_source, psd,
+                     _integer(o["k"], "k"), float(o["eigen_tol"]), 0, 1000, a)
     return PathResult(d)
 
 

@@ -101,7 +101,7 @@ def _sparse_operator(matrix, symmetry_tol):
     return _Wrapped(native, n, source)
 
 
-def _dense_operator(matrix, symmetry_tol):
+def _dense_operator(matrix, symmetry_tol, formed=False):
     a = np.asarray(matrix)
     _check_square(a.shape, "dense matrix H")
     if np.iscomplexobj(a) or not (np.issubdtype(a.dtype, np.floating)
@@ -121,7 +121,8 @@ def _dense_operator(matrix, symmetry_tol):
                       "tolerance %.3g" % (relative, symmetry_tol), stacklevel=3)
         a = np.ascontiguousarray(0.5 * a + 0.5 * a.T)
     n = a.shape[0]
-    return _Wrapped(_native._Operator.from_dense(a), n, "numpy array %dx%d" % (n, n), keep=a)
+    return _Wrapped(_native._Operator.from_dense(a, formed), n, "numpy array %dx%d" % (n, n),
+                    keep=a)
 
 
 def _linear_operator(op):
@@ -144,7 +145,8 @@ def as_operator(H, symmetry_tol=1e-10):
     symmetric within ``symmetry_tol`` relative to max|a_ij| as the CLI checks,
     then symmetrized with a warning), a dense numpy array, or a
     scipy.sparse.linalg.LinearOperator."""
-    if isinstance(H, (Operator, _Wrapped)):
+    if isinstance(H, (Operator, _Wrapped)) or isinstance(getattr(H, "_native", None),
+                                                         _native._Operator):
         return H
     import scipy.sparse as sp
     import scipy.sparse.linalg as spla

@@ -4,8 +4,8 @@ import json
 
 import numpy as np
 
-__all__ = ["Eigenpairs", "LambdaResult", "AnalysisResult", "PathResult", "ShiftedSolutions",
-           "DofResult"]
+__all__ = ["Eigenpairs", "LambdaResult", "AnalysisResult", "PathResult", "LambdaSelection",
+           "ShiftedSolutions", "DofResult"]
 
 
 def _array(values):
@@ -86,10 +86,45 @@ class AnalysisResult(_Record):
         return json.loads(json.dumps(self._report))
 
 
+class LambdaSelection(_Record):
+    """The λ one criterion selected (``select_lambda``): ``criterion`` ("gcv",
+    "evidence", "lcurve"), ``lam`` (the λ), ``value`` ± ``value_stderr`` (the
+    criterion there), ``bracket`` (low, high) around the optimum,
+    ``evaluations`` (λ evaluated: grid and refinement), ``resolved``,
+    ``reason`` (how it was determined, or why not) and ``probes_needed`` (SLQ
+    probes that would resolve it, when noise is the reason). ``to_dict()``:
+    the report's ``selection`` entry."""
+
+    def __init__(self, entry):
+        self._entry = entry
+        self.criterion = entry["criterion"]
+        self.lam = np.nan if entry["lambda"] is None else entry["lambda"]
+        self.value = np.nan if entry["value"] is None else entry["value"]
+        self.value_stderr = np.nan if entry["value_stderr"] is None else entry["value_stderr"]
+        self.bracket = tuple(_array(entry["bracket"]))
+        self.evaluations = int(entry["evaluations"])
+        self.resolved = bool(entry["resolved"])
+        self.reason = entry["reason"]
+        self.probes_needed = int(entry["probes_needed"])
+
+    def to_dict(self):
+        return dict(self._entry)
+
+
+# The per-point fields of the λ-selection criteria (NaN where not evaluated).
+_CRITERIA_FIELDS = ("risk", "residual_norm", "gcv", "gcv_stderr", "log_evidence",
+                    "log_evidence_stderr", "lcurve_curvature")
+
+
 class PathResult(_Record):
     """The regularization path: arrays over the grid ``lambdas``, ``df``,
     ``df_stderr``, ``ridge_norm``, ``relative_residual``, ``coefficients``
-    (m, directions) = q_jᵀθ̂_ridge(λ), ``statuses``; ``eigen``; ``status``.
+    (m, directions) = q_jᵀθ̂_ridge(λ), ``log_det`` = log det(I + H/λ) ±
+    ``log_det_stderr``, ``statuses``; ``eigen``; ``status``. With a risk, the
+    λ-selection criteria per λ (``risk``, ``residual_norm``, ``gcv``,
+    ``gcv_stderr``, ``log_evidence``, ``log_evidence_stderr``,
+    ``lcurve_curvature``; NaN where they do not apply), ``criteria_note`` and,
+    from ``select_lambda``, ``selections`` (LambdaSelection per criterion).
     ``to_dict()`` is the JSON report of ``ridgelens path --out``."""
 
     def __init__(self, d):
@@ -104,6 +139,11 @@ class PathResult(_Record):
         self.df_method = self._report.get("df_method")
         self.solver = self._report.get("solver")
         self.warnings = self._report.get("warnings", [])
+        points = self._report["path"]
+        for name in ("log_det", "log_det_stderr") + _CRITERIA_FIELDS:
+            setattr(self, name, _array([p.get(name) for p in points]))
+        self.criteria_note = self._report.get("criteria_note", "")
+        self.selections = [LambdaSelection(e) for e in self._report.get("selection", [])]
 
     def to_dict(self):
         """The report, field for field as ``ridgelens path --out`` writes it."""

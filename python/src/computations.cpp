@@ -10,6 +10,7 @@
 #include <iostream>
 
 #include "ridgelens/analysis/analyze.hpp"
+#include "ridgelens/analysis/lambda_selection.hpp"
 #include "ridgelens/analysis/path.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/plot/plot_report.hpp"
@@ -72,6 +73,7 @@ py::dict eigen_dict(const Eigenpairs& e) {
 HessianProblem make_problem(PyOperator& op, const ProblemArguments& a) {
     HessianProblem problem{op};
     problem.matrix = op.matrix();
+    problem.dense = op.formed_matrix();
     problem.diagonal = op.diagonal();
     problem.nonzeros = op.matrix() ? op.matrix()->nonZeros() : 0;
     problem.theta = to_vector(a.theta, "theta", op.rows());
@@ -142,9 +144,9 @@ py::dict analyze(PyOperator& op, const ProblemArguments& p, const EigenArguments
     return d;
 }
 
-py::dict path(PyOperator& op, const ProblemArguments& p, const EigenArguments& e,
-              const PathArguments& a) {
-    const HessianProblem problem = make_problem(op, p);
+namespace {
+
+PathOptions path_options(PyOperator& op, const EigenArguments& e, const PathArguments& a) {
     PathOptions options;
     options.lambdas = a.lambdas;
     options.eigen = eigen_options(e);
@@ -162,8 +164,54 @@ py::dict path(PyOperator& op, const ProblemArguments& p, const EigenArguments& e
     options.exact_dof_limit = a.exact_dof_limit;
     options.seed = a.seed;
     options.progress = progress_of(op, a.verbose);
-    const PathResult result =
-        run_released(op, "ridgelens.path", [&] { return compute_path(problem, options); });
+    if (!a.risk.is_none()) {
+        // The library may copy the options: hold the callable by pointer (it
+        // lives in `a` for the whole call), so no copy touches its refcount
+        // without the GIL.
+        const py::object* risk = &a.risk;
+        options.risk = [&op, risk](const Vector& theta) {
+            return op.call_risk(*risk, theta.data());
+        };
+    }
+    return options;
+}
+
+SelectionOptions selection_options(const PathArguments& a, const SelectionModel& model) {
+    SelectionOptions options;
+    for (const std::string& name : a.criteria)
+        options.criteria.push_back(parse_selection_criterion(name));
+    options.relative_precision = a.relative_precision;
+    options.points_per_round = a.points_per_round;
+    options.max_rounds = a.max_rounds;
+    if (!options.criteria.empty() && a.risk.is_none())
+        throw UsageError("λ selection: the path needs the model's risk R(θ) (risk)");
+    if (!a.risk.is_none() && model.samples < 1)
+        throw UsageError("λ selection: the number of samples must be at least 1");
+    for (const SelectionCriterion criterion : options.criteria)
+        if (criterion != SelectionCriterion::evidence && !model.least_squares)
+            throw UsageError("λ selection by " + to_string(criterion) +
+                             " needs a least-squares model (a residual ‖Xθ − y‖); the evidence "
+                             "applies to every model");
+    return options;
+}
+
+}  // namespace
+
+py::dict path(PyOperator& op, const ProblemArguments& p, const EigenArguments& e,
+              const PathArguments& a) {
+    const HessianProblem problem = make_problem(op, p);
+    const PathOptions options = path_options(op, e, a);
+    const SelectionModel model{a.samples, a.least_squares};
+    // Misuse is reported before the path is computed.
+    const SelectionOptions selection = selection_options(a, model);
+    const PathResult result = run_released(op, "ridgelens.path", [&] {
+        PathResult r = compute_path(problem, options);
+        if (!selection.criteria.empty())
+            select_lambda(problem, options, model, selection, r);
+        else if (options.risk)
+            evaluate_selection_criteria(model, r);
+        return r;
+    });
     const nlohmann::json report = make_path_report(summarize(problem), result);
     const std::size_t m = result.points.size();
     std::vector<double> lambdas, df, df_stderr, norm, residual;

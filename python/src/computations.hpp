@@ -53,13 +53,25 @@ struct PathArguments {
     Index exact_dof_limit = 3000;
     std::uint64_t seed = 1;
     bool verbose = false;  ///< the library's progress messages on stderr
+    /// The λ-selection criteria: `risk(theta)` → R(θ) (a Python callable, or
+    /// None), the model's sample count and kind, the criteria to select by
+    /// ("gcv", "evidence", "lcurve") and the refinement settings.
+    py::object risk = py::none();
+    Index samples = 0;
+    bool least_squares = false;
+    std::vector<std::string> criteria;
+    double relative_precision = 0.01;
+    Index points_per_round = 8;
+    Index max_rounds = 6;
 };
 
 py::dict top_eigenpairs(PyOperator& op, const EigenArguments& a, std::uint64_t seed);
 /// "report": the JSON text of `ridgelens analyze --out`; "ridge": θ̂_ridge per λ (n × m).
 py::dict analyze(PyOperator& op, const ProblemArguments& p, const EigenArguments& e,
                  const AnalyzeArguments& a);
-/// "report": the JSON text of `ridgelens path --out`; the per-λ arrays.
+/// "report": the JSON text of `ridgelens path --out`; the per-λ arrays. With
+/// a risk, the λ-selection criteria of every point
+/// (`evaluate_selection_criteria`) and, with criteria, `select_lambda`.
 py::dict path(PyOperator& op, const ProblemArguments& p, const EigenArguments& e,
               const PathArguments& a);
 py::dict solve_shifted(PyOperator& op,

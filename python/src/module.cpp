@@ -29,7 +29,8 @@ void bind_operator(py::module_& m) {
     py::class_<PyOperator, std::shared_ptr<PyOperator>>(m, "_Operator")
         .def_static("from_csc", &PyOperator::from_csc, py::arg("n"), py::arg("indptr"),
                     py::arg("indices"), py::arg("data"))
-        .def_static("from_dense", &PyOperator::from_dense, py::arg("matrix"))
+        .def_static("from_dense", &PyOperator::from_dense, py::arg("matrix"),
+                    py::arg("formed") = false)
         .def_static("from_callable", &PyOperator::from_callable, py::arg("n"), py::arg("matvec"),
                     py::arg("matmat") = py::none())
         .def_property_readonly("n", &PyOperator::rows)
@@ -107,7 +108,14 @@ PYBIND11_MODULE(_ridgelens, m) {
         .def_readwrite("max_lanczos_steps", &PathArguments::max_lanczos_steps)
         .def_readwrite("exact_dof_limit", &PathArguments::exact_dof_limit)
         .def_readwrite("seed", &PathArguments::seed)
-        .def_readwrite("verbose", &PathArguments::verbose);
+        .def_readwrite("verbose", &PathArguments::verbose)
+        .def_readwrite("risk", &PathArguments::risk)
+        .def_readwrite("samples", &PathArguments::samples)
+        .def_readwrite("least_squares", &PathArguments::least_squares)
+        .def_readwrite("criteria", &PathArguments::criteria)
+        .def_readwrite("relative_precision", &PathArguments::relative_precision)
+        .def_readwrite("points_per_round", &PathArguments::points_per_round)
+        .def_readwrite("max_rounds", &PathArguments::max_rounds);
     m.def("solve_shifted", &solve_shifted, py::arg("op"), py::arg("b"), py::arg("lambdas"),
           py::arg("tol"), py::arg("max_iterations"), py::arg("solver"));
     m.def("effective_dof", [](PyOperator& op, const std::vector<double>& lambdas, Index k,

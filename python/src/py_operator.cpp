@@ -28,11 +28,13 @@ std::shared_ptr<PyOperator> PyOperator::from_csc(Index n, const py::array_t<int>
     return op;
 }
 
-std::shared_ptr<PyOperator> PyOperator::from_dense(py::array_t<double> matrix) {
+std::shared_ptr<PyOperator> PyOperator::from_dense(py::array_t<double> matrix, bool formed) {
     if (matrix.ndim() != 2 || matrix.shape(0) != matrix.shape(1) || matrix.shape(0) < 1)
         throw UsageError("dense matrix: must be square with at least one row");
     std::shared_ptr<PyOperator> op(new PyOperator());
     op->n_ = matrix.shape(0);
+    if (formed)  // symmetric: the row-major data read column-major is H itself
+        op->formed_ = Eigen::Map<const DenseMatrix>(matrix.data(), op->n_, op->n_);
     op->dense_ = std::move(matrix);
     return op;
 }
@@ -61,6 +63,7 @@ void PyOperator::begin(const std::string& computation) {
     phase_.clear();
     call_products_ = 0;
     failure_.reset();
+    failure_in_product_ = true;
     failure_context_.clear();
 }
 
@@ -130,6 +133,37 @@ void PyOperator::call_matmat(const double* x, Index count, double* y) const {
     copy_result(result, count, y, "matmat");
 }
 
+double PyOperator::call_risk(const py::object& risk, const double* theta) const {
+    py::gil_scoped_acquire acquire;
+    failure_in_product_ = false;
+    if (PyErr_CheckSignals() != 0) fail_with_current_error("interrupted");
+    py::object result;
+    try {
+        result = risk(py::array_t<double>(n_, theta));  // a copy, as for matvec
+    } catch (py::error_already_set& error) {
+        failure_.emplace(std::move(error));
+        failure_context_ = "raised by risk";
+        throw ProductFailed();
+    }
+    // A Python or numpy real scalar (or a 0-d array); not a bool, a complex
+    // number, a string or an array with entries.
+    const bool array_with_entries =
+        py::isinstance<py::array>(result) && py::reinterpret_borrow<py::array>(result).ndim() != 0;
+    const std::string type = py::str(result.get_type().attr("__name__"));
+    if (py::isinstance<py::bool_>(result) || PyComplex_Check(result.ptr()) || array_with_entries ||
+        !PyNumber_Check(result.ptr()))
+        fail_with_value_error("risk returned " + type + ", expected a real number R(θ)",
+                              "wrong return value of risk");
+    const double value = PyFloat_AsDouble(result.ptr());
+    if (value == -1.0 && PyErr_Occurred()) {
+        PyErr_Clear();
+        fail_with_value_error("risk returned " + type + ", expected a real number R(θ)",
+                              "wrong return value of risk");
+    }
+    failure_in_product_ = true;
+    return value;
+}
+
 void PyOperator::copy_result(const py::object& result, Index count, double* y,
                              const char* name) const {
     const std::string shape = count == 1
@@ -168,10 +202,10 @@ void PyOperator::fail_with_current_error(const std::string& what) const {
     throw ProductFailed();
 }
 
-void PyOperator::fail_with_value_error(const std::string& message) const {
+void PyOperator::fail_with_value_error(const std::string& message, const char* context) const {
     PyErr_SetString(PyExc_ValueError, message.c_str());
     failure_.emplace();
-    failure_context_ = "wrong return value";
+    failure_context_ = context;
     throw ProductFailed();
 }
 
@@ -179,8 +213,10 @@ void PyOperator::rethrow() {
     if (!failure_) throw Error("ridgelens: a product failed without a Python exception");
     py::error_already_set error = std::move(*failure_);
     failure_.reset();
-    std::string note = computation_ + ": " + failure_context_ + " in product " +
+    std::string note = computation_ + ": " + failure_context_ +
+                       (failure_in_product_ ? " in product " : " after product ") +
                        std::to_string(call_products_) + " of this call";
+    failure_in_product_ = true;
     if (!phase_.empty()) note += " (while " + phase_ + ")";
     const py::object value = error.value();
     if (py::hasattr(value, "add_note")) value.attr("add_note")(note);

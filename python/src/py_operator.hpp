@@ -40,7 +40,10 @@ class PyOperator {
                                                 const py::array_t<int>& indices,
                                                 const py::array_t<double>& data);
     /// A dense n×n float64 array, used in place (kept alive, not copied).
-    static std::shared_ptr<PyOperator> from_dense(py::array_t<double> matrix);
+    /// `formed`: H was formed from a model (least squares' XᵀX/n, as a
+    /// model's `curvature_matrix`): `formed_matrix` then gives the library a
+    /// copy, so that every λ comes from one eigendecomposition.
+    static std::shared_ptr<PyOperator> from_dense(py::array_t<double> matrix, bool formed);
     /// A callable matvec(x) → y, and optionally matmat(X) → Y for n×m blocks.
     static std::shared_ptr<PyOperator> from_callable(Index n, py::object matvec, py::object matmat);
 
@@ -52,6 +55,8 @@ class PyOperator {
 
     /// The explicit matrix (both triangles), or null for a dense array or a callable.
     const SparseMatrix* matrix() const { return sparse_ ? &matrix_ : nullptr; }
+    /// H as the library's dense matrix, for an operator made `formed` (else null).
+    const DenseMatrix* formed_matrix() const { return formed_ ? &*formed_ : nullptr; }
     /// diag(H) when free to have (sparse matrix).
     std::optional<Vector> diagonal() const;
     std::int64_t products() const { return products_; }
@@ -61,6 +66,12 @@ class PyOperator {
     void begin(const std::string& computation);
     /// Records what the library is doing (its progress messages).
     void set_phase(const std::string& phase) { phase_ = phase; }
+
+    /// Calls a Python `risk(theta)` → number for the library (with the GIL
+    /// taken here): the model's risk R(θ_λ) at a path point. An exception it
+    /// raises, Ctrl-C or a return value that is not a real number unwinds the
+    /// library as a failed product does (see `rethrow`).
+    double call_risk(const py::object& risk, const double* theta) const;
 
     /// After a ProductFailed has unwound the library: restores the Python
     /// exception, with a note naming the computation and the product, and
@@ -73,7 +84,8 @@ class PyOperator {
     void call_matmat(const double* x, Index count, double* y) const;
     void check_interrupt() const;
     [[noreturn]] void fail_with_current_error(const std::string& what) const;
-    [[noreturn]] void fail_with_value_error(const std::string& message) const;
+    [[noreturn]] void fail_with_value_error(const std::string& message,
+                                            const char* context = "wrong return value") const;
     void copy_result(const py::object& result, Index count, double* y, const char* name) const;
 
     Index n_ = 0;
@@ -81,6 +93,7 @@ class PyOperator {
     SparseMatrix matrix_;
     std::unique_ptr<SparseSymmetricOperator> sparse_op_;
     std::optional<py::array_t<double>> dense_;
+    std::optional<DenseMatrix> formed_;
     py::object matvec_;
     py::object matmat_;
     mutable std::int64_t products_ = 0;       ///< all products since construction
@@ -89,6 +102,7 @@ class PyOperator {
     std::string phase_;
     mutable std::optional<py::error_already_set> failure_;
     mutable std::string failure_context_;
+    mutable bool failure_in_product_ = true;  ///< false: in a callback between products (risk)
 };
 
 /// Runs `body` (a library call) with the GIL released; a ProductFailed comes
