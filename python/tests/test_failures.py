@@ -156,7 +156,9 @@ def test_ctrl_c_stops_a_long_computation():
     for name in ("sparse", "callable"):
         line = next(l for l in lines if l.startswith(name))
         assert "interrupted after" in line, line
-        assert float(line.split("after ")[1].split(" s")[0]) < 3.0, line
+        # The interrupt comes at 0.5 s and the whole solve takes minutes; 10 s
+        # leaves room for a loaded machine (3 s failed once with load 11).
+        assert float(line.split("after ")[1].split(" s")[0]) < 10.0, line
     assert "usable: [10.  9.]" in done.stdout
 
 
