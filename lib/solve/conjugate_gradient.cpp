@@ -121,7 +121,7 @@ SolveResult solve_conjugate_gradient(OperatorRef op, double shift, const Vector&
                                      ? options.max_iterations
                                      : std::min<Index>(10 * op.global_rows(), 100000);
     SolveResult result;
-    result.solver = "cg";
+    result.solver = SolverKind::cg;
     result.x = Vector::Zero(n);
     const double b_norm = op.norm(b);  // sums over the processes of a partitioned H
     if (b_norm == 0) {
