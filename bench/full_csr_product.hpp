@@ -8,6 +8,7 @@
 // 1.75× the matrix bytes of one triangle at 7 entries per row), but its
 // result does not depend on the thread count.
 
+#include "parallel/threading.hpp"  // lib/: the library's threading threshold
 #include "ridgelens/operator/sparse_symmetric_operator.hpp"
 #include "ridgelens/types.hpp"
 
@@ -28,7 +29,7 @@ class FullCsrOperator {
         const int* outer = matrix_->outerIndexPtr();
         const int* inner = matrix_->innerIndexPtr();
         const double* values = matrix_->valuePtr();
-        const bool threaded = n > sparse_product_parallel_rows;
+        const bool threaded = detail::threads_pay_off(n);
 #pragma omp parallel for schedule(static) if (threaded)
         for (Index j = 0; j < n; ++j) {
             double sum = 0.0;

@@ -46,6 +46,7 @@ int run_analyze_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
     });
     const Progress progress(!a.quiet && root);
     apply_analyze_arguments(a, progress);
+    require_default_eigensolver(a.eigensolver);
 
     std::unique_ptr<DistributedSource> source = DistributedSource::load(comm, a.source, progress);
     const mpi::DistributedProblem& problem = source->problem();

@@ -51,6 +51,7 @@ int run_fit_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
     if (a.source.data.path.empty())
         throw UsageError("--data FILE is required (ridgelens-mpi fit reads LIBSVM data)");
     apply_fit_arguments(a, progress);
+    require_default_eigensolver(a.eigensolver);
     if (!root) a.analysis.fit.progress = nullptr;
 
     DistributedLoadedModel loaded = load_distributed_model(comm, a.source, progress);

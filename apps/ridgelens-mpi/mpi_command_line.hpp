@@ -11,6 +11,7 @@
 
 #include "command_line.hpp"
 #include "ridgelens/error.hpp"
+#include "ridgelens/spectrum/eigensolvers.hpp"
 
 namespace ridgelens::cli {
 
@@ -60,6 +61,15 @@ inline void check_on_root(MPI_Comm comm, const std::function<void()>& check) {
     MPI_Bcast(message.data(), header[1], MPI_CHAR, 0, comm);
     if (header[0] == 1) throw UsageError(message);
     throw InputError(message);
+}
+
+/// ridgelens-mpi's eigenpairs come from SLEPc: --eigensolver (shared with
+/// ridgelens) accepts only its default there. @throws UsageError otherwise.
+inline void require_default_eigensolver(EigensolverBackend backend) {
+    if (backend != EigensolverBackend::lanczos)
+        throw UsageError(std::string("--eigensolver ") + to_string(backend) +
+                         " is not available in ridgelens-mpi (SLEPc computes the eigenpairs; "
+                         "use ridgelens for Spectra)");
 }
 
 }  // namespace ridgelens::cli

@@ -72,6 +72,7 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
     }
     a.path.lambdas = parse_lambda_grid(a.lambdas);
     a.path.solver = parse_solver_choice(a.solver);
+    require_default_eigensolver(a.eigensolver);
     if (a.path.solver == SolverChoice::cholmod)
         throw UsageError("--solver cholmod is not available in ridgelens-mpi (use cg or auto)");
     if (!a.select.empty())

@@ -18,7 +18,7 @@ po::options_description analyze_options(AnalyzeArguments& a, const std::string& 
         "lambda", po::value(&a.lambdas)->composing()->value_name("L"),
         "penalty strength λ >= 0; repeat for several (eigenpairs and CHOLMOD's analysis "
         "are reused)");
-    add_eigen_options(options, a.analysis.eigen, a.analysis.psd);
+    add_eigen_options(options, a.analysis.eigen, a.analysis.psd, a.eigensolver);
     options.add_options()("solver", po::value(&a.solver)->default_value("auto"),
                           solver_help.c_str())("tol",
                                                po::value(&a.analysis.cg.tolerance)
@@ -48,6 +48,7 @@ void apply_analyze_arguments(AnalyzeArguments& a, const Progress& progress) {
     if (fashion_default && a.lambdas.empty()) a.lambdas = {0.01, 1.0};
     a.analysis.lambdas = a.lambdas;
     a.analysis.solver = parse_solver_choice(a.solver);
+    a.analysis.eigensolvers = make_eigensolvers(a.eigensolver);
     a.analysis.seed = a.source.seed;
     a.analysis.progress = progress;
     // Per λ its solution, and the CG workspace (r, p, Hp, z and the check).

@@ -16,6 +16,7 @@ struct AnalyzeArguments {
     AnalyzeOptions analysis;
     std::vector<double> lambdas;
     std::string solver = "auto";
+    EigensolverBackend eigensolver = EigensolverBackend::lanczos;  ///< --eigensolver
     std::string out_path;
     std::string theta_ridge_out;
     std::string plot_directory;

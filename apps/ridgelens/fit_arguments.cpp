@@ -22,7 +22,7 @@ po::options_description fit_options(FitArguments& a, const std::string& usage) {
     options.add_options()("lambda", po::value(&a.lambdas)->composing()->value_name("L"),
                           "total penalty strength λ; repeat for several");
     PsdCheckOptions& psd = a.analysis.analysis.psd;
-    add_eigen_options(options, a.analysis.analysis.eigen, psd);
+    add_eigen_options(options, a.analysis.analysis.eigen, psd, a.eigensolver);
     options.add_options()("solver", po::value(&a.solver)->default_value("cg"),
                           "cg (the Hessian is matrix-free)")(
         "tol",
@@ -48,6 +48,7 @@ void apply_fit_arguments(FitArguments& a, const Progress& progress) {
     report_newton_progress(a.analysis.fit, progress);
     a.analysis.analysis.lambdas = a.lambdas;
     a.analysis.analysis.solver = SolverChoice::cg;
+    a.analysis.analysis.eigensolvers = make_eigensolvers(a.eigensolver);
     a.analysis.analysis.seed = a.seed;
     a.analysis.analysis.progress = progress;
     a.analysis.approximation_study = !a.no_approximation;

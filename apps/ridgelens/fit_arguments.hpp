@@ -17,6 +17,7 @@ struct FitArguments {
     FitAnalysisOptions analysis;
     std::vector<double> lambdas;
     std::string solver = "cg";
+    EigensolverBackend eigensolver = EigensolverBackend::lanczos;  ///< --eigensolver
     bool no_approximation = false;
     std::string out_path;
     std::uint64_t seed = 1;

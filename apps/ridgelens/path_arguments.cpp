@@ -30,7 +30,7 @@ po::options_description path_options(PathArguments& a, const std::string& usage,
     add_network_options(options, a.model_source);
     options.add_options()("lambdas", po::value(&a.lambdas)->value_name("MIN:MAX:COUNT"),
                           "log-spaced λ grid, e.g. 1e-4:1e2:50");
-    add_eigen_options(options, a.path.eigen, a.path.psd);
+    add_eigen_options(options, a.path.eigen, a.path.psd, a.eigensolver);
     options.add_options()("solver", po::value(&a.solver)->default_value("auto"),
                           solver_help.c_str())("tol",
                                                po::value(&a.path.cg.tolerance)

@@ -17,6 +17,7 @@ struct PathArguments {
     PathOptions path;
     std::string lambdas;
     std::string solver = "auto";
+    EigensolverBackend eigensolver = EigensolverBackend::lanczos;  ///< --eigensolver
     bool no_deflation = false;
     bool no_baseline = false;
     std::string out_path;

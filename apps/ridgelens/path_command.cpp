@@ -74,6 +74,7 @@ int run_path(const std::vector<std::string>& arguments) {
     if (!selection.criteria.empty() && a.model_source.data.path.empty())
         throw UsageError("--select needs --data: the criteria need the model's risk at each λ");
     a.path.solver = parse_solver_choice(a.solver);
+    a.path.eigensolvers = make_eigensolvers(a.eigensolver);
     a.path.deflate = !a.no_deflation;
     a.path.measure_undeflated = !a.no_baseline;
     a.path.seed = a.source.seed;

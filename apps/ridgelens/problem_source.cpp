@@ -63,11 +63,21 @@ void add_gradient_option(po::options_description& options, ProblemSourceArgument
         "(default g = 0)");
 }
 
-void add_eigen_options(po::options_description& options, EigenOptions& eigen,
-                       PsdCheckOptions& psd) {
+void add_eigen_options(po::options_description& options, EigenOptions& eigen, PsdCheckOptions& psd,
+                       EigensolverBackend& backend) {
     options.add_options()(
-        "k", po::value(&eigen.k)->default_value(10)->notifier(count_range<Index>("k", 1)),
-        "number of top eigenpairs")(
+        "eigensolver",
+        po::value<std::string>()->default_value("lanczos")->value_name("NAME")->notifier(
+            [&backend](const std::string& name) {
+                if (name != "lanczos" && name != "spectra")
+                    throw UsageError("--eigensolver = " + name +
+                                     " is not known: it must be lanczos or spectra");
+                backend = parse_eigensolver_backend(name);
+            }),
+        "top-k eigensolver: lanczos (this library's thick-restart Lanczos) or spectra "
+        "(Spectra's SymEigsSolver); same checks and statuses (ridgelens-mpi: SLEPc, lanczos "
+        "only)")("k", po::value(&eigen.k)->default_value(10)->notifier(count_range<Index>("k", 1)),
+                 "number of top eigenpairs")(
         "subspace",
         po::value(&eigen.subspace)
             ->default_value(0)

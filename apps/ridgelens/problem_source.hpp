@@ -12,6 +12,7 @@
 #include "progress.hpp"
 #include "ridgelens/analysis/analyze.hpp"
 #include "ridgelens/operator/sparse_symmetric_operator.hpp"
+#include "ridgelens/spectrum/eigensolvers.hpp"
 
 namespace ridgelens::cli {
 
@@ -38,9 +39,10 @@ void add_problem_source_options(boost::program_options::options_description& opt
 void add_gradient_option(boost::program_options::options_description& options,
                          ProblemSourceArguments& arguments);
 
-/// --k, --subspace, --eigen-tol, --max-restarts, --psd-tol into `eigen` / `psd`.
+/// --k, --subspace, --eigen-tol, --max-restarts, --psd-tol, --k-negative into
+/// `eigen` / `psd`, and --eigensolver lanczos|spectra into `backend`.
 void add_eigen_options(boost::program_options::options_description& options, EigenOptions& eigen,
-                       PsdCheckOptions& psd);
+                       PsdCheckOptions& psd, EigensolverBackend& backend);
 
 /// Throws ResourceError (exit 4) if the Lanczos basis and Ritz vectors of the
 /// top-k computation on an n-dimensional H would not fit in memory; call it

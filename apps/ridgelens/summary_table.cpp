@@ -14,6 +14,24 @@ std::string format(const char* pattern, double value) {
     return buffer;
 }
 
+// Whether a solver's iteration count means something (Krylov solvers); the
+// direct ones, and no solve at all, print none.
+bool reports_iterations(SolverKind solver) {
+    switch (solver) {
+        case SolverKind::cholmod:
+        case SolverKind::dense_eigendecomposition:
+        case SolverKind::none:
+            return false;
+        case SolverKind::cg:
+        case SolverKind::multishift_cg:
+        case SolverKind::deflated_multishift_cg:
+        case SolverKind::minres:
+        case SolverKind::petsc_cg:
+            return true;
+    }
+    return true;
+}
+
 }  // namespace
 
 void print_summary_table(std::ostream& out, const ProblemSummary& problem,
@@ -35,14 +53,15 @@ void print_summary_table(std::ostream& out, const ProblemSummary& problem,
                 ? (result.psd.certified ? "PSD (certified)" : "no negative eigenvalue found")
                 : "INDEFINITE")
         << " — " << result.psd.evidence << "\n";
-    out << "solver: " << result.solver << " (" << result.solver_reason << ")\n";
+    out << "solver: " << to_string(result.solver) << " (" << result.solver_reason << ")\n";
     for (const LambdaResult& entry : result.lambdas) {
         const bool solved = entry.ridge.ok();
         out << "\nλ = " << format("%.6g", entry.lambda)
             << "   ‖θ̂_ridge‖ = " << (solved ? format("%.6g", entry.ridge_norm) : std::string("—"))
             << "   relative residual " << format("%.2e", entry.ridge.relative_residual) << " ("
-            << entry.ridge.solver;
-        if (entry.ridge.solver != "cholmod") out << ", " << entry.ridge.iterations << " iterations";
+            << to_string(entry.ridge.solver);
+        if (reports_iterations(entry.ridge.solver))
+            out << ", " << entry.ridge.iterations << " iterations";
         out << ")\n";
         if (entry.stationary == StationaryPoint::saddle)
             out << "   SADDLE: " << entry.stationary_reason << "\n";
@@ -115,7 +134,7 @@ void print_path_table(std::ostream& out, const HessianProblem& problem, const Pa
         for (Index j = 0; j < result.psd.negative.values.size(); ++j)
             out << " " << format("%.6g", result.psd.negative.values[j]);
     }
-    out << "\nsolver: " << result.solver << " (" << result.solver_reason << ")\n";
+    out << "\nsolver: " << to_string(result.solver) << " (" << result.solver_reason << ")\n";
     if (result.undeflated_iterations >= 0)
         out << "deflation: " << result.krylov_iterations << " Krylov iterations instead of "
             << result.undeflated_iterations << "\n";

@@ -24,7 +24,7 @@ void report_progress(const AnalyzeOptions& options, const std::string& message) 
 // The positive-definite solver's results for `lambdas` (all at once for the
 // dense eigendecomposition and multi-shift CG, else λ by λ).
 std::vector<SolveResult> solve_definite(const HessianProblem& problem,
-                                        const AnalyzeOptions& options, const AnalysisResult& result,
+                                        const AnalyzeOptions& options, AnalysisResult& result,
                                         const pipeline::SolverDecision& decision,
                                         const std::vector<double>& lambdas, const Vector& rhs) {
     if (lambdas.empty()) return {};
@@ -46,7 +46,9 @@ std::vector<SolveResult> solve_definite(const HessianProblem& problem,
         shift_options.max_iterations = options.cg.max_iterations;
         pipeline::ShiftedSolves solves = pipeline::solve_shifted_systems(
             H, result.eigen, lambdas, rhs, shift_options, /*deflate=*/true);
-        report_progress(options, solves.solver + ": " + std::to_string(solves.solved.iterations) +
+        result.solver = solves.solver;
+        report_progress(options, std::string(to_string(solves.solver)) + ": " +
+                                     std::to_string(solves.solved.iterations) +
                                      " Krylov iterations for every λ");
         return std::move(solves.solved.solutions);
     }
@@ -67,8 +69,7 @@ std::vector<SolveResult> solve_definite(const HessianProblem& problem,
 // leaves H + λI definite, MINRES for the saddles (and wherever that solver
 // found H + λI not positive definite), nothing where H + λI is singular.
 std::vector<LambdaResult> solve_every_lambda(const HessianProblem& problem,
-                                             const AnalyzeOptions& options,
-                                             const AnalysisResult& result,
+                                             const AnalyzeOptions& options, AnalysisResult& result,
                                              const pipeline::SolverDecision& decision,
                                              const Vector& rhs, double scale) {
     std::vector<LambdaResult> entries(options.lambdas.size());
@@ -190,7 +191,7 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
     auto start = Clock::now();
     report_progress(options, "computing the top " + std::to_string(options.eigen.k) +
                                  " eigenpairs of H (n = " + std::to_string(n) + ")");
-    result.eigen = compute_top_eigenpairs(H, options.eigen, options.seed);
+    result.eigen = options.eigensolvers.top(H, options.eigen, options.seed);
     report_progress(options, result.eigen.message);
     if (result.eigen.status != EigenStatus::converged) {
         result.ok = false;
@@ -207,14 +208,19 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
     start = Clock::now();
     pipeline::SolverDecision decision = pipeline::choose_solver(problem, options.solver);
     const std::unique_ptr<CholmodSolver>& cholmod = decision.cholmod;
-    result.solver = cholmod ? "cholmod" : decision.dense ? "dense_eigendecomposition" : "cg";
+    // Deflated multi-shift CG without CHOLMOD and a diagonal (solve_definite
+    // says multishift_cg instead when there was nothing to deflate).
+    result.solver = cholmod            ? SolverKind::cholmod
+                    : decision.dense   ? SolverKind::dense_eigendecomposition
+                    : problem.diagonal ? SolverKind::cg
+                                       : SolverKind::deflated_multishift_cg;
     result.solver_reason = decision.reason;
     result.psd =
         pipeline::check_psd(problem, options.psd, sigma_scale, cholmod.get(), options.seed + 1,
-                            options.progress, result.checks, result.warnings);
-    pipeline::describe_indefinite(problem, options.psd, options.eigen, sigma_scale, {},
-                                  options.seed + 2, options.progress, result.psd, result.checks,
-                                  result.warnings);
+                            options.progress, result.checks, result.warnings, options.eigensolvers);
+    pipeline::describe_indefinite(problem, options.psd, options.eigen, sigma_scale,
+                                  options.eigensolvers, options.seed + 2, options.progress,
+                                  result.psd, result.checks, result.warnings);
     result.eigen_seconds = eigen_seconds + seconds_since(start);
 
     // 3. Exact solves of (H + λI)x = Hθ̂ − g and the decay table, per λ.

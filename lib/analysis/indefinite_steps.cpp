@@ -96,7 +96,7 @@ LambdaVerdict saddle_after_failed_solve(double lambda, const std::string& messag
 
 SolveResult singular_solve(Index rows, const std::string& reason) {
     SolveResult result;
-    result.solver = "none";
+    result.solver = SolverKind::none;
     result.status = SolveStatus::singular;
     result.x = Vector::Zero(rows);
     result.relative_residual = std::numeric_limits<double>::quiet_NaN();

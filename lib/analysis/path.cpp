@@ -41,7 +41,7 @@ void record_solve(OperatorRef hessian, const PathOptions& options, const Eigenpa
 void solve_path_cholmod(const HessianProblem& problem, const PathOptions& options,
                         CholmodSolver& cholmod, const Vector& rhs,
                         const std::vector<std::size_t>& indices, PathResult& result) {
-    result.solver = "cholmod";
+    result.solver = SolverKind::cholmod;
     result.analysis_seconds = cholmod.analysis_seconds();
     for (const std::size_t i : indices) {
         PathPoint& point = result.points[i];
@@ -61,7 +61,8 @@ void solve_path_multishift(const HessianProblem& problem, const PathOptions& opt
     std::vector<double> lambdas;
     for (const std::size_t i : indices) lambdas.push_back(result.points[i].lambda);
     if (lambdas.empty()) {
-        result.solver = options.deflate ? "deflated_multishift_cg" : "multishift_cg";
+        result.solver =
+            options.deflate ? SolverKind::deflated_multishift_cg : SolverKind::multishift_cg;
         return;
     }
     pipeline::ShiftedSolves shifted = pipeline::solve_shifted_systems(
@@ -92,7 +93,7 @@ void solve_path_multishift(const HessianProblem& problem, const PathOptions& opt
 // eigenvalues then also give the exact df.
 void solve_path_dense(const HessianProblem& problem, const PathOptions& options, const Vector& rhs,
                       const std::vector<std::size_t>& indices, PathResult& result) {
-    result.solver = "dense_eigendecomposition";
+    result.solver = SolverKind::dense_eigendecomposition;
     std::vector<double> lambdas;
     for (const std::size_t i : indices) lambdas.push_back(result.points[i].lambda);
     Vector eigenvalues;
@@ -472,7 +473,7 @@ void extend_path(const HessianProblem& problem, const PathOptions& options,
     const std::vector<std::size_t> added =
         add_points(problem.hessian, rhs, directions, lambdas, result);
     // The run statistics of the path stay those of its grid.
-    const std::string solver = result.solver;
+    const SolverKind solver = result.solver;
     const Index krylov_iterations = result.krylov_iterations;
     const double analysis_seconds = result.analysis_seconds;
     solve_path_points(problem, local, decision, rhs, pipeline::spectral_scale(result.eigen), added,

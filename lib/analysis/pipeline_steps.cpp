@@ -73,7 +73,7 @@ ShiftedSolves solve_shifted_systems(OperatorRef hessian, const Eigenpairs& eigen
     out.deflated = deflate && eigen.status == EigenStatus::converged && eigen.converged > 0;
     out.solved = out.deflated ? solve_multishift_deflated(hessian, eigen, lambdas, rhs, options)
                               : solve_multishift_cg(hessian, lambdas, rhs, options);
-    out.solver = out.deflated ? "deflated_multishift_cg" : "multishift_cg";
+    out.solver = out.deflated ? SolverKind::deflated_multishift_cg : SolverKind::multishift_cg;
     return out;
 }
 
@@ -131,7 +131,7 @@ SolveResult solve_with_cholmod(CholmodSolver& cholmod, const PsdVerdict& psd, do
     const double sigma_min = psd.sigma_min();
     if (!psd.psd && std::isfinite(sigma_min) && lambda <= -sigma_min) {
         SolveResult refused;
-        refused.solver = "cholmod";
+        refused.solver = SolverKind::cholmod;
         refused.status = SolveStatus::not_positive_definite;
         refused.x = Vector::Zero(rhs.size());
         refused.relative_residual = std::numeric_limits<double>::quiet_NaN();

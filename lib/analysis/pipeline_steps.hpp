@@ -70,7 +70,7 @@ void validate_problem(const HessianProblem& problem, const std::vector<double>& 
 /// converged; `solver` names what ran.
 struct ShiftedSolves {
     MultiShiftResult solved;
-    std::string solver;  ///< "deflated_multishift_cg" or "multishift_cg"
+    SolverKind solver = SolverKind::multishift_cg;  ///< deflated_multishift_cg or multishift_cg
     bool deflated = false;
 };
 ShiftedSolves solve_shifted_systems(OperatorRef hessian, const Eigenpairs& eigen,

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <vector>
 
+#include "parallel/threading.hpp"
 #include "ridgelens/error.hpp"
 
 namespace ridgelens {
@@ -141,8 +142,7 @@ void SparseSymmetricOperator::perform_op(const double* x, double* y) const {
     const double* diagonal = diagonal_.data();
     const int threads = omp_get_max_threads();
     std::unique_lock<std::mutex> lock(workspace_->in_use, std::try_to_lock);
-    if (n <= sparse_product_parallel_rows || threads <= 1 || omp_in_parallel() ||
-        !lock.owns_lock()) {
+    if (!detail::threads_pay_off(n) || threads <= 1 || omp_in_parallel() || !lock.owns_lock()) {
         std::fill(y, y + n, 0.0);
         one_triangle_rows<false>(outer, inner, values, diagonal, 0, n, x, y, nullptr);
         return;

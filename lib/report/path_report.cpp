@@ -80,7 +80,7 @@ json make_path_report(const ProblemSummary& problem, const PathResult& result) {
                 {"status", result.ok ? "ok" : "numerical_failure"},
                 {"problem", report::problem_section(problem)},
                 {"eigen", report::eigen_section(problem, result.eigen, result.psd)},
-                {"solver", result.solver},
+                {"solver", to_string(result.solver)},
                 {"solver_reason", result.solver_reason},
                 {"cholmod_analysis_seconds", result.analysis_seconds},
                 {"total_matvecs", result.total_matvecs},

@@ -89,7 +89,7 @@ SolveResult CholmodSolver::solve(double shift, const Vector& b) {
     if (!std::isfinite(shift)) throw UsageError("CHOLMOD: shift is not finite");
 
     SolveResult result;
-    result.solver = "cholmod";
+    result.solver = SolverKind::cholmod;
     const auto start = Clock::now();
     if (!(impl_->factored && impl_->factored_shift == shift)) factorize(shift);
     const cholmod_common& common = impl_->factorization.cholmod();

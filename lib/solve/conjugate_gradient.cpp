@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "parallel/ordered_sums.hpp"
+#include "parallel/threading.hpp"
 #include "ridgelens/error.hpp"
 
 namespace ridgelens {
@@ -33,9 +34,10 @@ Vector jacobi_inverse(const std::optional<Vector>& diagonal, double shift, Index
 
 // The vector work of one CG iteration in three fused passes (13 vector loads
 // and stores instead of the 18 of the textbook expressions), OpenMP-parallel
-// above 20,000 unknowns; bench_kernels.cpp (BM_cg_updates_*) measures both.
+// from the library's threading threshold up (parallel/threading.hpp);
+// bench_kernels.cpp (BM_cg_updates_*) measures both.
 bool run_parallel(Index n) {
-    return n >= 20000;
+    return detail::threads_pay_off(n);
 }
 
 // Pass 1: pᵀq and pᵀp (the curvature pᵀ(H + shift·I)p = pᵀq + shift·pᵀp),
@@ -119,7 +121,7 @@ SolveResult solve_conjugate_gradient(OperatorRef op, double shift, const Vector&
                                      ? options.max_iterations
                                      : std::min<Index>(10 * op.global_rows(), 100000);
     SolveResult result;
-    result.solver = "cg";
+    result.solver = SolverKind::cg;
     result.x = Vector::Zero(n);
     const double b_norm = op.norm(b);  // sums over the processes of a partitioned H
     if (b_norm == 0) {

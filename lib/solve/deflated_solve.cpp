@@ -58,7 +58,7 @@ MultiShiftResult solve_multishift_deflated(OperatorRef hessian, const Eigenpairs
             exact_part[j] = b_components[j] / (pairs.values[j] + shift);
         solution.x -= q * hessian.transpose_product(q, solution.x);
         solution.x += q * exact_part;
-        solution.solver = "deflated_multishift_cg";
+        solution.solver = SolverKind::deflated_multishift_cg;
         hessian.perform_op(solution.x.data(), product.data());
         ++result.matvecs;
         product += shift * solution.x - b;

@@ -28,7 +28,7 @@ MultiShiftResult solve_shifted_dense(const DenseMatrix& h, const std::vector<dou
     const auto count = static_cast<Index>(shifts.size());
     result.solutions.resize(shifts.size());
     for (SolveResult& solution : result.solutions) {
-        solution.solver = "dense_eigendecomposition";
+        solution.solver = SolverKind::dense_eigendecomposition;
         solution.x = Vector::Zero(n);
     }
     DenseMatrix q = h;

@@ -199,7 +199,7 @@ MultiShiftResult solve_minres(OperatorRef op, const std::vector<double>& shifts,
     for (std::size_t i = 0; i < shifts.size(); ++i) {
         SolveResult& solution = result.solutions[i];
         ShiftState& state = states[i];
-        solution.solver = "minres";
+        solution.solver = SolverKind::minres;
         solution.iterations = state.frozen ? state.frozen_at : run.iterations;
         Vector residual(n);
         const std::string non_finite = run.non_finite;

@@ -336,7 +336,7 @@ MultiShiftResult non_finite_right_hand_side(OperatorRef op, const std::vector<do
     result.solutions.resize(shifts.size());
     for (SolveResult& out : result.solutions) {
         out.status = SolveStatus::non_finite;
-        out.solver = "multishift_cg";
+        out.solver = SolverKind::multishift_cg;
         out.relative_residual = std::numeric_limits<double>::quiet_NaN();
         out.seconds = result.seconds;
         out.message = "the right-hand side has " + where +
@@ -509,7 +509,7 @@ MultiShiftResult solve_multishift_cg(OperatorRef op, const std::vector<double>& 
         const ShiftState& state = states[i];
         SolveResult& out = result.solutions[given];
         out.status = state.status;
-        out.solver = "multishift_cg";
+        out.solver = SolverKind::multishift_cg;
         out.relative_residual = verified[i];
         out.iterations = state.iterations;
         out.seconds = seconds;

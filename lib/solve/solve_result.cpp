@@ -20,6 +20,28 @@ const char* to_string(SolveStatus status) {
     return "unknown";
 }
 
+const char* to_string(SolverKind solver) {
+    switch (solver) {
+        case SolverKind::none:
+            return "none";
+        case SolverKind::cholmod:
+            return "cholmod";
+        case SolverKind::cg:
+            return "cg";
+        case SolverKind::multishift_cg:
+            return "multishift_cg";
+        case SolverKind::deflated_multishift_cg:
+            return "deflated_multishift_cg";
+        case SolverKind::dense_eigendecomposition:
+            return "dense_eigendecomposition";
+        case SolverKind::minres:
+            return "minres";
+        case SolverKind::petsc_cg:
+            return "petsc_cg";
+    }
+    return "unknown";
+}
+
 double relative_residual(OperatorRef op, double shift, const Vector& x, const Vector& b) {
     Vector residual(op.rows());
     op.perform_op(x.data(), residual.data());

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "parallel/ordered_sums.hpp"
+#include "parallel/threading.hpp"
 
 // Every threaded sum here is bitwise reproducible for a fixed thread count
 // (ridgelens-mpi runs these kernels redundantly on every rank, and all ranks
@@ -25,7 +26,7 @@ namespace {
 constexpr Index block_rows = 256;
 
 bool run_parallel(Index n) {
-    return n >= lanczos_parallel_rows && omp_get_max_threads() > 1;
+    return threads_pay_off(n) && omp_get_max_threads() > 1;
 }
 
 // Per-thread partial sums of c values (c + 1 with the squared norm), summed in

@@ -4,8 +4,8 @@
 // corrections and basis recombinations over the n × c column-major basis V,
 // OpenMP-parallel over row blocks of 256 rows. The projections are fused with
 // the vector updates so that each Gram-Schmidt sweep reads V from memory once;
-// below 20,000 rows everything runs on the calling thread (a team's start-up
-// and barriers cost more than the work). bench/README.md has the measurements.
+// below the library's threading threshold (parallel/threading.hpp) everything
+// runs on the calling thread. bench/README.md has the measurements.
 // Every threaded sum is added in a fixed order (thread order, one static block
 // of rows per thread), so for a fixed thread count the results are bitwise the
 // same on every run, as ridgelens-mpi needs when each rank runs them on
@@ -16,11 +16,6 @@
 #include "ridgelens/operator/linear_operator.hpp"
 
 namespace ridgelens::detail {
-
-/// Below this many rows the basis kernels run on one thread (a team's start-up
-/// and barriers cost more than the work; the sparse product has its own
-/// threshold, on stored nonzeros: sparse_symmetric_operator.hpp).
-constexpr Index lanczos_parallel_rows = 20000;
 
 /// x·y over n entries (OpenMP for large n).
 double parallel_dot(const double* x, const double* y, Index n);

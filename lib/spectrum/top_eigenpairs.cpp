@@ -10,6 +10,7 @@
 
 #include "ridgelens/error.hpp"
 #include "spectrum/parallel_lanczos.hpp"
+#include "spectrum/spectra_symeigs.hpp"
 #include "spectrum/thick_restart_lanczos.hpp"
 
 namespace ridgelens {
@@ -146,22 +147,27 @@ void vouch_for_top_set(Eigenpairs& result, const detail::LanczosOutcome& run, do
             << "eigen tolerance or raise k)";
 }
 
-}  // namespace
+// A top-k iteration on the counted, NaN-checked operator: the library's
+// thick-restart Lanczos or Spectra's SymEigsSolver.
+using TopIteration = detail::LanczosOutcome (*)(OperatorRef, const detail::LanczosSettings&);
 
-const char* to_string(EigenStatus status) {
-    switch (status) {
-        case EigenStatus::converged:
-            return "converged";
-        case EigenStatus::not_converged:
-            return "not_converged";
-        case EigenStatus::numerical_issue:
-            return "numerical_issue";
+// The residuals ‖Hq_j − σ_jq_j‖ recomputed, k more products.
+Vector recomputed_residuals(CountingOperator& counting, const Eigenpairs& result) {
+    Vector residuals(result.converged);
+    Vector product(result.vectors.rows());
+    for (Index j = 0; j < result.converged; ++j) {
+        counting.perform_op(result.vectors.col(j).data(), product.data());
+        residuals[j] = (product - result.values[j] * result.vectors.col(j)).norm();
     }
-    return "unknown";
+    return residuals;
 }
 
-Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options, std::uint64_t seed) {
-    require_whole_vectors(op, "compute_top_eigenpairs");
+// Both backends: validation, the NaN/Inf test of every product, the
+// residuals, and the statuses (audit_residuals, vouch_for_top_set).
+// `method` names a backend other than the default in the message.
+Eigenpairs run_top_eigenpairs(OperatorRef op, const EigenOptions& options, std::uint64_t seed,
+                              const char* who, TopIteration iteration, const std::string& method) {
+    require_whole_vectors(op, who);
     const Index n = op.rows();
     const Index subspace = choose_subspace(options, n);
     validate(options, n, subspace);
@@ -178,7 +184,7 @@ Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options, s
     settings.seed = seed;
     detail::LanczosOutcome run;
     try {
-        run = detail::thick_restart_lanczos(OperatorRef(checked), settings);
+        run = iteration(OperatorRef(checked), settings);
     } catch (const NonFiniteProduct& fault) {
         result.status = EigenStatus::numerical_issue;
         result.matvecs = counting.applications();
@@ -188,22 +194,20 @@ Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options, s
         result.message = message.str();
         result.residuals.resize(0);
         return result;
+    } catch (const detail::IterationFailure& failure) {
+        result.status = EigenStatus::numerical_issue;
+        result.matvecs = counting.applications();
+        result.message =
+            "the eigensolver" + method + " failed: " + failure.what + "; no eigenpairs computed";
+        return result;
     }
 
     result.iterations = run.restarts + 1;
     result.values = std::move(run.values);
     result.vectors = std::move(run.vectors);
     result.converged = result.values.size();
-    if (options.recompute_residuals) {
-        result.residuals.resize(result.converged);
-        Vector product(n);
-        for (Index j = 0; j < result.converged; ++j) {
-            counting.perform_op(result.vectors.col(j).data(), product.data());
-            result.residuals[j] = (product - result.values[j] * result.vectors.col(j)).norm();
-        }
-    } else {
-        result.residuals = std::move(run.estimates);
-    }
+    result.residuals = options.recompute_residuals ? recomputed_residuals(counting, result)
+                                                   : std::move(run.estimates);
     result.matvecs = counting.applications();
 
     std::ostringstream message;
@@ -212,19 +216,44 @@ Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options, s
         message << "non-finite eigenvalues: the operator produced NaN or Inf";
     } else if (result.converged < options.k) {
         result.status = EigenStatus::not_converged;
-        message << "only " << result.converged << " of " << options.k
-                << " eigenpairs converged after " << run.restarts
+        message << "only " << result.converged << " of " << options.k << " eigenpairs converged"
+                << method << " after " << run.restarts
                 << " restarts (raise --max-restarts or the subspace size)";
     } else {
         result.status = EigenStatus::converged;
-        message << "all " << options.k << " eigenpairs converged after " << run.restarts
-                << " restarts (" << run.products << " Lanczos products)";
+        message << "all " << options.k << " eigenpairs converged" << method << " after "
+                << run.restarts << " restarts (" << run.products << " Lanczos products)";
         if (options.recompute_residuals) audit_residuals(result, options.tolerance, message);
         if (result.status == EigenStatus::converged)
             vouch_for_top_set(result, run, options.tolerance, message);
     }
     result.message = message.str();
     return result;
+}
+
+}  // namespace
+
+const char* to_string(EigenStatus status) {
+    switch (status) {
+        case EigenStatus::converged:
+            return "converged";
+        case EigenStatus::not_converged:
+            return "not_converged";
+        case EigenStatus::numerical_issue:
+            return "numerical_issue";
+    }
+    return "unknown";
+}
+
+Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options, std::uint64_t seed) {
+    return run_top_eigenpairs(op, options, seed, "compute_top_eigenpairs",
+                              detail::thick_restart_lanczos, "");
+}
+
+Eigenpairs compute_top_eigenpairs_spectra(OperatorRef op, const EigenOptions& options,
+                                          std::uint64_t seed) {
+    return run_top_eigenpairs(op, options, seed, "compute_top_eigenpairs_spectra",
+                              detail::spectra_symeigs, " by Spectra's SymEigsSolver");
 }
 
 SmallestEigenvalue compute_smallest_eigenvalue(OperatorRef op, double scale,

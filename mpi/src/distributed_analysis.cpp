@@ -188,7 +188,7 @@ AnalysisResult analyze(const DistributedProblem& problem, const AnalyzeOptions& 
     result.eigen_seconds = seconds_since(start);
 
     start = Clock::now();
-    result.solver = "petsc_cg";
+    result.solver = SolverKind::petsc_cg;
     result.solver_reason =
         problem.explicit_matrix
             ? "distributed explicit matrix: PETSc KSP CG per λ, Jacobi-preconditioned"

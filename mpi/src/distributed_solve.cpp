@@ -72,7 +72,7 @@ SolveResult solve_shifted_cg(Mat hessian, double lambda, Vec b, Vec x, const CgO
     check(KSPGetIterationNumber(ksp, &iterations), "KSPGetIterationNumber");
 
     SolveResult result;
-    result.solver = "petsc_cg";
+    result.solver = SolverKind::petsc_cg;
     result.iterations = iterations;
     result.relative_residual = relative_residual(hessian, lambda, x, b);
     const bool finite = std::isfinite(result.relative_residual);

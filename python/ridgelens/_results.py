@@ -65,7 +65,9 @@ class LambdaResult(_Record):
 class AnalysisResult(_Record):
     """What ``ridgelens.analyze`` computed: ``eigen`` (Eigenpairs), ``lambdas``
     (a LambdaResult per λ), ``ridge`` (n, m) one column per λ, ``status``
-    ("ok" or "numerical_failure"), ``ok``, ``checks``, ``warnings``.
+    ("ok" or "numerical_failure"), ``ok``, ``checks``, ``warnings``;
+    ``solver``: what solved the λ ("cholmod", "dense_eigendecomposition", "cg",
+    "deflated_multishift_cg" or "multishift_cg", the library's SolverKind).
     ``to_dict()`` is the JSON report of ``ridgelens analyze --out``."""
 
     def __init__(self, d):

@@ -311,7 +311,7 @@ py::dict solve_shifted(
     d["messages"] = messages;
     d["iterations"] = iterations;
     d["matvecs"] = cholmod ? op.products() : matvecs;
-    d["solver"] = cholmod ? "cholmod" : "multishift_cg";
+    d["solver"] = to_string(cholmod ? SolverKind::cholmod : SolverKind::multishift_cg);
     d["solver_reason"] = reason;
     return d;
 }

@@ -39,9 +39,9 @@ void expect_ridge_matches_dense(const DenseMatrix& h, const Vector& theta, Solve
     problem.theta = theta;
     const AnalysisResult result = analyze(problem, options_for(solver, lambdas, k));
     ASSERT_TRUE(result.ok) << (result.warnings.empty() ? "" : result.warnings.front());
-    EXPECT_EQ(result.solver, solver == SolverChoice::cg      ? "cg"
-                             : solver == SolverChoice::dense ? "dense_eigendecomposition"
-                                                             : "cholmod");
+    EXPECT_EQ(result.solver, solver == SolverChoice::cg      ? SolverKind::cg
+                             : solver == SolverChoice::dense ? SolverKind::dense_eigendecomposition
+                                                             : SolverKind::cholmod);
     const Vector sigma = testing::dense_eigenvalues_descending(h);
     ASSERT_EQ(result.lambdas.size(), lambdas.size());
     for (const LambdaResult& entry : result.lambdas) {

@@ -28,7 +28,7 @@ TEST(DenseShiftedSolve, MatchesOneFactorizationPerShift) {
         const DenseMatrix shifted = h + shifts[i] * DenseMatrix::Identity(n, n);
         const Vector expected = shifted.ldlt().solve(b);
         EXPECT_EQ(solution.status, SolveStatus::converged) << solution.message;
-        EXPECT_EQ(solution.solver, "dense_eigendecomposition");
+        EXPECT_EQ(solution.solver, SolverKind::dense_eigendecomposition);
         EXPECT_LT((solution.x - expected).norm(), 1e-10 * expected.norm()) << shifts[i];
         const double residual = (shifted * solution.x - b).norm() / b.norm();
         EXPECT_NEAR(solution.relative_residual, residual, 1e-15);

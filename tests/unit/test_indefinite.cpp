@@ -83,7 +83,7 @@ TEST_P(IndefiniteAnalysis, SaddlesByMinresNegativePairsAndFlippedFactors) {
         EXPECT_EQ(entry.stationary, saddle ? StationaryPoint::saddle : StationaryPoint::minimizer)
             << "λ = " << entry.lambda;
         ASSERT_TRUE(entry.ridge.ok()) << entry.ridge.message;
-        if (saddle) EXPECT_EQ(entry.ridge.solver, "minres");
+        if (saddle) EXPECT_EQ(entry.ridge.solver, SolverKind::minres);
         const Vector reference = dense_stationary_point(p.h, p.problem.theta, entry.lambda);
         EXPECT_LT((entry.ridge.x - reference).norm(), 1e-9 * reference.norm())
             << "λ = " << entry.lambda;

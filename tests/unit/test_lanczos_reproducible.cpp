@@ -10,6 +10,7 @@
 #include <cstring>
 #include <vector>
 
+#include "parallel/threading.hpp"
 #include "ridgelens/operator/sparse_symmetric_operator.hpp"
 #include "ridgelens/random_vector.hpp"
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
@@ -34,7 +35,7 @@ Vector wide_range_vector(Index n, std::uint64_t seed) {
     return x;
 }
 
-constexpr Index rows = 3 * detail::lanczos_parallel_rows + 7;  // threaded, uneven blocks
+constexpr Index rows = 3 * detail::parallel_rows + 7;  // threaded, uneven blocks
 
 TEST(LanczosReproducible, KernelsAreBitwiseEqualOnEveryRunWithFourThreads) {
     const ThreadCount threads(4);

@@ -41,7 +41,7 @@ TEST(Minres, IndefiniteShiftsAgainstDenseSolves) {
         const DenseMatrix shifted = h + shifts[i] * DenseMatrix::Identity(n, n);
         const Vector expected = shifted.partialPivLu().solve(b);
         EXPECT_EQ(solution.status, SolveStatus::converged) << solution.message;
-        EXPECT_EQ(solution.solver, "minres");
+        EXPECT_EQ(solution.solver, SolverKind::minres);
         // Recomputed residual, checked independently here.
         const double residual = (shifted * solution.x - b).norm() / b.norm();
         EXPECT_LE(residual, 1e-10) << "λ = " << shifts[i];

@@ -156,7 +156,7 @@ void expect_matches_dense(const DenseMatrix& h, const std::vector<double>& shift
         const SolveResult& solution = result.solutions[i];
         SCOPED_TRACE("shift " + std::to_string(lambda) + ": " + solution.message);
         EXPECT_EQ(solution.status, SolveStatus::converged);
-        EXPECT_EQ(solution.solver, "multishift_cg");
+        EXPECT_EQ(solution.solver, SolverKind::multishift_cg);
         ASSERT_EQ(solution.x.size(), n);
         const double residual = dense_residual(h, lambda, solution.x, b);
         EXPECT_NEAR(solution.relative_residual, residual, 1e-3 * residual + 1e-15);

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "parallel/threading.hpp"
 #include "reference.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/operator/linear_operator.hpp"
@@ -88,10 +89,10 @@ SparseMatrix symmetric_pattern(Index n, Index band, int far, std::uint64_t seed)
 }
 
 TEST(SparseSymmetricOperator, ThreadedProductMatchesEigenForEveryThreadCount) {
-    // Above sparse_product_parallel_rows the product splits the rows into
+    // From detail::parallel_rows up the product splits the rows into
     // blocks with spill buffers. The reference is Eigen's full-storage product
     // (each row a plain dot product), compared entry by entry.
-    const Index n = sparse_product_parallel_rows + 12345;
+    const Index n = detail::parallel_rows + 12345;
     for (const auto& [band, far] : {std::pair<Index, int>{3, 0}, {2, 2}, {0, 1}}) {
         const SparseMatrix h = symmetric_pattern(n, band, far, 19);
         const SparseSymmetricOperator op(h);
@@ -113,7 +114,7 @@ TEST(SparseSymmetricOperator, ThreadedProductMatchesEigenForEveryThreadCount) {
 }
 
 TEST(SparseSymmetricOperator, ConcurrentCallersAndCallsInsideAParallelRegion) {
-    const Index n = sparse_product_parallel_rows + 5000;
+    const Index n = detail::parallel_rows + 5000;
     const SparseMatrix h = symmetric_pattern(n, 2, 1, 29);
     const SparseSymmetricOperator op(h);
     const testing::ThreadCount count(2);

@@ -28,7 +28,7 @@ TEST(CholmodSolver, MatchesDenseForSeveralShiftsWithOneAnalysis) {
     for (double lambda : {1e-3, 0.1, 10.0}) {
         const SolveResult result = solver.solve(lambda, b);
         ASSERT_TRUE(result.ok()) << result.message;
-        EXPECT_EQ(result.solver, "cholmod");
+        EXPECT_EQ(result.solver, SolverKind::cholmod);
         const Vector reference = dense_shifted_solve(h, lambda, b);
         EXPECT_LT((result.x - reference).norm(), 1e-9 * reference.norm()) << "λ = " << lambda;
         const double residual = (h * result.x + lambda * result.x - b).norm() / b.norm();

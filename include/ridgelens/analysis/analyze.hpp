@@ -13,6 +13,7 @@
 #include "ridgelens/solve/cholmod_solver.hpp"
 #include "ridgelens/solve/conjugate_gradient.hpp"
 #include "ridgelens/solve/solve_result.hpp"
+#include "ridgelens/spectrum/eigensolvers.hpp"
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
 
 namespace ridgelens {
@@ -92,6 +93,10 @@ struct AnalyzeOptions {
     std::uint64_t seed = 1;  ///< Lanczos start vector seed
     /// Receives one-line progress messages (e.g. to print on stderr); may be empty.
     std::function<void(const std::string&)> progress;
+    /// The top-k (also the most negative pairs) and smallest-eigenvalue
+    /// solvers: the library's Lanczos by default, `make_eigensolvers` for
+    /// another backend.
+    Eigensolvers eigensolvers;
 };
 
 /// Whether H is positive semidefinite, and the evidence.
@@ -139,7 +144,12 @@ struct AnalysisResult {
     Eigenpairs eigen;
     PsdVerdict psd;  ///< the PSD check and its evidence
     std::vector<LambdaResult> lambdas;
-    std::string solver;         ///< "cholmod" or "cg": what ran
+    /// What solved the definite λ: cholmod, dense_eigendecomposition, cg
+    /// (λ by λ, H with a diagonal), deflated_multishift_cg (matrix-free H:
+    /// one run for every λ; multishift_cg when the top-k pairs did not
+    /// converge, so nothing was deflated). Saddles are solved by MINRES
+    /// (LambdaResult::ridge.solver says so per λ).
+    SolverKind solver = SolverKind::cg;
     std::string solver_reason;  ///< why that solver
     double eigen_seconds = 0;
     double analyze_seconds = 0;         ///< solves + decay analysis

@@ -98,7 +98,9 @@ struct PathResult {
     Eigenpairs eigen;
     PsdVerdict psd;
     std::vector<PathPoint> points;
-    std::string solver;  ///< "cholmod", "multishift_cg" (or deflated) or "dense_eigendecomposition"
+    /// What solved the path: cholmod, multishift_cg, deflated_multishift_cg
+    /// or dense_eigendecomposition (the saddles' points say minres)
+    SolverKind solver = SolverKind::multishift_cg;
     std::string solver_reason;
     /// "exact" (dense eigendecomposition), "slq", "exact_positive_part" (H
     /// indefinite: Σ over σ_j > 0 of σ_j/(σ_j+λ)) or "none" (H indefinite and

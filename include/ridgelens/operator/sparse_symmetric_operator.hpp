@@ -8,16 +8,6 @@
 
 namespace ridgelens {
 
-/// The product runs on the OpenMP threads for matrices with more than this
-/// many rows: the same threshold as the Lanczos and CG vector kernels, so that
-/// a solver loop is threaded as a whole or not at all. A product alone gains
-/// from 2 threads from ≈ 10,000 nonzeros (1.9× on bcsstk16 in a tight loop),
-/// but inside a loop whose vector work is serial the idle worker is slow to
-/// wake for each product: top-10 of bcsstk09 took 100 ms instead of 8 ms and
-/// CG on 4elt 146 ms instead of 16 ms (bench/README.md, "Threading threshold
-/// of the sparse product").
-inline constexpr Index sparse_product_parallel_rows = 20000;
-
 /// y = H·x for a sparse symmetric H, given as a `SparseMatrix` holding both
 /// triangles (as `read_matrix_market` returns it).
 ///
@@ -32,7 +22,16 @@ inline constexpr Index sparse_product_parallel_rows = 20000;
 /// bcsstk16; the full-CSR product is kept in bench/full_csr_product.hpp as
 /// the comparison. The copy costs 6·(nnz/n − 1) + 12 bytes per row.
 ///
-/// Above `sparse_product_parallel_rows` rows the rows are split into one
+/// The product runs on the OpenMP threads from 20,000 rows up, the one
+/// threshold of every threaded vector kernel of the library (the Lanczos and
+/// CG kernels too), so that a solver loop is threaded as a whole or not at
+/// all. A product alone gains from 2 threads from ≈ 10,000 nonzeros (1.9× on
+/// bcsstk16 in a tight loop), but inside a loop whose vector work is serial
+/// the idle worker is slow to wake for each product: top-10 of bcsstk09 took
+/// 100 ms instead of 8 ms and CG on 4elt 146 ms instead of 16 ms
+/// (bench/README.md, "Threading threshold of the sparse product").
+///
+/// Threaded, the rows are split into one
 /// contiguous block per OpenMP thread, balanced by stored entries. A mirrored
 /// update that lands in a later thread's block goes into the thread's private
 /// spill buffer, which the owner of those rows adds after a barrier, so no

@@ -21,15 +21,33 @@ enum class SolveStatus {
 /// or "singular".
 const char* to_string(SolveStatus status);
 
+/// Which solver computed a solution (SolveResult::solver), or the λ of an
+/// analysis or a path (AnalysisResult::solver, PathResult::solver). The JSON
+/// reports write `to_string` of it under "solver".
+enum class SolverKind {
+    none,                      ///< "none": nothing solved (H + λI singular at this λ)
+    cholmod,                   ///< "cholmod": sparse Cholesky, one factorization per λ
+    cg,                        ///< "cg": Jacobi-preconditioned conjugate gradient, λ by λ
+    multishift_cg,             ///< "multishift_cg": one multi-shift CG run for every λ
+    deflated_multishift_cg,    ///< "deflated_multishift_cg": the same, deflated by the top-k pairs
+    dense_eigendecomposition,  ///< "dense_eigendecomposition": one eigendecomposition of the dense
+                               ///< H
+    minres,                    ///< "minres": MINRES, for an indefinite H + λI (a saddle point)
+    petsc_cg,                  ///< "petsc_cg": PETSc KSP conjugate gradient (ridgelens::mpi)
+};
+
+/// Returns the name in quotes above ("cholmod", "deflated_multishift_cg", …).
+const char* to_string(SolverKind solver);
+
 /// A solution of (H + λI)x = b with the evidence for it.
 struct SolveResult {
     Vector x;
     SolveStatus status = SolveStatus::not_converged;
-    std::string solver;  ///< "cholmod", "cg", "multishift_cg", "deflated_multishift_cg" or "minres"
-    double relative_residual = 0;  ///< ‖(H+λI)x − b‖/‖b‖, recomputed explicitly
-    Index iterations = 0;          ///< CG iterations (refinement steps for a direct solve)
-    double seconds = 0;            ///< wall time of this solve (factorization included)
-    std::string message;           ///< human-readable outcome
+    SolverKind solver = SolverKind::none;  ///< which solver computed x
+    double relative_residual = 0;          ///< ‖(H+λI)x − b‖/‖b‖, recomputed explicitly
+    Index iterations = 0;                  ///< CG iterations (refinement steps for a direct solve)
+    double seconds = 0;                    ///< wall time of this solve (factorization included)
+    std::string message;                   ///< human-readable outcome
 
     bool ok() const { return status == SolveStatus::converged; }
 };

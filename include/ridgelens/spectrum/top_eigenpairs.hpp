@@ -66,6 +66,24 @@ struct Eigenpairs {
 Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options = {},
                                   std::uint64_t seed = 1);
 
+/// The same top-k eigenpairs by Spectra's `SymEigsSolver` (implicitly
+/// restarted Lanczos with exact shifts; header-only, compiled into the
+/// library), the backend `EigensolverBackend::spectra` selects
+/// (eigensolvers.hpp). The same options, start vector (`seed`), result type
+/// and checks as `compute_top_eigenpairs`: every product tested for NaN and
+/// Inf, the residuals ‖Hq_j − σ_jq_j‖ recomputed (or, with
+/// `recompute_residuals = false`, the estimates of Spectra's final Lanczos
+/// factorization), and status `converged` only when the recomputed residuals
+/// confirm the test and the next Ritz value of the final basis lies below
+/// σ_k − r_k. Differences: Spectra's convergence test has ARPACK's absolute
+/// floor ε^{2/3} (on a matrix with ‖H‖ far below 1 it may pass at once; the
+/// recomputed residuals then report `not_converged`), it tests only a full
+/// basis, and it spends one product on the start vector. Below 20,000 rows
+/// Eigen's products inside Spectra run on the calling thread.
+/// @throws UsageError as compute_top_eigenpairs.
+Eigenpairs compute_top_eigenpairs_spectra(OperatorRef op, const EigenOptions& options = {},
+                                          std::uint64_t seed = 1);
+
 /// Settings of the positive-semidefiniteness check.
 struct PsdCheckOptions {
     double tolerance = 1e-8;  ///< indefinite if σ_min < −tolerance·scale
