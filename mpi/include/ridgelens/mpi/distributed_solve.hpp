@@ -19,6 +19,13 @@ namespace ridgelens::mpi {
 SolveResult solve_shifted_cg(Mat hessian, double lambda, Vec b, Vec x, const CgOptions& options,
                              bool jacobi);
 
+/// (H + λI)x = b with KSPMINRES (unpreconditioned) on the same shell
+/// operator, for an indefinite H + λI (the saddle point of the regularized
+/// quadratic); the status as for solve_shifted_cg (never
+/// not_positive_definite), solver "petsc_minres". Collective.
+SolveResult solve_shifted_minres(Mat hessian, double lambda, Vec b, Vec x,
+                                 const CgOptions& options);
+
 /// ‖(H + λI)x − b‖ / ‖b‖ with one fresh product.
 double relative_residual(Mat hessian, double lambda, Vec x, Vec b);
 
