@@ -51,7 +51,7 @@ void add_model_source_options(po::options_description& options, ModelSourceArgum
             ->default_value(300.0, "300")
             ->notifier(penalty_range("fit-time-limit")),
         "stop the Newton-CG fit (not converged) after this many seconds, checked between "
-        "Newton steps (0: no limit)");
+        "Newton steps and at every CG iteration (0: no limit)");
     add("max-newton",
         po::value(&a.fit.max_iterations)
             ->default_value(100)

@@ -27,6 +27,7 @@ bool reports_iterations(SolverKind solver) {
         case SolverKind::deflated_multishift_cg:
         case SolverKind::minres:
         case SolverKind::petsc_cg:
+        case SolverKind::petsc_minres:
             return true;
     }
     return true;

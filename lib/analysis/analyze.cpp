@@ -78,15 +78,12 @@ std::vector<LambdaResult> solve_every_lambda(const HessianProblem& problem,
     for (std::size_t i = 0; i < entries.size(); ++i) {
         LambdaResult& entry = entries[i];
         entry.lambda = options.lambdas[i];
-        const pipeline::LambdaVerdict verdict =
-            pipeline::classify_lambda(result.psd, result.eigen, entry.lambda, scale);
-        entry.stationary = verdict.kind;
-        entry.stationary_reason = verdict.reason;
-        if (verdict.kind == StationaryPoint::minimizer) {
+        classify_stationary_point(result.psd, result.eigen, scale, entry);
+        if (entry.stationary == StationaryPoint::minimizer) {
             definite.push_back(entry.lambda);
             definite_index.push_back(i);
-        } else if (verdict.kind == StationaryPoint::singular) {
-            entry.ridge = pipeline::singular_solve(problem.hessian.rows(), verdict.reason);
+        } else if (entry.stationary == StationaryPoint::singular) {
+            entry.ridge = pipeline::singular_solve(problem.hessian.rows(), entry.stationary_reason);
         }
     }
     std::vector<SolveResult> solved =
@@ -94,12 +91,8 @@ std::vector<LambdaResult> solve_every_lambda(const HessianProblem& problem,
     for (std::size_t d = 0; d < definite.size(); ++d) {
         LambdaResult& entry = entries[definite_index[d]];
         entry.ridge = std::move(solved[d]);
-        if (!result.psd.psd && entry.ridge.status == SolveStatus::not_positive_definite) {
-            const pipeline::LambdaVerdict verdict =
-                pipeline::saddle_after_failed_solve(entry.lambda, entry.ridge.message);
-            entry.stationary = verdict.kind;
-            entry.stationary_reason = verdict.reason;
-        }
+        if (!result.psd.psd && entry.ridge.status == SolveStatus::not_positive_definite)
+            classify_stationary_point(result.psd, result.eigen, scale, entry, &entry.ridge.message);
     }
     std::vector<double> saddles;
     std::vector<std::size_t> saddle_index;
@@ -177,6 +170,38 @@ const char* to_string(SolverChoice choice) {
     return "unknown";
 }
 
+void classify_stationary_point(const PsdVerdict& psd, const Eigenpairs& top, double scale,
+                               LambdaResult& entry, const std::string* failed_solve) {
+    const pipeline::LambdaVerdict verdict =
+        failed_solve ? pipeline::saddle_after_failed_solve(entry.lambda, *failed_solve)
+                     : pipeline::classify_lambda(psd, top, entry.lambda, scale);
+    entry.stationary = verdict.kind;
+    entry.stationary_reason = verdict.reason;
+}
+
+void record_lambda_result(AnalysisResult& result, LambdaResult entry) {
+    const std::string at = "λ = " + format_double(entry.lambda);
+    if (entry.stationary == StationaryPoint::saddle && entry.ridge.ok())
+        result.warnings.push_back(at + ": saddle — " + entry.stationary_reason);
+    if (!entry.ridge.ok()) {
+        result.ok = false;
+        result.warnings.push_back(at + ": " + entry.ridge.message);
+    } else {
+        result.checks.push_back(
+            at + ": ||(H+λI)x - b||/||b|| = " + format_double(entry.ridge.relative_residual) +
+            " recomputed; self-check max_j |q_jᵀθ̂_ridge - f_j c_j| = " +
+            format_double(entry.decay.self_check_max_abs_error) + " (tolerance " +
+            format_double(entry.decay.self_check_tolerance) + ")");
+        // A self-check or tail bound failing beyond its tolerance, or a decay
+        // factor the eigen step does not determine, is a numerical failure.
+        for (const std::string& failure : entry.decay.failures) {
+            result.ok = false;
+            result.warnings.push_back(failure);
+        }
+    }
+    result.lambdas.push_back(std::move(entry));
+}
+
 AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& options) {
     pipeline::validate_problem(problem, options.lambdas, options.solver, "analyze");
     if (problem.hessian.partition() != nullptr)
@@ -231,32 +256,11 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
     std::vector<LambdaResult> entries =
         solve_every_lambda(problem, options, result, decision, rhs, sigma_scale);
     for (LambdaResult& entry : entries) {
-        const double lambda = entry.lambda;
         entry.ridge_norm = entry.ridge.x.norm();
-        entry.decay = analyze_decay(result.eigen, problem.theta, problem.gradient, lambda,
+        entry.decay = analyze_decay(result.eigen, problem.theta, problem.gradient, entry.lambda,
                                     entry.ridge.x, result.psd.psd, options.decay,
                                     entry.ridge.relative_residual, &result.psd.negative);
-        if (entry.stationary == StationaryPoint::saddle && entry.ridge.ok())
-            result.warnings.push_back("λ = " + format_double(lambda) + ": saddle — " +
-                                      entry.stationary_reason);
-        if (!entry.ridge.ok()) {
-            result.ok = false;
-            result.warnings.push_back("λ = " + format_double(lambda) + ": " + entry.ridge.message);
-        } else {
-            result.checks.push_back(
-                "λ = " + format_double(lambda) +
-                ": ||(H+λI)x - b||/||b|| = " + format_double(entry.ridge.relative_residual) +
-                " recomputed; self-check " + "max_j |q_jᵀθ̂_ridge - f_j c_j| = " +
-                format_double(entry.decay.self_check_max_abs_error) + " (tolerance " +
-                format_double(entry.decay.self_check_tolerance) + ")");
-            // A self-check or tail bound failing beyond its tolerance, or a decay
-            // factor the eigen step does not determine, is a numerical failure.
-            for (const std::string& failure : entry.decay.failures) {
-                result.ok = false;
-                result.warnings.push_back(failure);
-            }
-        }
-        result.lambdas.push_back(std::move(entry));
+        record_lambda_result(result, std::move(entry));
     }
     result.analyze_seconds = seconds_since(start);
     return result;

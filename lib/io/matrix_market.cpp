@@ -239,14 +239,39 @@ double parse_integer_value(std::string_view token, const std::string& name, std:
     return static_cast<double>(value);
 }
 
+/// One entry line: (row, column, value), 0-based.
+Triplet parse_entry(const Line& line, const Header& header, const SizeLine& size,
+                    const std::string& name) {
+    const std::size_t expected = header.tokens_per_entry();
+    std::array<std::string_view, 4> tokens;
+    const std::size_t count =
+        io_detail::split_tokens(line.text, std::span(tokens.data(), expected + 1));
+    if (count < expected) {
+        fail_at(name, line.number,
+                std::string("expected ") +
+                    (header.pattern() ? "2 fields 'row column'" : "3 fields 'row column value'") +
+                    ", found " + std::to_string(count));
+    }
+    if (count > expected) {
+        fail_at(name, line.number,
+                "unexpected text " + quoted(tokens[expected]) + " after the " +
+                    (header.pattern() ? "column index (a pattern file has no values)" : "value"));
+    }
+    const int row = parse_index(tokens[0], "row index", size.n, name, line.number);
+    const int col = parse_index(tokens[1], "column index", size.n, name, line.number);
+    const double value = header.pattern() ? 1.0
+                         : header.field == "integer"
+                             ? parse_integer_value(tokens[2], name, line.number)
+                             : io_detail::parse_finite(tokens[2], "value", name, line.number);
+    return Triplet(row, col, value);
+}
+
 /// Reads the entry lines, each as the file lists it (a symmetric file's
 /// triangles are sorted out by `one_triangle`).
 std::vector<Triplet> read_entries(LineReader& reader, const Header& header, const SizeLine& size,
                                   const std::string& name) {
     std::vector<Triplet> triplets;
     triplets.reserve(static_cast<std::size_t>(size.entries));
-    const std::size_t expected = header.tokens_per_entry();
-    std::array<std::string_view, 4> tokens;
     Line line;
     while (next_content_line(reader, line, "%")) {
         if (static_cast<std::int64_t>(triplets.size()) == size.entries) {
@@ -254,28 +279,19 @@ std::vector<Triplet> read_entries(LineReader& reader, const Header& header, cons
                     "more entries than the " + std::to_string(size.entries) +
                         " declared on the size line (line " + std::to_string(size.line) + ")");
         }
-        const std::size_t count =
-            io_detail::split_tokens(line.text, std::span(tokens.data(), expected + 1));
-        if (count < expected) {
-            fail_at(
-                name, line.number,
-                std::string("expected ") +
-                    (header.pattern() ? "2 fields 'row column'" : "3 fields 'row column value'") +
-                    ", found " + std::to_string(count));
+        // An entry that breaks off at the end of the file without a newline
+        // was cut off (its writer stopped, a truncated copy): say so.
+        if (!reader.last_line_unterminated()) {
+            triplets.push_back(parse_entry(line, header, size, name));
+            continue;
         }
-        if (count > expected) {
-            fail_at(
-                name, line.number,
-                "unexpected text " + quoted(tokens[expected]) + " after the " +
-                    (header.pattern() ? "column index (a pattern file has no values)" : "value"));
+        try {
+            triplets.push_back(parse_entry(line, header, size, name));
+        } catch (const InputError& error) {
+            throw InputError(std::string(error.what()) +
+                             " (the file ends inside this entry, without a final newline: it "
+                             "was cut off while it was written)");
         }
-        const int row = parse_index(tokens[0], "row index", size.n, name, line.number);
-        const int col = parse_index(tokens[1], "column index", size.n, name, line.number);
-        const double value = header.pattern() ? 1.0
-                             : header.field == "integer"
-                                 ? parse_integer_value(tokens[2], name, line.number)
-                                 : io_detail::parse_finite(tokens[2], "value", name, line.number);
-        triplets.emplace_back(row, col, value);
     }
     if (static_cast<std::int64_t>(triplets.size()) < size.entries) {
         fail_at(name, reader.line_number(),

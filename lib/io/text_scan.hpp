@@ -37,6 +37,13 @@ class LineReader {
     /// Bytes left after the last line returned.
     std::size_t remaining_bytes() const { return buffer_.size() - position_; }
 
+    /// The last line returned is the buffer's final one and no newline ends
+    /// it: a file cut off mid-line (a writer that stopped, a truncated copy).
+    bool last_line_unterminated() const {
+        return number_ > 0 && position_ == buffer_.size() && !buffer_.empty() &&
+               buffer_.back() != '\n';
+    }
+
   private:
     std::string_view buffer_;
     std::size_t position_;

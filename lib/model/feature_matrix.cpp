@@ -113,6 +113,21 @@ double FeatureMatrix::row_dot(Index sample, const double* v) const {
     return sum;
 }
 
+double FeatureMatrix::row_squared_norm(Index sample) const {
+    double sum = intercept_ ? 1.0 : 0.0;
+    if (sparse_) {
+        for (SparseRowMatrix::InnerIterator it(*sparse_, sample); it; ++it)
+            sum += it.value() * it.value();
+    } else {
+        for (Index j = 0; j < features_; ++j) {
+            const double value =
+                row_major_ ? dense_[sample * features_ + j] : dense_[sample + j * rows_];
+            sum += value * value;
+        }
+    }
+    return sum;
+}
+
 void FeatureMatrix::add_row(Index sample, double alpha, double* y) const {
     if (intercept_) y[features_] += alpha;
     if (sparse_) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "parallel.hpp"
+#include "parallel/first_exception.hpp"
 #include "ridgelens/model/feature_matrix.hpp"
 
 namespace ridgelens {
@@ -114,9 +115,12 @@ void FeatureMatrix::fused_product_dense(const double* v, Index outputs,
     for (Index first = 0; first < rows_; first += block) {
         const Index count = std::min(block, rows_ - first);
         multiply_dense(v, outputs, u.data(), first, count);
+        parallel::FirstException errors;  // the caller's transform may throw
 #pragma omp parallel for schedule(static) if (count * outputs >= 4096)
         for (Index i = 0; i < count; ++i)
-            transform(first + i, u.data() + i * outputs, a.data() + i * outputs);
+            errors.run(
+                [&] { transform(first + i, u.data() + i * outputs, a.data() + i * outputs); });
+        errors.rethrow();
         multiply_transpose_dense(a.data(), outputs, g, first, count, first > 0);
     }
 }
@@ -131,26 +135,35 @@ void FeatureMatrix::fused_product_dense_threaded(const double* v, Index outputs,
     // One accumulator per thread (C·cols doubles: small for dense data).
     std::vector<double> accumulators(static_cast<std::size_t>(size * threads), 0.0);
     int team = 1;
+    // The row buffers' allocations and the caller's transform may throw.
+    parallel::FirstException errors;
 #pragma omp parallel num_threads(threads)
     {
 #pragma omp single
         team = omp_get_num_threads();
         double* mine = accumulators.data() + static_cast<Index>(omp_get_thread_num()) * size;
-        std::vector<double> u(static_cast<std::size_t>(outputs * block));
-        std::vector<double> a(static_cast<std::size_t>(outputs * block));
+        std::vector<double> u, a;
+        const bool ready = errors.run([&] {
+            u.resize(static_cast<std::size_t>(outputs * block));
+            a.resize(static_cast<std::size_t>(outputs * block));
+        });
         bool started = false;
 #pragma omp for schedule(static)
         for (Index b = 0; b < blocks; ++b) {
-            const Index first = b * block;
-            const Index count = std::min(block, rows_ - first);
-            multiply_dense(v, outputs, u.data(), first, count);
-            for (Index i = 0; i < count; ++i)
-                transform(first + i, u.data() + i * outputs, a.data() + i * outputs);
-            multiply_transpose_dense(a.data(), outputs, mine, first, count, started);
-            started = true;
+            if (!ready) continue;  // every thread still takes part in the loop
+            errors.run([&] {
+                const Index first = b * block;
+                const Index count = std::min(block, rows_ - first);
+                multiply_dense(v, outputs, u.data(), first, count);
+                for (Index i = 0; i < count; ++i)
+                    transform(first + i, u.data() + i * outputs, a.data() + i * outputs);
+                multiply_transpose_dense(a.data(), outputs, mine, first, count, started);
+                started = true;
+            });
         }
         if (!started) std::fill(mine, mine + size, 0.0);
     }
+    errors.rethrow();
     for (Index k = 0; k < size; ++k) {
         double sum = 0;
         for (int t = 0; t < team; ++t) sum += accumulators[static_cast<std::size_t>(t * size + k)];

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "parallel/first_exception.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/io/libsvm.hpp"
 #include "ridgelens/model/feature_matrix.hpp"
@@ -68,15 +69,19 @@ DenseMatrix FeatureMatrix::weighted_gram(const double* w, Index max_cols) const 
             return g;
         }
         std::vector<DenseMatrix> partial(static_cast<std::size_t>(threads));
+        parallel::FirstException errors;  // each thread allocates a p × p block
 #pragma omp parallel num_threads(threads)
         {
             const int t = omp_get_thread_num();
             const int team = omp_get_num_threads();
-            DenseMatrix& mine = partial[static_cast<std::size_t>(t)];
-            mine = DenseMatrix::Zero(p, p);
-            add_sparse_outer_products(*sparse_, w, rows_ * t / team, rows_ * (t + 1) / team,
-                                      intercept_, mine.data(), p);
+            errors.run([&] {
+                DenseMatrix& mine = partial[static_cast<std::size_t>(t)];
+                mine = DenseMatrix::Zero(p, p);
+                add_sparse_outer_products(*sparse_, w, rows_ * t / team, rows_ * (t + 1) / team,
+                                          intercept_, mine.data(), p);
+            });
         }
+        errors.rethrow();
         for (const DenseMatrix& part : partial)
             if (part.size() != 0) g += part;
         return g;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "parallel.hpp"
+#include "parallel/first_exception.hpp"
 #include "ridgelens/model/feature_matrix.hpp"
 
 namespace ridgelens {
@@ -97,62 +98,67 @@ void FeatureMatrix::scatter_sparse(const double* v, Index outputs, const RowTran
     // Uninitialized: each thread zeroes (and so first-touches) its own.
     const std::unique_ptr<double[]> buffer(new double[static_cast<std::size_t>(size * parts)]);
 
+    // The row buffers' allocations and the caller's transform may throw.
+    parallel::FirstException errors;
 #pragma omp parallel num_threads(parts) if (parts > 1)
     {
         const int thread = omp_get_thread_num();
         const int team = omp_get_num_threads();
         double* mine = buffer.get() + static_cast<Index>(thread) * size;
         std::fill(mine, mine + size, 0.0);
-        std::vector<double> u(static_cast<std::size_t>(outputs));
-        std::vector<double> ai(static_cast<std::size_t>(outputs));
-        for (int part = thread; part < parts; part += team) {
-            for (Index i = bounds[static_cast<std::size_t>(part)];
-                 i < bounds[static_cast<std::size_t>(part) + 1]; ++i) {
-                const int begin = outer[i];
-                const int end = outer[i + 1];
-                if (outputs == 1) {  // the binary models: scalar loops
-                    double ai_scalar;
+        errors.run([&] {
+            std::vector<double> u(static_cast<std::size_t>(outputs));
+            std::vector<double> ai(static_cast<std::size_t>(outputs));
+            for (int part = thread; part < parts; part += team) {
+                for (Index i = bounds[static_cast<std::size_t>(part)];
+                     i < bounds[static_cast<std::size_t>(part) + 1]; ++i) {
+                    const int begin = outer[i];
+                    const int end = outer[i + 1];
+                    if (outputs == 1) {  // the binary models: scalar loops
+                        double ai_scalar;
+                        if (transform != nullptr) {
+                            double dot = intercept_ ? vr[p] : 0.0;
+                            for (int k = begin; k < end; ++k) dot += values[k] * vr[inner[k]];
+                            (*transform)(i, &dot, &ai_scalar);
+                        } else {
+                            ai_scalar = a[i];
+                        }
+                        if (ai_scalar == 0) continue;
+                        if (square_values) {
+                            for (int k = begin; k < end; ++k)
+                                mine[inner[k]] += values[k] * values[k] * ai_scalar;
+                        } else {
+                            for (int k = begin; k < end; ++k)
+                                mine[inner[k]] += values[k] * ai_scalar;
+                        }
+                        if (intercept_) mine[p] += ai_scalar;
+                        continue;
+                    }
+                    const double* row_a;
                     if (transform != nullptr) {
-                        double dot = intercept_ ? vr[p] : 0.0;
-                        for (int k = begin; k < end; ++k) dot += values[k] * vr[inner[k]];
-                        (*transform)(i, &dot, &ai_scalar);
-                    } else {
-                        ai_scalar = a[i];
-                    }
-                    if (ai_scalar == 0) continue;
-                    if (square_values) {
-                        for (int k = begin; k < end; ++k)
-                            mine[inner[k]] += values[k] * values[k] * ai_scalar;
-                    } else {
-                        for (int k = begin; k < end; ++k) mine[inner[k]] += values[k] * ai_scalar;
-                    }
-                    if (intercept_) mine[p] += ai_scalar;
-                    continue;
-                }
-                const double* row_a;
-                if (transform != nullptr) {
-                    for (Index c = 0; c < outputs; ++c)
-                        u[static_cast<std::size_t>(c)] = intercept_ ? vr[p * outputs + c] : 0.0;
-                    for (int k = begin; k < end; ++k) {
-                        const double xv = values[k];
-                        const double* vj = vr + static_cast<Index>(inner[k]) * outputs;
                         for (Index c = 0; c < outputs; ++c)
-                            u[static_cast<std::size_t>(c)] += xv * vj[c];
+                            u[static_cast<std::size_t>(c)] = intercept_ ? vr[p * outputs + c] : 0.0;
+                        for (int k = begin; k < end; ++k) {
+                            const double xv = values[k];
+                            const double* vj = vr + static_cast<Index>(inner[k]) * outputs;
+                            for (Index c = 0; c < outputs; ++c)
+                                u[static_cast<std::size_t>(c)] += xv * vj[c];
+                        }
+                        (*transform)(i, u.data(), ai.data());
+                        row_a = ai.data();
+                    } else {
+                        row_a = a + i * outputs;
                     }
-                    (*transform)(i, u.data(), ai.data());
-                    row_a = ai.data();
-                } else {
-                    row_a = a + i * outputs;
+                    for (int k = begin; k < end; ++k) {
+                        const double xv = square_values ? values[k] * values[k] : values[k];
+                        double* gj = mine + static_cast<Index>(inner[k]) * outputs;
+                        for (Index c = 0; c < outputs; ++c) gj[c] += xv * row_a[c];
+                    }
+                    if (intercept_)
+                        for (Index c = 0; c < outputs; ++c) mine[p * outputs + c] += row_a[c];
                 }
-                for (int k = begin; k < end; ++k) {
-                    const double xv = square_values ? values[k] * values[k] : values[k];
-                    double* gj = mine + static_cast<Index>(inner[k]) * outputs;
-                    for (Index c = 0; c < outputs; ++c) gj[c] += xv * row_a[c];
-                }
-                if (intercept_)
-                    for (Index c = 0; c < outputs; ++c) mine[p * outputs + c] += row_a[c];
             }
-        }
+        });
 #pragma omp barrier
         // Reduce the accumulators (row-major) into g (column-major).
 #pragma omp for schedule(static)
@@ -165,6 +171,7 @@ void FeatureMatrix::scatter_sparse(const double* v, Index outputs, const RowTran
             }
         }
     }
+    errors.rethrow();
 }
 
 }  // namespace ridgelens

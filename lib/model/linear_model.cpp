@@ -2,6 +2,7 @@
 // θ only through the scores X·Θ, on top of FeatureMatrix's fused passes.
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -173,6 +174,25 @@ std::optional<Index> LinearModel::misclassified(const Vector& theta) const {
     for (Index i = 0; i < n; ++i)
         count += sample_separated(i, z.col(i).data()).value_or(false) ? 0 : 1;
     return count;
+}
+
+std::optional<Vector> LinearModel::separation_candidate() const {
+    const Vector zero_scores = Vector::Zero(outputs_);
+    if (!sample_separated(0, zero_scores.data()).has_value()) return std::nullopt;
+    // −Σ_i x_i ℓ'_i(0)ᵀ/‖x_i‖: ℓ'(0) = 1/C − e_y (softmax), σ(0) − y (logistic),
+    // so θ_c is the normalized centroid of class c less a shift common to all.
+    const Vector zero = Vector::Zero(parameters());
+    Vector candidate(parameters());
+    features_.fused_product(
+        zero.data(), outputs_,
+        [&](Index i, const double* u, double* a) {
+            (void)sample_loss(i, u, a);  // u = x_iᵀ·0 = 0
+            const double norm = std::sqrt(features_.row_squared_norm(i));
+            const double scale = norm > 0 ? -1.0 / norm : 0.0;
+            for (Index c = 0; c < outputs_; ++c) a[c] *= scale;
+        },
+        candidate.data());
+    return candidate;
 }
 
 }  // namespace ridgelens

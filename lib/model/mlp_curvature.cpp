@@ -15,6 +15,7 @@
 #include <algorithm>
 
 #include "model/mlp_internal.hpp"
+#include "parallel/first_exception.hpp"
 #include "ridgelens/error.hpp"
 
 namespace ridgelens {
@@ -90,15 +91,20 @@ void MlpModel::products_group(const double* v, Index k, double* y) const {
     features_.multiply(packed.data(), width, rz1.data());
     DenseMatrix rd1(width, n);
     DenseMatrix partial = DenseMatrix::Zero(upper * k, nb);
+    parallel::FirstException errors;  // Eigen's allocations may throw
 #pragma omp parallel for schedule(static) if (parallel())
     for (Index b = 0; b < nb; ++b) {
-        const Index first = b * block_samples_, count = std::min(block_samples_, n - first);
-        BlockState state;
-        forward_backward(point_.data(), point_z1_.data() + first * s1, first, count, state);
-        for (Index j = 0; j < k; ++j)
-            block_product(state, v + j * p, rz1.data() + first * width + j * s1, width,
-                          rd1.data() + first * width + j * s1, partial.col(b).data() + j * upper);
+        errors.run([&] {
+            const Index first = b * block_samples_, count = std::min(block_samples_, n - first);
+            BlockState state;
+            forward_backward(point_.data(), point_z1_.data() + first * s1, first, count, state);
+            for (Index j = 0; j < k; ++j)
+                block_product(state, v + j * p, rz1.data() + first * width + j * s1, width,
+                              rd1.data() + first * width + j * s1,
+                              partial.col(b).data() + j * upper);
+        });
     }
+    errors.rethrow();
     features_.multiply_transpose(rd1.data(), width, packed.data());
     const double scale = 1.0 / static_cast<double>(n);
     for (Index j = 0; j < k; ++j) {
@@ -132,42 +138,45 @@ Vector MlpModel::curvature_diagonal() const {
     const double* theta = point_.data();
     DenseMatrix q1(s1, n);
     DenseMatrix partial = DenseMatrix::Zero(upper, nb);
+    parallel::FirstException errors;  // Eigen's allocations may throw
 #pragma omp parallel for schedule(static) if (parallel())
-    for (Index b = 0; b < nb; ++b) {
-        const Index first = b * block_samples_, count = std::min(block_samples_, n - first);
-        BlockState s;
-        forward_backward(theta, point_z1_.data() + first * s1, first, count, s);
-        // H_ℓ = S Sᵀ; column c of S: √p_c e_c − p √p_c (cross-entropy), 1 (squared).
-        std::vector<DenseMatrix> q(L + 1), d(L + 1);
-        for (std::size_t l = 1; l <= L; ++l) q[l] = DenseMatrix::Zero(sizes_[l], count);
-        for (Index c = 0; c < C; ++c) {
-            if (architecture_.loss == MlpLoss::cross_entropy) {
-                const Eigen::RowVectorXd root = s.p.row(c).cwiseSqrt();
-                d[L] = -s.p * root.asDiagonal();
-                d[L].row(c) += root;
-            } else {
-                d[L] = DenseMatrix::Ones(1, count);
+    for (Index b = 0; b < nb; ++b)
+        errors.run([&] {
+            const Index first = b * block_samples_, count = std::min(block_samples_, n - first);
+            BlockState s;
+            forward_backward(theta, point_z1_.data() + first * s1, first, count, s);
+            // H_ℓ = S Sᵀ; column c of S: √p_c e_c − p √p_c (cross-entropy), 1 (squared).
+            std::vector<DenseMatrix> q(L + 1), d(L + 1);
+            for (std::size_t l = 1; l <= L; ++l) q[l] = DenseMatrix::Zero(sizes_[l], count);
+            for (Index c = 0; c < C; ++c) {
+                if (architecture_.loss == MlpLoss::cross_entropy) {
+                    const Eigen::RowVectorXd root = s.p.row(c).cwiseSqrt();
+                    d[L] = -s.p * root.asDiagonal();
+                    d[L].row(c) += root;
+                } else {
+                    d[L] = DenseMatrix::Ones(1, count);
+                }
+                q[L] += d[L].cwiseAbs2();
+                for (std::size_t l = L - 1; l >= 1; --l) {
+                    const RowMajorMap w(theta + offsets_[l + 1], sizes_[l + 1], sizes_[l]);
+                    d[l] = s.d1[l].cwiseProduct(w.transpose() * d[l + 1]);
+                    q[l] += d[l].cwiseAbs2();
+                }
             }
-            q[L] += d[L].cwiseAbs2();
-            for (std::size_t l = L - 1; l >= 1; --l) {
-                const RowMajorMap w(theta + offsets_[l + 1], sizes_[l + 1], sizes_[l]);
-                d[l] = s.d1[l].cwiseProduct(w.transpose() * d[l + 1]);
-                q[l] += d[l].cwiseAbs2();
+            // Upper parameters, addressed by their offsets in θ (all ≥ first_weights_).
+            const auto out = [&](Index offset) {
+                return partial.col(b).data() + offset - first_weights_;
+            };
+            Eigen::Map<Vector>(out(offsets_[1] + first_weights_), s1) += q[1].rowwise().sum();
+            for (std::size_t l = 2; l <= L; ++l) {
+                MutableRowMajorMap g(out(offsets_[l]), sizes_[l], sizes_[l - 1]);
+                g.noalias() += q[l] * s.a[l - 1].cwiseAbs2().transpose();
+                Eigen::Map<Vector>(out(offsets_[l] + sizes_[l] * sizes_[l - 1]), sizes_[l]) +=
+                    q[l].rowwise().sum();
             }
-        }
-        // Upper parameters, addressed by their offsets in θ (all ≥ first_weights_).
-        const auto out = [&](Index offset) {
-            return partial.col(b).data() + offset - first_weights_;
-        };
-        Eigen::Map<Vector>(out(offsets_[1] + first_weights_), s1) += q[1].rowwise().sum();
-        for (std::size_t l = 2; l <= L; ++l) {
-            MutableRowMajorMap g(out(offsets_[l]), sizes_[l], sizes_[l - 1]);
-            g.noalias() += q[l] * s.a[l - 1].cwiseAbs2().transpose();
-            Eigen::Map<Vector>(out(offsets_[l] + sizes_[l] * sizes_[l - 1]), sizes_[l]) +=
-                q[l].rowwise().sum();
-        }
-        q1.middleCols(first, count) = q[1];
-    }
+            q1.middleCols(first, count) = q[1];
+        });
+    errors.rethrow();
     Vector diagonal(parameters_);
     features_.weighted_square_sums(q1.data(), s1, diagonal.data());
     Eigen::Map<Vector> rest(diagonal.data() + first_weights_, upper);

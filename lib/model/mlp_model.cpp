@@ -9,6 +9,7 @@
 
 #include "model/mlp_internal.hpp"
 #include "model/parallel.hpp"
+#include "parallel/first_exception.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/io/feature_scaling.hpp"
 #include "ridgelens/random_vector.hpp"
@@ -281,17 +282,21 @@ double MlpModel::evaluate_from(const Vector& theta, const DenseMatrix& z1, Vecto
     DenseMatrix partial = DenseMatrix::Zero(gradient ? upper : 0, nb);
     DenseMatrix delta1(gradient ? s1 : 0, gradient ? n : 0);
     std::vector<double> losses(static_cast<std::size_t>(nb));
+    parallel::FirstException errors;  // Eigen's allocations may throw
 #pragma omp parallel for schedule(static) if (parallel())
     for (Index b = 0; b < nb; ++b) {
-        const Index first = b * block_samples_, count = std::min(block_samples_, n - first);
-        BlockState state;
-        forward_backward(theta.data(), z1.data() + first * s1, first, count, state);
-        losses[static_cast<std::size_t>(b)] = state.loss;
-        if (gradient) {
-            add_upper_gradient(state, partial.col(b).data());
-            delta1.middleCols(first, count) = state.delta[1];
-        }
+        errors.run([&] {
+            const Index first = b * block_samples_, count = std::min(block_samples_, n - first);
+            BlockState state;
+            forward_backward(theta.data(), z1.data() + first * s1, first, count, state);
+            losses[static_cast<std::size_t>(b)] = state.loss;
+            if (gradient) {
+                add_upper_gradient(state, partial.col(b).data());
+                delta1.middleCols(first, count) = state.delta[1];
+            }
+        });
     }
+    errors.rethrow();
     double loss = 0;
     for (double value : losses) loss += value;  // block order: deterministic
     if (gradient) {

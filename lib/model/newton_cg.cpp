@@ -52,14 +52,17 @@ struct InnerSolve {
     Index iterations = 0;
     bool negative_curvature = false;
     Index non_finite_iteration = 0;  ///< CG iteration whose product had NaN/Inf (0: none)
+    bool out_of_time = false;        ///< stopped at the fit's deadline
 };
 
 // Truncated CG on (C + λ₀I)d = b: stops at ‖r‖ ≤ η‖b‖, at the iteration cap,
 // or at non-positive curvature pᵀ(C + λ₀I)p ≤ 0 (returning the iterate so
-// far, or b itself if that happens at once). `inverse_diagonal` empty means
-// no preconditioning.
+// far, or b itself if that happens at once), or at `deadline` (the fit's time
+// limit: one Newton step may take hundreds of products on a badly conditioned
+// curvature). `inverse_diagonal` empty means no preconditioning.
 InnerSolve truncated_cg(OperatorRef op, double shift, const Vector& b, double eta,
-                        Index max_iterations, const Vector& inverse_diagonal) {
+                        Index max_iterations, const Vector& inverse_diagonal,
+                        Clock::time_point deadline) {
     const Index n = b.size();
     const bool precondition = inverse_diagonal.size() == n;
     InnerSolve result;
@@ -71,6 +74,10 @@ InnerSolve truncated_cg(OperatorRef op, double shift, const Vector& b, double et
     double rz = r.dot(z);
     const double threshold = eta * b.norm();
     for (Index j = 0; j < max_iterations; ++j) {
+        if (j > 0 && Clock::now() >= deadline) {
+            result.out_of_time = true;
+            break;
+        }
         op.perform_op(p.data(), q.data());
         if (!q.allFinite()) {  // a fault, not negative curvature: the caller stops
             result.non_finite_iteration = j + 1;
@@ -182,6 +189,11 @@ std::string separable_message(Index iteration) {
 FitResult run_newton(Model& model, const FitOptions& options, const Vector* start,
                      Index hvp_budget) {
     const auto clock_start = Clock::now();
+    const auto deadline =
+        options.max_seconds > 0
+            ? clock_start + std::chrono::duration_cast<Clock::duration>(
+                                std::chrono::duration<double>(options.max_seconds))
+            : Clock::time_point::max();
     const double lambda = options.base_lambda;
     const double tolerance = options.gradient_tolerance;
     const Index p = model.parameters();
@@ -204,8 +216,24 @@ FitResult run_newton(Model& model, const FitOptions& options, const Vector* star
     std::vector<std::pair<double, double>> history{{theta.norm(), current.risk}};
     const double initial_risk = current.risk;
     std::ostringstream message;
+    // Unpenalized, a fresh fit first tries the model's cheap separating
+    // candidate: a certificate then ends the fit at once, where Newton would
+    // chase the minimizer at infinity with ever longer CG solves.
+    if (classifier && lambda == 0 && start == nullptr) {
+        std::optional<Vector> candidate = model.separation_candidate();
+        if (candidate && model.separates(*candidate).value_or(false)) {
+            theta = std::move(*candidate);
+            current = evaluate_penalized(model, lambda, theta);
+            result.separable = true;
+            message << "the training data are linearly separable: the normalized class "
+                       "centroids (θ_c = Σ_{y_i = c} x_i/‖x_i‖) classify every sample correctly "
+                       "with a positive margin, so the unpenalized risk has no minimizer (it "
+                       "decreases towards 0 as ‖θ‖ grows); pass a base penalty λ₀ > 0 "
+                       "(--base-lambda)";
+        }
+    }
 
-    for (Index k = 0;; ++k) {
+    for (Index k = 0; !(result.separable && lambda == 0); ++k) {
         if (!std::isfinite(current.objective) || !std::isfinite(current.gradient_norm)) {
             message << "the objective or its gradient is not finite at iteration " << k;
             break;
@@ -274,10 +302,18 @@ FitResult run_newton(Model& model, const FitOptions& options, const Vector* star
         }
         const double eta = quadratic ? std::min(0.5, 0.5 * tolerance / current.gradient_norm)
                                      : forcing.next(current.gradient_norm);
-        InnerSolve inner =
-            truncated_cg(OperatorRef(curvature), lambda, -current.gradient, eta,
-                         std::min(max_cg, hvp_budget - curvature.count()), inverse_diagonal);
+        InnerSolve inner = truncated_cg(OperatorRef(curvature), lambda, -current.gradient, eta,
+                                        std::min(max_cg, hvp_budget - curvature.count()),
+                                        inverse_diagonal, deadline);
         result.cg_iterations += inner.iterations;
+        if (inner.out_of_time) {
+            message << "stopped by the time limit of " << options.max_seconds
+                    << " s inside the CG solve of Newton iteration " << k + 1 << " (after "
+                    << result.cg_iterations
+                    << " CG iterations in all), not converged: ‖∇F‖ = " << current.gradient_norm
+                    << " > " << tolerance;
+            break;
+        }
         if (inner.non_finite_iteration > 0) {
             message << "the curvature product returned NaN or Inf at CG iteration "
                     << inner.non_finite_iteration << " of Newton iteration " << k + 1

@@ -15,6 +15,7 @@
 #include <array>
 #include <vector>
 
+#include "parallel/first_exception.hpp"
 #include "ridgelens/types.hpp"
 
 namespace ridgelens::parallel {
@@ -32,15 +33,17 @@ std::array<double, K> ordered_sums(Index n, bool threaded, Body&& body) {
         return total;
     }
     std::vector<std::array<double, K>> partial(static_cast<std::size_t>(threads));
+    FirstException errors;
 #pragma omp parallel num_threads(threads)
     {
         const int t = omp_get_thread_num();
         const int team = omp_get_num_threads();
         const Index begin = n * t / team, end = n * (t + 1) / team;
         std::array<double, K> mine{};
-        body(begin, end, mine.data());
+        errors.run([&] { body(begin, end, mine.data()); });
         partial[static_cast<std::size_t>(t)] = mine;
     }
+    errors.rethrow();
     for (const std::array<double, K>& sums : partial)
         for (int j = 0; j < K; ++j) total[j] += sums[j];
     return total;

@@ -38,6 +38,8 @@ const char* to_string(SolverKind solver) {
             return "minres";
         case SolverKind::petsc_cg:
             return "petsc_cg";
+        case SolverKind::petsc_minres:
+            return "petsc_minres";
     }
     return "unknown";
 }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <vector>
 
+#include "parallel/first_exception.hpp"
 #include "parallel/ordered_sums.hpp"
 #include "parallel/threading.hpp"
 
@@ -297,12 +298,15 @@ void for_each_combined_block(const double* basis, Index ld, Index n, const Eigen
         for (Index begin = 0; begin < n; begin += block_rows) run(begin, block);
         return;
     }
+    parallel::FirstException errors;  // the blocks are allocated per thread
 #pragma omp parallel
     {
         MatrixXd block;
 #pragma omp for schedule(static)
-        for (Index begin = 0; begin < n; begin += block_rows) run(begin, block);
+        for (Index begin = 0; begin < n; begin += block_rows)
+            errors.run([&] { run(begin, block); });
     }
+    errors.rethrow();
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <Eigen/Eigenvalues>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "ridgelens/error.hpp"
@@ -69,7 +70,7 @@ ProblemSummary summarize(const DistributedProblem& problem) {
 
 DecayAnalysis analyze_decay(const DistributedEigenpairs& eigen, Vec theta, Vec gradient,
                             double lambda, Vec theta_ridge, bool h_is_psd,
-                            const DecayOptions& options) {
+                            const DecayOptions& options, double solve_relative_residual) {
     std::vector<Vec> q;
     for (const OwnedVec& v : eigen.vectors) q.push_back(v.get());
     const Index k = static_cast<Index>(q.size());
@@ -112,7 +113,7 @@ DecayAnalysis analyze_decay(const DistributedEigenpairs& eigen, Vec theta, Vec g
     const Vector ridge_small = lift(c_ridge, 1);
     const Vector gradient_small = gradient ? lift(c_gradient, 2) : Vector();
     return ridgelens::analyze_decay(pairs, theta_small, gradient_small, lambda, ridge_small,
-                                    h_is_psd, options);
+                                    h_is_psd, options, solve_relative_residual);
 }
 
 namespace {
@@ -132,6 +133,39 @@ std::string analyze_argument_problem(const DistributedProblem& problem,
     if (layout.empty() && problem.gradient != nullptr)
         layout = vector_layout_problem(problem.hessian, problem.gradient, "the gradient g");
     return layout.empty() ? layout : prefix + layout;
+}
+
+/// θ̂_ridge at entry.lambda into `x`, as the single-machine analyze decides
+/// it: KSP CG where H + λI is positive definite, KSP MINRES at a saddle (also
+/// where CG met non-positive curvature on an indefinite H), nothing where
+/// H + λI is singular. Sets entry.stationary. Collective.
+SolveResult solve_one_lambda(const DistributedProblem& problem, const AnalyzeOptions& options,
+                             const AnalysisResult& result, double scale, Vec rhs, Vec x,
+                             LambdaResult& entry) {
+    const std::string at = " for λ = " + format_double(entry.lambda);
+    classify_stationary_point(result.psd, result.eigen, scale, entry);
+    SolveResult solved;
+    if (entry.stationary == StationaryPoint::minimizer) {
+        report(options, "solving (H + λI)x = Hθ̂ - g" + at + " by PETSc KSP CG");
+        solved = solve_shifted_cg(problem.hessian, entry.lambda, rhs, x, options.cg,
+                                  problem.explicit_matrix);
+        if (!result.psd.psd && solved.status == SolveStatus::not_positive_definite)
+            classify_stationary_point(result.psd, result.eigen, scale, entry, &solved.message);
+    }
+    if (entry.stationary == StationaryPoint::saddle) {
+        report(options, "solving (H + λI)x = Hθ̂ - g" + at +
+                            " by PETSc KSP MINRES (H + λI indefinite: a saddle point)");
+        solved = solve_shifted_minres(problem.hessian, entry.lambda, rhs, x, options.cg);
+        solved.message += " (H + λI indefinite: the saddle point of the regularized quadratic)";
+    }
+    if (entry.stationary == StationaryPoint::singular) {
+        check(VecSet(x, 0.0), "VecSet");
+        solved.solver = "none";
+        solved.status = SolveStatus::singular;
+        solved.relative_residual = std::numeric_limits<double>::quiet_NaN();
+        solved.message = "not attempted: " + entry.stationary_reason;
+    }
+    return solved;
 }
 
 }  // namespace
@@ -197,31 +231,18 @@ AnalysisResult analyze(const DistributedProblem& problem, const AnalyzeOptions& 
     check(MatMult(problem.hessian, problem.theta, rhs.get()), "MatMult");
     if (problem.gradient) check(VecAXPY(rhs.get(), -1.0, problem.gradient), "VecAXPY");
     for (double lambda : options.lambdas) {
-        report(options,
-               "solving (H + λI)x = Hθ̂ - g for λ = " + format_double(lambda) + " by PETSc KSP CG");
         OwnedVec x = make_vector_like(problem.hessian);
         LambdaResult entry;
         entry.lambda = lambda;
-        entry.ridge = solve_shifted_cg(problem.hessian, lambda, rhs.get(), x.get(), options.cg,
-                                       problem.explicit_matrix);
+        entry.ridge =
+            solve_one_lambda(problem, options, result, sigma_scale, rhs.get(), x.get(), entry);
         report(options, entry.ridge.message);
         entry.ridge_norm = norm(x.get());
         entry.decay = analyze_decay(eigen, problem.theta, problem.gradient, lambda, x.get(),
-                                    verdict.psd, options.decay);
-        if (!entry.ridge.ok()) {
-            result.ok = false;
-            result.warnings.push_back("λ = " + format_double(lambda) + ": " + entry.ridge.message);
-        } else {
-            result.checks.push_back("λ = " + format_double(lambda) + ": ||(H+λI)x - b||/||b|| = " +
-                                    format_double(entry.ridge.relative_residual) +
-                                    " recomputed; self-check max_j |q_jᵀθ̂_ridge - f_j c_j| = " +
-                                    format_double(entry.decay.self_check_max_abs_error));
-        }
-        if (entry.decay.tail.bound_applies && !entry.decay.tail.bound_holds)
-            result.warnings.push_back(
-                "λ = " + format_double(lambda) +
-                ": tail bound violated: the computed pairs may not be the top-k");
-        result.lambdas.push_back(std::move(entry));
+                                    verdict.psd, options.decay, entry.ridge.relative_residual);
+        // The single-machine rules: a failed solve, self-check or tail bound,
+        // or an undetermined decay factor is a numerical failure with its reason.
+        record_lambda_result(result, std::move(entry));
         if (ridge) ridge->push_back(std::move(x));
     }
     result.analyze_seconds = seconds_since(start);

@@ -351,6 +351,36 @@ TEST(Streams, MatrixThroughAFifoAndStdin) {
     EXPECT_EQ(left_in(dir), (std::set<std::string>{"h.fifo"}));
 }
 
+TEST(Streams, MatrixCutOffInAFifoNamesTheFileAndTheCause) {
+    // The writer sends the header and one entry, pauses (the reader has begun),
+    // sends half of the second entry and closes: the message names the file,
+    // the line and the cut, and no errno text of some earlier call.
+    ScratchDirectory dir;
+    ASSERT_EQ(::mkfifo((dir / "cut.fifo").c_str(), 0600), 0);
+    const std::string writer =
+        "({ printf '%%%%MatrixMarket matrix coordinate real symmetric\\n3 3 2\\n1 1 2.0\\n'; "
+        "sleep 0.3; printf '2 2 '; } > cut.fifo &) &&";
+    const CliRun r =
+        run("analyze --hessian cut.fifo --lambda 1 --k 1 -q --out r.json", dir, writer);
+    EXPECT_EQ(r.exit_code, 2) << r.err;  // README: input error
+    EXPECT_TRUE(contains(r.err, "cut.fifo:4: expected 3 fields 'row column value', found 2"))
+        << r.err;
+    EXPECT_TRUE(contains(r.err, "the file ends inside this entry")) << r.err;
+    for (const char* stale : {"Success", "Resource temporarily", "No such file", "Interrupted"})
+        EXPECT_FALSE(contains(r.err, stale)) << r.err;
+    EXPECT_EQ(left_in(dir), (std::set<std::string>{"cut.fifo"}));
+
+    // Cut inside the value: the token that is left is named, with the same cause.
+    const CliRun value =
+        run("analyze --hessian cut.fifo --lambda 1 --k 1 -q --out r.json", dir,
+            "({ printf '%%%%MatrixMarket matrix coordinate real general\\n3 3 2\\n1 1 2.0\\n'; "
+            "sleep 0.3; printf '2 2 3.0e'; } > cut.fifo &) &&");
+    EXPECT_EQ(value.exit_code, 2) << value.err;
+    EXPECT_TRUE(contains(value.err, "cut.fifo:4: value '3.0e' is not a number")) << value.err;
+    EXPECT_TRUE(contains(value.err, "the file ends inside this entry")) << value.err;
+    EXPECT_EQ(left_in(dir), (std::set<std::string>{"cut.fifo"}));
+}
+
 TEST(Messages, LogisticLabelsNameFileAndLine) {
     ScratchDirectory dir;
     write_file(dir / "twelve.libsvm", "# labels 1 and 2\n1 1:1\n\n2 1:2\n1 1:3\n");

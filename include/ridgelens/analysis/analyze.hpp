@@ -158,6 +158,22 @@ struct AnalysisResult {
     bool ok = true;                     ///< false if any numerical step failed
 };
 
+/// What θ̂_ridge is at entry.lambda, as analyze() decides it: sets
+/// entry.stationary and entry.stationary_reason from the PSD verdict and the
+/// computed top pairs (`scale` = the largest |σ_j|): singular where λ = −σ_j
+/// to σ_j's accuracy, a saddle where λ ≤ −σ_min, else a minimizer. With
+/// `failed_solve` (the message of a positive-definite solver that met
+/// non-positive curvature at this λ on an indefinite H) the entry is a saddle.
+void classify_stationary_point(const PsdVerdict& psd, const Eigenpairs& top, double scale,
+                               LambdaResult& entry, const std::string* failed_solve = nullptr);
+
+/// Appends one λ's outcome to `result` as analyze() does: the solve's
+/// residual and the self-check as a check, a saddle as a warning; a failed
+/// solve, a self-check or tail bound failing beyond its tolerance, or a decay
+/// factor the eigen step does not determine (DecayAnalysis::failures) make
+/// `result.ok` false with the reason among the warnings.
+void record_lambda_result(AnalysisResult& result, LambdaResult entry);
+
 /// Runs the analysis. Numerical failures are recorded in the result (`ok`,
 /// statuses, warnings); misuse throws UsageError (negative λ, k ≥ n, wrong
 /// vector length, CHOLMOD requested without a matrix, an operator with a

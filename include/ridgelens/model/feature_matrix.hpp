@@ -96,6 +96,8 @@ class FeatureMatrix {
 
     /// x_iᵀv for one sample (v of length cols(); intercept included).
     double row_dot(Index sample, const double* v) const;
+    /// ‖x_i‖² for one sample (intercept included).
+    double row_squared_norm(Index sample) const;
     /// y += alpha · x_i for one sample (y of length cols(); intercept included).
     void add_row(Index sample, double alpha, double* y) const;
 

@@ -58,6 +58,7 @@ class LinearModel : public Model {
     /// diag(H) (= diag(GGN) for these models). @throws UsageError without a curvature point.
     Vector curvature_diagonal() const override;
     std::optional<Index> misclassified(const Vector& theta) const override;
+    std::optional<Vector> separation_candidate() const override;
     /// X̃ᵀDX̃/n with d_i the loss's second derivative at the curvature point,
     /// for one output (least squares, logistic); std::nullopt for softmax
     /// (C > 1) or p > max_parameters. @throws UsageError without a curvature point.

@@ -94,6 +94,13 @@ class Model {
         return *count == 0;
     }
 
+    /// A cheap candidate for a separating θ, tried by the unpenalized fit
+    /// before any Newton step: for a linear classifier the normalized class
+    /// centroids θ_c = Σ_{y_i = c} x_i/‖x_i‖ (up to a shift common to all
+    /// classes), which separate, e.g., samples of distinct directions, one per
+    /// class. std::nullopt where misclassified() does not apply (the default).
+    virtual std::optional<Vector> separation_candidate() const { return std::nullopt; }
+
     /// Whether the curvature is positive semidefinite at every θ: true for the
     /// convex losses of a linear predictor (the default) and for any GGN; a
     /// neural network's Hessian is not.

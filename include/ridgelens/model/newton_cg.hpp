@@ -78,7 +78,8 @@ struct FitOptions {
     /// CG iterations per Newton step at most; 0 means 500.
     Index max_cg_iterations = 0;
     /// Wall-clock bound of the fit in seconds, checked between Newton steps
-    /// (0: none); a fit stopped by it is not converged and its message says so.
+    /// and at every CG iteration inside one (0: none); a fit stopped by it is
+    /// not converged and its message says so.
     double max_seconds = 0;
     ForcingTerm forcing = ForcingTerm::eisenstat_walker;
     /// Preconditioning of the inner CG (see Preconditioner).

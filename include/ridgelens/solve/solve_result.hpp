@@ -34,6 +34,7 @@ enum class SolverKind {
                                ///< H
     minres,                    ///< "minres": MINRES, for an indefinite H + λI (a saddle point)
     petsc_cg,                  ///< "petsc_cg": PETSc KSP conjugate gradient (ridgelens::mpi)
+    petsc_minres,  ///< "petsc_minres": PETSc KSP MINRES, H + λI indefinite (ridgelens::mpi)
 };
 
 /// Returns the name in quotes above ("cholmod", "deflated_multishift_cg", …).

@@ -35,14 +35,20 @@ ProblemSummary summarize(const DistributedProblem& problem);
 /// θ̂_ridge and g outside span(Q)), and the single-machine analyze_decay runs
 /// unchanged on the isometric image of span(Q, θ̂, θ̂_ridge, g) in R^{k+3}
 /// (Q ↦ [I; 0]): every inner product, hence every number it reports, is
-/// preserved up to rounding.
+/// preserved up to rounding. `solve_relative_residual` as for the
+/// single-machine analyze_decay (it enters the self-check tolerances).
 DecayAnalysis analyze_decay(const DistributedEigenpairs& eigen, Vec theta, Vec gradient,
                             double lambda, Vec theta_ridge, bool h_is_psd,
-                            const DecayOptions& options = {});
+                            const DecayOptions& options = {}, double solve_relative_residual = 0);
 
-/// The whole analysis: top-k by SLEPc, PSD check, one KSP CG solve of
-/// (H+λI)x = Hθ̂ − g per λ (Jacobi-preconditioned for an explicit matrix),
-/// the decay analysis. Collective. `ridge` (optional) receives θ̂_ridge per λ.
+/// The whole analysis: top-k by SLEPc, PSD check, one KSP solve of
+/// (H+λI)x = Hθ̂ − g per λ (CG, Jacobi-preconditioned for an explicit
+/// matrix; MINRES where an indefinite H makes H + λI indefinite, none where
+/// it is singular), the decay analysis. Statuses follow the single-machine
+/// analyze (classify_stationary_point, record_lambda_result): a failed solve,
+/// self-check or tail bound, or an undetermined decay factor makes `ok` false
+/// with the reason; an indefinite H is a warning and per-λ saddle/singular
+/// verdicts, never an abort. Collective. `ridge` (optional) receives θ̂_ridge per λ.
 AnalysisResult analyze(const DistributedProblem& problem, const AnalyzeOptions& options,
                        std::vector<OwnedVec>* ridge = nullptr);
 
