@@ -160,7 +160,7 @@ SolveResult solve_one_lambda(const DistributedProblem& problem, const AnalyzeOpt
     }
     if (entry.stationary == StationaryPoint::singular) {
         check(VecSet(x, 0.0), "VecSet");
-        solved.solver = "none";
+        solved.solver = SolverKind::none;
         solved.status = SolveStatus::singular;
         solved.relative_residual = std::numeric_limits<double>::quiet_NaN();
         solved.message = "not attempted: " + entry.stationary_reason;

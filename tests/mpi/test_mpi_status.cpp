@@ -115,7 +115,7 @@ TEST(DistributedStatus, IndefiniteHGivesAMinimizerAndASaddleAsTheDenseReference)
         const Vector x = mpi::gather_to_all(ridge[i].get());
         EXPECT_LT((x - expected_ridge).norm(), 1e-7 * expected_ridge.norm()) << "λ = " << lambda;
     }
-    EXPECT_EQ(result.lambdas[1].ridge.solver, "petsc_minres");
+    EXPECT_EQ(result.lambdas[1].ridge.solver, SolverKind::petsc_minres);
     // The same status as the single-machine analyze of the same problem.
     const SparseSymmetricOperator op(h);
     HessianProblem local{op};
