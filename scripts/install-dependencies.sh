@@ -8,7 +8,7 @@ set -euo pipefail
 
 packages=(
   cmake g++ make pkg-config
-  python3-dev pybind11-dev python3-numpy python3-scipy python3-pytest python3-torch  # the Python module ridgelens and its tests
+  python3-dev pybind11-dev python3-numpy python3-scipy python3-pytest python3-torch python3-sklearn  # the Python module ridgelens and its tests (sklearn: the diabetes data of the selection tests)
   libeigen3-dev libspectra-dev libsuitesparse-dev libopenblas-dev
   libboost-program-options-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev zlib1g-dev
   dataset-fashion-mnist
