@@ -52,6 +52,16 @@ def row_normalize(x):
     return sp.csr_matrix(sp.diags(1.0 / norms) @ x)
 
 
+def least_squares_problem(data):
+    """(X, y) of ridgelens' least-squares benchmarks: news20 rows L2-normalized
+    with y = +1 for class 1 and −1 otherwise (one class against the rest);
+    w8a as stored."""
+    x, labels = read_libsvm(data)
+    if data == "news20":
+        return row_normalize(x), np.where(labels == 1, 1.0, -1.0)
+    return x, labels.astype(np.float64)
+
+
 def read_idx_gz(path):
     with gzip.open(path, "rb") as handle:
         raw = handle.read()

@@ -16,7 +16,7 @@ import numpy as np
 import sklearn
 from sklearn.linear_model import Ridge
 
-from peer_common import Timer, emit, read_libsvm, row_normalize
+from peer_common import Timer, emit, least_squares_problem
 
 
 def main():
@@ -32,12 +32,7 @@ def main():
         del arguments[at:at + 2]
     data, solver, tol = arguments[0], arguments[1], float(arguments[2])
     lambdas = [float(value) for value in arguments[3:]]
-    x, labels = read_libsvm(data)
-    if data == "news20":
-        x = row_normalize(x)
-        y = np.where(labels == 1, 1.0, -1.0)
-    else:
-        y = labels.astype(np.float64)
+    x, y = least_squares_problem(data)
     n, p = x.shape
     run = lambdas if fits is None else lambdas[:fits]
     coefficients = []

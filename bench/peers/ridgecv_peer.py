@@ -15,18 +15,13 @@ import numpy as np
 import sklearn
 from sklearn.linear_model import RidgeCV
 
-from peer_common import Timer, emit, read_libsvm, row_normalize
+from peer_common import Timer, emit, least_squares_problem
 
 
 def main():
     data = sys.argv[1]
     lambdas = np.array([float(value) for value in sys.argv[2:]])
-    x, labels = read_libsvm(data)
-    if data == "news20":
-        x = row_normalize(x)
-        y = np.where(labels == 1, 1.0, -1.0)
-    else:
-        y = labels.astype(np.float64)
+    x, y = least_squares_problem(data)
     n, p = x.shape
     warnings.simplefilter("ignore")
     with Timer() as timer:
