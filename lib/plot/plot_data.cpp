@@ -105,7 +105,15 @@ void read_path(const json& report, PlotData& data, std::size_t max_lambdas) {
     if (!path.is_array() || path.empty())
         throw InputError("report: 'path' is not a non-empty array");
     data.df_method = string_or(report, "df_method", "");
+    // A report read by read_report_file holds a thinned grid and says how many
+    // λ the whole grid has.
     data.path_points_in_report = path.size();
+    if (report.contains("path_points")) {
+        const double points = number_field(report, "path_points", "");
+        if (!(points >= static_cast<double>(path.size())) || points > 1e15)
+            throw InputError("report: 'path_points' is less than the length of 'path'");
+        data.path_points_in_report = static_cast<std::size_t>(points);
+    }
     // A grid longer than max_path_points is read at evenly spread points.
     std::vector<std::size_t> chosen;
     const std::size_t kept = std::min(path.size(), max_path_points);

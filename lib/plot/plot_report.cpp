@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <system_error>
 
 #include "ridgelens/error.hpp"
@@ -27,29 +26,6 @@ std::pair<std::size_t, std::size_t> parse_pair(const std::string& text) {
     if (i == 0 || j == 0 || i == j)
         throw UsageError("--pair '" + text + "': need two different directions, counted from 1");
     return {i, j};
-}
-
-nlohmann::json read_report_file(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw InputError(path + ": cannot open the report");
-    // The last key seen names the field of a number that does not fit a double
-    // (1e999): nlohmann's own message names only the number.
-    std::string last_key;
-    const nlohmann::json::parser_callback_t track =
-        [&last_key](int, nlohmann::json::parse_event_t event, nlohmann::json& value) {
-            if (event == nlohmann::json::parse_event_t::key && value.is_string())
-                last_key = value.get<std::string>();
-            return true;
-        };
-    try {
-        return nlohmann::json::parse(in, track);
-    } catch (const nlohmann::json::parse_error& error) {
-        throw InputError(path + ": not a JSON report (" + error.what() + ")");
-    } catch (const nlohmann::json::exception& error) {
-        throw InputError(
-            path + ": not a valid report: " + error.what() +
-            (last_key.empty() ? std::string() : " (in the value of field '" + last_key + "')"));
-    }
 }
 
 FigureSet make_figures(const nlohmann::json& report, const PlotOptions& options) {

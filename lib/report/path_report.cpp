@@ -103,6 +103,7 @@ json make_path_report(const ProblemSummary& problem, const PathResult& result) {
                   {"bandwidth_decades", number(spectrum.log_density_bandwidth)},
                   {"null_mass", number(spectrum.null_mass)}}},
                 {"path", points},
+                {"path_points", result.points.size()},
                 {"checks", result.checks},
                 {"warnings", result.warnings}};
     if (criteria) {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "ridgelens/error.hpp"
+#include "ridgelens/plot/plot_data.hpp"
 #include "ridgelens/plot/plot_report.hpp"
 #include "ridgelens/plot/scale.hpp"
 #include "ridgelens/plot/svg.hpp"
@@ -633,6 +634,52 @@ TEST(PlotPage, EverySvgInlineWithItsCaption) {
     EXPECT_NE(make_html_page(make_figures(analysis_report())).find("synthetic &lt;diag&gt; &amp;"),
               std::string::npos)
         << "the heading is escaped";
+}
+
+TEST(PlotFiles, ReadingALongPathKeepsAnEvenlySpacedSubsetWithBothEnds) {
+    const auto file = std::filesystem::temp_directory_path() /
+                      ("ridgelens-long-path-" + std::to_string(::getpid()) + ".json");
+    json report = path_report();
+    const json point = report["path"][0];
+    for (const std::size_t n : {std::size_t{8}, std::size_t{10007}}) {
+        json points = json::array();
+        for (std::size_t i = 0; i < n; ++i) {
+            points.push_back(point);
+            points.back()["lambda"] = static_cast<double>(i + 1);  // λ numbers the grid
+        }
+        report["path"] = points;
+        std::ofstream(file) << report.dump();
+        json read = read_report_file(file.string());
+        ASSERT_TRUE(read.contains("path_points"));
+        EXPECT_EQ(read["path_points"].get<std::size_t>(), n);
+        const json& path = read["path"];
+        ASSERT_GE(path.size(), std::min<std::size_t>(n, max_path_points));
+        ASSERT_LE(path.size(), 2 * max_path_points + 1);
+        EXPECT_EQ(path.front()["lambda"].get<double>(), 1.0);
+        EXPECT_EQ(path.back()["lambda"].get<double>(), static_cast<double>(n));
+        // Every held point but the last on one stride, a power of two.
+        const double stride = path[1]["lambda"].get<double>() - path[0]["lambda"].get<double>();
+        EXPECT_EQ(std::fmod(std::log2(stride), 1.0), 0.0);
+        for (std::size_t i = 1; i + 1 < path.size(); ++i)
+            ASSERT_EQ(path[i]["lambda"].get<double>() - path[i - 1]["lambda"].get<double>(),
+                      stride);
+        EXPECT_EQ(path[1], points[static_cast<std::size_t>(stride)]) << "points kept whole";
+        // The rest of the document is read as written.
+        read.erase("path_points");
+        read.erase("path");
+        json rest = report;
+        rest.erase("path");
+        EXPECT_EQ(read, rest);
+        if (n > max_path_points) {
+            const FigureSet set = make_figures(read_report_file(file.string()));
+            bool noted = false;
+            for (const std::string& note : set.notes)
+                noted =
+                    noted || note.find("grid has " + std::to_string(n) + " λ") != std::string::npos;
+            EXPECT_TRUE(noted) << "the page names the whole grid's length";
+        }
+    }
+    std::filesystem::remove(file);
 }
 
 TEST(PlotFiles, WritesEverySvgAndThePageAtomically) {
