@@ -75,6 +75,8 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
     require_default_eigensolver(a.eigensolver);
     if (a.path.solver == SolverChoice::cholmod)
         throw UsageError("--solver cholmod is not available in ridgelens-mpi (use cg or auto)");
+    if (a.samples > 0)
+        throw UsageError("--samples is not available in ridgelens-mpi (use ridgelens path)");
     if (!a.select.empty())
         throw UsageError("--select is not available in ridgelens-mpi (use ridgelens path)");
     a.path.deflate = !a.no_deflation;

@@ -66,7 +66,15 @@ po::options_description path_options(PathArguments& a, const std::string& usage,
         "largest n for which df comes from a dense eigendecomposition")(
         "select", po::value(&a.select)->composing()->value_name("CRITERION"),
         "choose λ by gcv | evidence | lcurve (repeatable; needs --data, and gcv and lcurve "
-        "need --model ls): the best grid point, refined on log λ to 1 %")(
+        "need --model ls; evidence also works with --hessian and --samples): the best grid "
+        "point, refined on log λ to 1 %")(
+        "samples",
+        po::value(&a.samples)
+            ->default_value(0)
+            ->notifier(count_range<Index>("samples", 0, "no evidence")),
+        "with --hessian: the number of training samples n behind H; each λ then gets the Laplace "
+        "evidence of the quadratic model gᵀ(θ − θ̂) + ½(θ − θ̂)ᵀH(θ − θ̂), up to the constant "
+        "−n·R(θ̂) (one product with H per λ)")(
         "out", po::value(&a.out_path)->value_name("path.json"), "the JSON report (atomic)")(
         "csv", po::value(&a.csv_path)->value_name("path.csv"), "one CSV row per λ (atomic)")(
         "plot", po::value(&a.plot_directory)->value_name("DIR"),

@@ -24,6 +24,7 @@ struct PathArguments {
     std::string csv_path;
     std::string plot_directory;
     std::vector<std::string> select;  ///< λ-selection criteria (--select, repeatable)
+    Index samples = 0;  ///< --samples: n of a --hessian problem (the quadratic model's evidence)
     bool quiet = false;
 };
 

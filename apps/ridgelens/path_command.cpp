@@ -71,8 +71,18 @@ int run_path(const std::vector<std::string>& arguments) {
     SelectionOptions selection;
     for (const std::string& name : a.select)
         selection.criteria.push_back(parse_selection_criterion(name));
-    if (!selection.criteria.empty() && a.model_source.data.path.empty())
-        throw UsageError("--select needs --data: the criteria need the model's risk at each λ");
+    const bool quadratic_evidence = a.samples > 0;
+    if (quadratic_evidence && !a.model_source.data.path.empty())
+        throw UsageError("--samples belongs to --hessian input: a --data model counts its samples");
+    if (!selection.criteria.empty() && a.model_source.data.path.empty() && !quadratic_evidence)
+        throw UsageError(
+            "--select needs --data (the criteria need the model's risk at each λ), or --samples N "
+            "with --hessian for the evidence of the quadratic model");
+    for (const SelectionCriterion criterion : selection.criteria)
+        if (quadratic_evidence && criterion != SelectionCriterion::evidence)
+            throw UsageError("--select " + to_string(criterion) +
+                             " needs --data --model ls (a residual ‖Xθ − y‖); with --hessian "
+                             "--samples only --select evidence applies");
     a.path.solver = parse_solver_choice(a.solver);
     a.path.eigensolvers = make_eigensolvers(a.eigensolver);
     a.path.deflate = !a.no_deflation;
@@ -140,8 +150,13 @@ int run_path(const std::vector<std::string>& arguments) {
                                  " needs --model ls (a residual ‖Xθ − y‖); --select evidence "
                                  "works for every model");
     }
+    if (quadratic_evidence) {
+        a.path.risk = quadratic_model_risk(problem);
+        selection_model.samples = a.samples;
+        selection_model.quadratic_model = true;
+    }
     PathResult result = compute_path(problem, a.path);
-    if (fitted) {
+    if (fitted || quadratic_evidence) {
         if (selection.criteria.empty())
             evaluate_selection_criteria(selection_model, result);
         else

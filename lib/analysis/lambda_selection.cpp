@@ -262,8 +262,28 @@ void evaluate_selection_criteria(const SelectionModel& model, PathResult& path) 
             ? "least squares: GCV n‖Xθ_λ − y‖²/(n − df)²; the evidence of the Gaussian linear "
               "model with prior θ ~ N(0, s²/(nλ)·I) at its maximizing noise variance s²; the "
               "L-curve (log‖Xθ_λ − y‖, log‖θ_λ‖)"
+        : model.quadratic_model
+            ? "the Laplace evidence −n·F_λ(θ_λ) − ½·log det(I + H/λ) of the quadratic model "
+              "R(θ) = R(θ̂) + gᵀ(θ − θ̂) + ½(θ − θ̂)ᵀH(θ − θ̂) with n = " +
+                  std::to_string(model.samples) +
+                  " samples, exact for that model up to the constant −n·R(θ̂) (unknown from H "
+                  "alone; it does not move the optimum)"
             : "the Laplace evidence −n·F_λ(θ_λ) − ½·log det(I + H/λ): F_λ = R + λ/2‖θ‖² of the "
               "model at θ_λ = θ̂_ridge(λ), with the curvature H taken at θ̂ rather than at θ_λ";
+}
+
+std::function<double(const Vector&)> quadratic_model_risk(const HessianProblem& problem) {
+    return [&problem](const Vector& theta) {
+        if (theta.size() != problem.theta.size())
+            throw UsageError("quadratic model risk: θ has " + std::to_string(theta.size()) +
+                             " entries, θ̂ has " + std::to_string(problem.theta.size()));
+        const Vector step = theta - problem.theta;
+        Vector curvature(step.size());
+        problem.hessian.apply(step, curvature);
+        double risk = 0.5 * step.dot(curvature);
+        if (problem.gradient.size() == step.size()) risk += problem.gradient.dot(step);
+        return risk;
+    };
 }
 
 std::vector<LambdaSelection> select_lambda(const HessianProblem& problem,

@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <Eigen/Eigenvalues>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -14,6 +16,7 @@
 #include <sstream>
 
 #include "cli_runner.hpp"
+#include "reference.hpp"
 
 namespace ridgelens {
 namespace {
@@ -131,6 +134,78 @@ TEST(CliSelection, DrawsEachCriterionTheLCurveAndThePicardPlot) {
         EXPECT_NE(page.find(name), std::string::npos) << name;
 }
 
+/// Writes a dense symmetric matrix (lower triangle) or a vector as Matrix Market.
+void write_matrix(const std::filesystem::path& file, const DenseMatrix& a) {
+    std::ofstream out(file);
+    char line[96];
+    if (a.cols() == 1) {
+        out << "%%MatrixMarket matrix array real general\n" << a.rows() << " 1\n";
+        for (Index i = 0; i < a.rows(); ++i) {
+            std::snprintf(line, sizeof line, "%.17g\n", a(i, 0));
+            out << line;
+        }
+        return;
+    }
+    out << "%%MatrixMarket matrix coordinate real symmetric\n"
+        << a.rows() << " " << a.rows() << " " << a.rows() * (a.rows() + 1) / 2 << "\n";
+    for (Index j = 0; j < a.cols(); ++j)
+        for (Index i = j; i < a.rows(); ++i) {
+            std::snprintf(line, sizeof line, "%lld %lld %.17g\n", static_cast<long long>(i + 1),
+                          static_cast<long long>(j + 1), a(i, j));
+            out << line;
+        }
+}
+
+TEST(CliSelection, HessianWithSamplesGetsTheQuadraticModelsEvidence) {
+    // H with a known spectrum spread over four decades, θ̂ and g ≠ 0: the
+    // evidence −n·F_λ(θ_λ) − ½ log det(I + H/λ) of the quadratic model
+    // F_λ(θ) = gᵀ(θ − θ̂) + ½(θ − θ̂)ᵀH(θ − θ̂) + λ/2‖θ‖², θ_λ = (H + λI)⁻¹(Hθ̂ − g),
+    // against dense solves and the dense spectrum.
+    ScratchDirectory dir;
+    const Index p = 30;
+    Vector spectrum(p);
+    for (Index i = 0; i < p; ++i) spectrum[i] = std::pow(10.0, -2 + 4.0 * i / (p - 1));
+    const DenseMatrix h = testing::matrix_with_spectrum(spectrum, 61);
+    const Vector theta = testing::random_vector(p, 62);
+    const Vector gradient = 0.01 * testing::random_vector(p, 63);
+    write_matrix(dir / "H.mtx", h);
+    write_matrix(dir / "t.mtx", theta);
+    write_matrix(dir / "g.mtx", gradient);
+    const double n = 200;
+    const CliRun r = run_cli(
+        "path --hessian H.mtx --theta t.mtx --gradient g.mtx --samples 200 --lambdas 1e-3:10:15 "
+        "--k 3 --select evidence --out p.json -q",
+        dir);
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    const json report = json::parse(read_text(dir / "p.json"));
+    EXPECT_NE(report["criteria_note"].get<std::string>().find("quadratic model"),
+              std::string::npos);
+    double best_value = -INFINITY;
+    for (std::size_t i = 0; i < report["path"].size(); ++i) {
+        const json& point = report["path"][i];
+        const double lambda = point["lambda"];
+        const DenseMatrix shifted = h + lambda * DenseMatrix::Identity(p, p);
+        const Vector ridge = shifted.llt().solve(h * theta - gradient);
+        const Vector step = ridge - theta;
+        const double objective =
+            gradient.dot(step) + 0.5 * step.dot(h * step) + 0.5 * lambda * ridge.squaredNorm();
+        double log_det = 0;
+        for (Index j = 0; j < p; ++j) log_det += std::log1p(spectrum[j] / lambda);
+        const double evidence = -n * objective - 0.5 * log_det;
+        ASSERT_TRUE(point["log_evidence"].is_number()) << point.dump();
+        EXPECT_NEAR(point["log_evidence"].get<double>(), evidence, 1e-8 * std::abs(evidence))
+            << "λ = " << lambda;
+        best_value = std::max(best_value, evidence);
+    }
+    ASSERT_EQ(report["selection"].size(), 1u);
+    const json& selection = report["selection"][0];
+    EXPECT_TRUE(selection["resolved"].get<bool>()) << selection["reason"];
+    // The refined optimum is at least as good as the best evaluated point.
+    EXPECT_GE(selection["value"].get<double>(), best_value - 1e-9 * std::abs(best_value));
+    EXPECT_LE(selection["bracket"][0].get<double>(), selection["lambda"].get<double>());
+    EXPECT_GE(selection["bracket"][1].get<double>(), selection["lambda"].get<double>());
+}
+
 TEST(CliSelection, CriteriaThatDoNotApplyAreUsageErrors) {
     ScratchDirectory dir;
     write_two_features(dir);
@@ -145,6 +220,11 @@ TEST(CliSelection, CriteriaThatDoNotApplyAreUsageErrors) {
         {"path --data ls.libsvm --model ls --lambdas 1e-2:1:3 --k 1 --select aic", "expected gcv"},
         {"path --hessian h.mtx --lambdas 1e-2:1:3 --k 1 --select evidence",
          "--select needs --data"},
+        {"path --hessian h.mtx --samples 10 --lambdas 1e-2:1:3 --k 1 --select gcv",
+         "only --select evidence applies"},
+        {"path --hessian h.mtx --samples -1 --lambdas 1e-2:1:3 --k 1", "--samples"},
+        {"path --data ls.libsvm --model ls --samples 10 --lambdas 1e-2:1:3 --k 1",
+         "--samples belongs to --hessian input"},
         {"path --data cls.libsvm --model logistic --base-lambda 0.1 --lambdas 1e-2:1:3 --k 1 "
          "--select gcv",
          "--select gcv needs --model ls"},

@@ -13,7 +13,12 @@
 /// - other models (logistic, softmax, networks): the Laplace evidence
 ///   log_evidence = −n·F_λ(θ_λ) − ½·log det, F_λ = R + λ/2‖θ‖² of the true
 ///   model at θ_λ, with the curvature H taken at θ̂ (not at θ_λ).
+/// - a Hessian without data (`SelectionModel::quadratic_model`): the same
+///   Laplace evidence of the quadratic model gᵀ(θ − θ̂) + ½(θ − θ̂)ᵀH(θ − θ̂)
+///   with n the given number of samples, exact for that model up to the
+///   constant −n·R(θ̂).
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,7 +31,18 @@ namespace ridgelens {
 struct SelectionModel {
     Index samples = 0;           ///< n, the training samples (≥ 1)
     bool least_squares = false;  ///< R = ‖Xθ − y‖²/2n (GCV, Gaussian evidence, L-curve)
+    /// The path's risk is the quadratic model's own (`quadratic_model_risk`:
+    /// a Hessian given without data), so the evidence is that model's Laplace
+    /// evidence up to the constant −n·R(θ̂), which H alone does not give.
+    bool quadratic_model = false;
 };
+
+/// The risk of the quadratic model of a problem given by its Hessian,
+/// R(θ) − R(θ̂) = gᵀ(θ − θ̂) + ½(θ − θ̂)ᵀH(θ − θ̂) (R(θ̂) taken as 0), for
+/// `PathOptions::risk` when there is no data: each evaluation costs one
+/// product with H. The problem's operator and vectors must outlive the
+/// returned function.
+std::function<double(const Vector&)> quadratic_model_risk(const HessianProblem& problem);
 
 /// Settings of `select_lambda`.
 struct SelectionOptions {
