@@ -110,7 +110,10 @@ def path(H, theta=None, lambdas=None, k=10, gradient=None, solver="auto", tol=1e
     gets the λ-selection criteria (``risk``, ``residual_norm``, ``gcv`` ±
     ``gcv_stderr``, ``log_evidence`` ± ``log_evidence_stderr``,
     ``lcurve_curvature``): least squares (``least_squares=True``, R =
-    ‖Xθ − y‖²/2n) or the Laplace evidence of another model.
+    ‖Xθ − y‖²/2n) or the Laplace evidence of another model. With ``samples``
+    and no ``risk``, each point gets the Laplace evidence of the quadratic model
+    gᵀ(θ − θ̂) + ½(θ − θ̂)ᵀH(θ − θ̂) itself (up to the constant −n·R(θ̂); one
+    product with H per λ), as ``ridgelens path --hessian --samples``.
     ``ridgelens.least_squares(X, y)`` supplies H, θ̂, the gradient and all
     three. Returns a PathResult (``to_dict()``: the JSON report of
     ``ridgelens path --out``)."""
@@ -164,7 +167,13 @@ def _selection_model(op, a, risk, samples, least_squares):
             least_squares = getattr(op, "least_squares", False)
     if risk is None:
         if samples is not None:
-            raise ValueError("samples is given without risk: the criteria need R(θ) at each λ")
+            # H alone with n: the Laplace evidence of the quadratic model itself.
+            a.samples = _integer(samples, "samples")
+            if a.samples < 1:
+                raise ValueError("λ selection: the number of samples must be at least 1")
+            if least_squares:
+                raise ValueError("least_squares needs risk (R(θ) = ‖Xθ − y‖²/2n): with H and "
+                                 "samples alone only the quadratic model's evidence applies")
         return
     if not callable(risk):
         raise ValueError("risk must be callable, R(theta) -> float")

@@ -183,8 +183,10 @@ SelectionOptions selection_options(const PathArguments& a, const SelectionModel&
     options.relative_precision = a.relative_precision;
     options.points_per_round = a.points_per_round;
     options.max_rounds = a.max_rounds;
-    if (!options.criteria.empty() && a.risk.is_none())
-        throw UsageError("λ selection: the path needs the model's risk R(θ) (risk)");
+    if (!options.criteria.empty() && a.risk.is_none() && !model.quadratic_model)
+        throw UsageError(
+            "λ selection: the path needs the model's risk R(θ) (risk), or samples for the "
+            "evidence of the quadratic model");
     if (!a.risk.is_none() && model.samples < 1)
         throw UsageError("λ selection: the number of samples must be at least 1");
     for (const SelectionCriterion criterion : options.criteria)
@@ -200,8 +202,13 @@ SelectionOptions selection_options(const PathArguments& a, const SelectionModel&
 py::dict path(PyOperator& op, const ProblemArguments& p, const EigenArguments& e,
               const PathArguments& a) {
     const HessianProblem problem = make_problem(op, p);
-    const PathOptions options = path_options(op, e, a);
-    const SelectionModel model{a.samples, a.least_squares};
+    PathOptions options = path_options(op, e, a);
+    SelectionModel model{a.samples, a.least_squares};
+    if (a.risk.is_none() && a.samples > 0) {
+        // H and n alone: the quadratic model's own risk and evidence.
+        options.risk = quadratic_model_risk(problem);
+        model.quadratic_model = true;
+    }
     // Misuse is reported before the path is computed.
     const SelectionOptions selection = selection_options(a, model);
     const PathResult result = run_released(op, "ridgelens.path", [&] {

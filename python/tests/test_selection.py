@@ -157,6 +157,51 @@ def test_risk_callback_gets_every_ridge_solution(diabetes):
         assert result.log_evidence[i] == pytest.approx(-n * objective - 0.5 * log_det, rel=1e-9)
 
 
+def test_samples_without_risk_give_the_quadratic_models_evidence(diabetes):
+    """H, θ̂, g and n alone: −n·F_λ(θ_λ) − ½ log det(I + H/λ) of the quadratic
+    model F_λ(θ) = gᵀ(θ − θ̂) + ½(θ − θ̂)ᵀH(θ − θ̂) + λ/2‖θ‖², against dense
+    solves and the dense spectrum."""
+    X, y = diabetes
+    n = X.shape[0]
+    H = (X.T @ X).toarray() / n
+    rng = np.random.default_rng(5)
+    theta = rng.standard_normal(10)
+    gradient = 0.01 * rng.standard_normal(10)
+    lambdas = np.logspace(-4, 0, 9)
+    result = ridgelens.path(H, theta, lambdas, gradient=gradient, k=3, samples=n)
+    assert "quadratic model" in result.criteria_note
+    sigma = np.linalg.eigvalsh(H)
+    for i, lam in enumerate(lambdas):
+        t = np.linalg.solve(H + lam * np.eye(10), H @ theta - gradient)
+        d = t - theta
+        objective = gradient @ d + 0.5 * d @ H @ d + 0.5 * lam * t @ t
+        log_det = np.sum(np.log1p(sigma / lam))
+        assert result.log_evidence[i] == pytest.approx(-n * objective - 0.5 * log_det, rel=1e-9)
+    # With g ≠ 0 the model's minimum lies far along the flat directions, so
+    # the evidence grows towards λ → 0: an optimum at the grid's edge is said.
+    edge = ridgelens.select_lambda(H, "evidence", theta=theta, gradient=gradient,
+                                   lambdas=lambdas, k=3, samples=n).selections[0]
+    assert not edge.resolved and "smallest λ of the grid" in edge.reason
+    # At a minimizer (g = 0) the optimum is interior: against a dense scan.
+    fine = np.logspace(-4, 1, 2001)
+    scan = []
+    for lam in fine:
+        t = np.linalg.solve(H + lam * np.eye(10), H @ theta)
+        d = t - theta
+        scan.append(-n * (0.5 * d @ H @ d + 0.5 * lam * t @ t)
+                    - 0.5 * np.sum(np.log1p(sigma / lam)))
+    chosen = ridgelens.select_lambda(H, "evidence", theta=theta, lambdas=np.logspace(-4, 1, 11),
+                                     k=3, samples=n).selections[0]
+    assert chosen.resolved, chosen.reason
+    best = fine[int(np.argmax(scan))]
+    assert chosen.lam == pytest.approx(best, rel=0.02)
+    t = np.linalg.solve(H + chosen.lam * np.eye(10), H @ theta)
+    d = t - theta
+    at_chosen = (-n * (0.5 * d @ H @ d + 0.5 * chosen.lam * t @ t)
+                 - 0.5 * np.sum(np.log1p(sigma / chosen.lam)))
+    assert chosen.value == pytest.approx(at_chosen, rel=1e-9)
+
+
 def test_selection_misuse_raises_value_error(diabetes):
     X, y = diabetes
     problem = ridgelens.least_squares(X, y)
