@@ -87,7 +87,9 @@ void read_lambda_entries(const json& report, PlotData& data) {
         std::vector<double> shrunk, sigma, component;
         for (std::size_t j = 0; j < directions.size(); ++j) {
             const std::string at = where + "directions[" + std::to_string(j) + "].";
-            shrunk.push_back(number_field(directions[j], "shrunk", at));
+            // "predicted" (reports since it was added) and "shrunk" are the same number.
+            shrunk.push_back(number_field(
+                directions[j], directions[j].contains("predicted") ? "predicted" : "shrunk", at));
             sigma.push_back(number_field(directions[j], "sigma", at));
             component.push_back(number_field(directions[j], "component", at));
         }
@@ -131,7 +133,9 @@ void read_path(const json& report, PlotData& data, std::size_t max_lambdas) {
         sample.df_slq_stderr =
             point.contains("df_slq_stderr") ? number_field(point, "df_slq_stderr", where) : nan;
         sample.ridge_norm = number_field(point, "ridge_norm", where);
-        sample.coefficients = number_array(field(point, "shrunk", where), where + "shrunk");
+        // The solved coefficients: "solved" (reports since it was added), or "shrunk".
+        const char* solved = point.contains("solved") ? "solved" : "shrunk";
+        sample.coefficients = number_array(field(point, solved, where), where + solved);
         const auto optional = [&](const char* name) {
             return point.contains(name) ? number_field(point, name, where) : nan;
         };
@@ -208,7 +212,20 @@ namespace {
 
 PlotData read_checked_plot_data(const json& report, std::size_t max_lambdas) {
     PlotData data;
-    if (report.contains("path"))
+    if (report.contains("kind")) {
+        const std::string kind = string_or(report, "kind", "");
+        if (kind == "path" || kind == "fit" || kind == "analyze")
+            data.kind = kind == "path"  ? ReportKind::path
+                        : kind == "fit" ? ReportKind::fit
+                                        : ReportKind::analyze;
+        else
+            throw InputError("report: 'kind' is '" + kind + "', expected analyze, fit or path");
+        if (!report.contains(data.kind == ReportKind::path ? "path" : "lambdas"))
+            throw InputError(
+                std::string("report: a ") + to_string(data.kind) + " report without '" +
+                (data.kind == ReportKind::path ? "path" : "lambdas") + "'" +
+                (string_or(report, "status", "") == "fit_failed" ? " (the fit failed)" : ""));
+    } else if (report.contains("path"))
         data.kind = ReportKind::path;
     else if (report.contains("model"))
         data.kind = ReportKind::fit;

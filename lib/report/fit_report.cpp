@@ -31,6 +31,7 @@ json make_fit_report(const Model& model, Index features, const std::string& data
                              {"hvp_count", result.hvp_count}};
     if (!result.analyzed) {
         return json{{"ridgelens_version", version_string},
+                    {"kind", "fit"},
                     {"status", "fit_failed"},
                     {"model", model_section},
                     {"warnings", json::array({fit.message})},
@@ -38,6 +39,7 @@ json make_fit_report(const Model& model, Index features, const std::string& data
     }
     json report = make_analysis_report(result.problem, result.analysis, timings);
     report["model"] = model_section;
+    report["kind"] = "fit";
     if (!result.ok) report["status"] = "numerical_failure";
     for (json& entry : report["lambdas"]) {
         for (const ApproximationResult& study : result.approximation) {

@@ -20,6 +20,7 @@ json direction_to_json(const DirectionDecay& d) {
                 {"component", number(d.component)},
                 {"factor", number(d.factor)},
                 {"shrunk", number(d.shrunk)},
+                {"predicted", number(d.shrunk)},
                 {"solved", number(d.solved)},
                 {"curvature", to_string(d.kind)},
                 {"sigma_uncertainty", number(d.sigma_uncertainty)},
@@ -82,6 +83,7 @@ json lambdas_section(const AnalysisResult& result) {
 json make_analysis_report(const ProblemSummary& problem, const AnalysisResult& result,
                           const ReportTimings& timings) {
     return json{{"ridgelens_version", version_string},
+                {"kind", "analyze"},
                 {"status", result.ok ? "ok" : "numerical_failure"},
                 {"problem", report::problem_section(problem)},
                 {"eigen", report::eigen_section(problem, result.eigen, result.psd)},

@@ -59,6 +59,7 @@ json point_to_json(const PathPoint& point) {
                 {"seconds", point.seconds},
                 {"factorization_seconds", point.factorization_seconds},
                 {"shrunk", vector_to_json(point.coefficients)},
+                {"solved", vector_to_json(point.coefficients)},
                 {"predicted", vector_to_json(point.predicted)}};
 }
 
@@ -77,6 +78,7 @@ json make_path_report(const ProblemSummary& problem, const PathResult& result) {
     if (result.krylov_iterations >= 0 && result.undeflated_iterations >= 0)
         deflation["iterations_saved"] = result.undeflated_iterations - result.krylov_iterations;
     json report{{"ridgelens_version", version_string},
+                {"kind", "path"},
                 {"status", result.ok ? "ok" : "numerical_failure"},
                 {"problem", report::problem_section(problem)},
                 {"eigen", report::eigen_section(problem, result.eigen, result.psd)},

@@ -40,12 +40,18 @@ void expect_report_contract(const json& report, Index k) {
     EXPECT_EQ(eigen.at("values").size(), static_cast<std::size_t>(k));
     for (std::size_t j = 1; j < eigen.at("values").size(); ++j)
         EXPECT_GE(eigen["values"][j - 1].get<double>(), eigen["values"][j].get<double>());
+    EXPECT_EQ(report.at("kind"), "analyze");
     for (const json& entry : report.at("lambdas")) {
         EXPECT_TRUE(entry.at("lambda").is_number());
         ASSERT_EQ(entry.at("directions").size(), static_cast<std::size_t>(k));
-        for (const json& d : entry["directions"])
-            for (const char* key : {"j", "sigma", "component", "factor", "shrunk"})
+        for (const json& d : entry["directions"]) {
+            for (const char* key : {"j", "sigma", "component", "factor", "shrunk", "predicted"})
                 EXPECT_TRUE(d.contains(key)) << key;
+            // predicted = f_j c_j (the eigen prediction), as in path reports
+            EXPECT_NEAR(d["predicted"].get<double>(),
+                        d["factor"].get<double>() * d["component"].get<double>(),
+                        1e-12 * std::abs(d["component"].get<double>()) + 1e-300);
+        }
         for (const char* key : {"solver", "relative_residual", "iterations", "norm", "seconds"})
             EXPECT_TRUE(entry.at("ridge").contains(key)) << key;
         for (const char* key : {"theta_tail_norm", "ridge_tail_norm", "bound"})

@@ -57,6 +57,7 @@ TEST(CliFitBounds, ThousandSingleSampleClassesAreCertifiedSeparableAtOnce) {
     EXPECT_NE(r.err.find("λ₀ > 0"), std::string::npos) << r.err;
     const nlohmann::json report = nlohmann::json::parse(read_text(dir / "r.json"));
     EXPECT_EQ(report["status"], "fit_failed");
+    EXPECT_EQ(report["kind"], "fit");
     EXPECT_TRUE(report["model"]["separable"].get<bool>());
 }
 

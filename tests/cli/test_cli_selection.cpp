@@ -59,6 +59,7 @@ TEST(CliSelection, ReportsTheCriteriaAndTheSelectedLambda) {
     EXPECT_NE(r.out.find("λ selection"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("evidence: λ = "), std::string::npos) << r.out;
     const json report = json::parse(read_text(dir / "p.json"));
+    EXPECT_EQ(report["kind"], "path");
     ASSERT_EQ(report["selection"].size(), 3u);
     EXPECT_EQ(report["selection"][0]["criterion"], "gcv");
     const double n = 60;
@@ -81,6 +82,7 @@ TEST(CliSelection, ReportsTheCriteriaAndTheSelectedLambda) {
         const double evidence =
             -0.5 * n * (std::log(2 * std::numbers::pi) + 1 + std::log(q / n)) - 0.5 * log_det;
         EXPECT_NEAR(point["df"].get<double>(), df, 1e-9);
+        EXPECT_EQ(point["solved"], point["shrunk"]) << "one coefficient, two names";
         EXPECT_NEAR(point["residual_norm"].get<double>(), std::sqrt(squared), 1e-8);
         EXPECT_NEAR(point["gcv"].get<double>(), n * squared / ((n - df) * (n - df)), 1e-8);
         EXPECT_NEAR(point["log_det"].get<double>(), log_det, 1e-9 * log_det);

@@ -699,4 +699,21 @@ TEST(PlotFiles, WritesEverySvgAndThePageAtomically) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(PlotFiles, TheReportsKindDecidesAndIsChecked) {
+    json report = path_report();
+    report["kind"] = "analyze";  // a path report that says it is not one
+    try {
+        make_figures(report);
+        ADD_FAILURE() << "an analyze report without 'lambdas' was drawn";
+    } catch (const ridgelens::InputError& error) {
+        EXPECT_NE(std::string(error.what()).find("analyze report without 'lambdas'"),
+                  std::string::npos)
+            << error.what();
+    }
+    report["kind"] = "histogram";
+    EXPECT_THROW(make_figures(report), ridgelens::InputError);
+    report["kind"] = "path";
+    EXPECT_EQ(make_figures(report).heading, "ridgelens path: synthetic path");
+}
+
 }  // namespace
