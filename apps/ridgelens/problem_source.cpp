@@ -171,6 +171,11 @@ std::unique_ptr<LoadedProblem> LoadedProblem::load(const ProblemSourceArguments&
             fashion_mnist_least_squares(a.fashion_class, a.fashion_directory);
         loaded->adopt_matrix(std::move(fashion.hessian));
         HessianProblem& problem = loaded->problem();
+        // The dense H the fit formed: the solves take the dense path (one
+        // eigendecomposition for every λ) instead of a sparse factorization
+        // of a matrix with no zeros to exploit.
+        loaded->dense_ = std::move(fashion.fit.hessian);
+        problem.dense = &loaded->dense_;
         problem.source = fashion.description;
         problem.theta = std::move(fashion.fit.theta);
         problem.theta_source = fashion.fit.method;

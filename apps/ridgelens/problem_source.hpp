@@ -75,6 +75,8 @@ class LoadedProblem {
     void adopt_matrix(SparseMatrix matrix);
 
     SparseMatrix matrix_;
+    DenseMatrix
+        dense_;  // H formed densely (the default problem): every λ from one eigendecomposition
     std::unique_ptr<SparseSymmetricOperator> op_;
     std::optional<HessianProblem> problem_;  // refers to *op_
     double read_seconds_ = 0;

@@ -1,5 +1,7 @@
 #include "analysis/pipeline_steps.hpp"
 
+#include <Eigen/Cholesky>
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -150,6 +152,18 @@ SolveResult solve_with_cholmod(CholmodSolver& cholmod, const PsdVerdict& psd, do
     return solved;
 }
 
+namespace {
+
+/// Whether the Cholesky factorization of the dense H + τI succeeds (Eigen's
+/// LLT reads the lower triangle).
+bool factorizes_shifted_dense(const DenseMatrix& h, double tau) {
+    DenseMatrix shifted = h;
+    shifted.diagonal().array() += tau;
+    return Eigen::LLT<DenseMatrix>(shifted).info() == Eigen::Success;
+}
+
+}  // namespace
+
 PsdVerdict check_psd(const HessianProblem& problem, const PsdCheckOptions& options,
                      double sigma_scale, CholmodSolver* cholmod, std::uint64_t seed,
                      const std::function<void(const std::string&)>& progress,
@@ -170,9 +184,14 @@ PsdVerdict check_psd(const HessianProblem& problem, const PsdCheckOptions& optio
     verdict.psd = smallest.psd;
     if (!smallest.psd) {
         verdict.evidence = smallest.message;
-    } else if (cholmod != nullptr) {
-        const std::string shifted = "Cholesky factorization of H + " + format_double(tau) + "·I";
-        if (cholmod->factorize(tau)) {
+    } else if (cholmod != nullptr || problem.dense != nullptr) {
+        // The certificate: a Cholesky factorization of H + τI, sparse
+        // (CHOLMOD) or of the dense H.
+        const bool factorized = cholmod != nullptr ? cholmod->factorize(tau)
+                                                   : factorizes_shifted_dense(*problem.dense, tau);
+        const std::string shifted = std::string(cholmod != nullptr ? "" : "dense ") +
+                                    "Cholesky factorization of H + " + format_double(tau) + "·I";
+        if (factorized) {
             verdict.certified = true;
             verdict.evidence =
                 shifted + " succeeded: every eigenvalue of H exceeds -" + format_double(tau);
