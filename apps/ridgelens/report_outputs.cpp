@@ -1,6 +1,7 @@
 // What analyze, fit and path write besides their tables.
 
 #include "report_outputs.hpp"
+#include "flag_advice.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -89,7 +90,7 @@ void CommandOutputs::add_eigenvectors(const Eigenpairs& top, const PsdVerdict& p
     const Index negative = psd.negative.vectors.cols();
     if (k + negative == 0) {
         std::cerr << program << ": " << path << " not written: no eigenpair converged ("
-                  << top.message << ")\n";
+                  << with_flag_advice(top.message) << ")\n";
         return;
     }
     DenseMatrix vectors(k > 0 ? top.vectors.rows() : psd.negative.vectors.rows(), k + negative);

@@ -1,4 +1,5 @@
 #include "summary_table.hpp"
+#include "flag_advice.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -40,7 +41,7 @@ void print_summary_table(std::ostream& out, const ProblemSummary& problem,
     out << "H: " << problem.source << "\n   n = " << problem.n;
     if (problem.nonzeros > 0) out << ", nnz = " << problem.nonzeros;
     out << "\nθ̂: " << problem.theta_source << "\n";
-    out << "eigenpairs: " << result.eigen.message << "; " << result.eigen.matvecs
+    out << "eigenpairs: " << with_flag_advice(result.eigen.message) << "; " << result.eigen.matvecs
         << " products with H (and " << result.psd.smallest.matvecs << " for the PSD check)\n";
     if (result.psd.negative.values.size() > 0) {
         out << "most negative eigenvalues:";
@@ -129,7 +130,8 @@ void print_selections(std::ostream& out, const PathResult& result) {
 void print_path_table(std::ostream& out, const HessianProblem& problem, const PathResult& result) {
     out << "H: " << problem.source << "\n   n = " << problem.hessian.global_rows()
         << "\nθ̂: " << problem.theta_source << "\n";
-    out << "eigenpairs: " << result.eigen.message << "\nPSD check: " << result.psd.evidence;
+    out << "eigenpairs: " << with_flag_advice(result.eigen.message)
+        << "\nPSD check: " << result.psd.evidence;
     if (result.psd.negative.values.size() > 0) {
         out << "\nmost negative eigenvalues:";
         for (Index j = 0; j < result.psd.negative.values.size(); ++j)

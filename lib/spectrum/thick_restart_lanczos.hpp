@@ -1,8 +1,8 @@
 #pragma once
 // Thick-restart Lanczos (Wu & Simon, SIAM J. Matrix Anal. Appl. 22, 2000) for
 // the largest algebraic eigenpairs of a symmetric operator, with full
-// reorthogonalization through the cache-blocked kernels of
-// parallel_lanczos.hpp. Mathematically the same iteration as ARPACK's and
+// reorthogonalization, an orchestration over the Lanczos recurrence of
+// krylov/lanczos_recurrence.hpp. Mathematically the same iteration as ARPACK's and
 // Spectra's implicitly restarted Lanczos with exact shifts (the kept subspace
 // is spanned by the wanted Ritz vectors and the residual), with two
 // differences that save products:

@@ -8,8 +8,9 @@
 #include <limits>
 #include <sstream>
 
+#include "krylov/lanczos_recurrence.hpp"
+#include "krylov/tridiagonal_eigen.hpp"
 #include "ridgelens/error.hpp"
-#include "spectrum/parallel_lanczos.hpp"
 #include "spectrum/spectra_symeigs.hpp"
 #include "spectrum/thick_restart_lanczos.hpp"
 
@@ -218,7 +219,7 @@ Eigenpairs run_top_eigenpairs(OperatorRef op, const EigenOptions& options, std::
         result.status = EigenStatus::not_converged;
         message << "only " << result.converged << " of " << options.k << " eigenpairs converged"
                 << method << " after " << run.restarts
-                << " restarts (raise --max-restarts or the subspace size)";
+                << " restarts (raise EigenOptions::max_iterations or EigenOptions::subspace)";
     } else {
         result.status = EigenStatus::converged;
         message << "all " << options.k << " eigenpairs converged" << method << " after "
@@ -229,6 +230,27 @@ Eigenpairs run_top_eigenpairs(OperatorRef op, const EigenOptions& options, std::
     }
     result.message = message.str();
     return result;
+}
+
+// The smallest Ritz value of the Jacobi matrix (alpha, beta) so far, the
+// Ritz values below −threshold, and the residual estimate of the smallest
+// pair (β·|last component of its eigenvector|; 0 on an invariant subspace).
+struct SmallestRitz {
+    double value = std::numeric_limits<double>::infinity();
+    double residual = std::numeric_limits<double>::infinity();
+    std::vector<double> negative;
+};
+
+SmallestRitz smallest_ritz(const std::vector<double>& alpha, const std::vector<double>& beta,
+                           double coupling, bool invariant, double threshold) {
+    const Index m = static_cast<Index>(alpha.size());
+    const krylov::TridiagonalEigen t =
+        krylov::tridiagonal_eigen(alpha.data(), beta.data(), m, krylov::TridiagonalRows::last);
+    SmallestRitz out;
+    out.value = t.values[0];
+    for (Index i = 0; i < m && t.values[i] < -threshold; ++i) out.negative.push_back(t.values[i]);
+    out.residual = invariant ? 0.0 : coupling * std::abs(t.rows(0, 0));
+    return out;
 }
 
 }  // namespace
@@ -266,70 +288,43 @@ SmallestEigenvalue compute_smallest_eigenvalue(OperatorRef op, double scale,
     const Index max_steps = std::min<Index>(std::max<Index>(options.max_steps, 1), n);
     const double threshold = options.tolerance * scale;
 
-    // Lanczos: v_{j+1} β_j = H v_j − α_j v_j − β_{j−1} v_{j−1}, with full
-    // reorthogonalization while the basis fits in 512 MB (without it, lost
-    // orthogonality slows the convergence of the smallest Ritz pair; the Ritz
-    // values stay inside the spectrum either way).
+    // Lanczos from a seeded random vector, with full reorthogonalization
+    // while the basis fits in 512 MB (without it, lost orthogonality slows the
+    // convergence of the smallest Ritz pair; the Ritz values stay inside the
+    // spectrum either way).
     const bool reorthogonalize =
         static_cast<double>(n) * static_cast<double>(max_steps) * sizeof(double) <= 512e6;
-    DenseMatrix basis(reorthogonalize ? n : 0, reorthogonalize ? max_steps : 0);
-    Vector previous = Vector::Zero(n);
-    Vector current = seeded_normal_vector(n, seed);
-    current.normalize();
-    Vector next(n);
-    Vector coefficients(reorthogonalize ? max_steps : 0);
-    std::vector<double> alpha, beta;
+    krylov::LanczosBasis basis(
+        op, max_steps,
+        reorthogonalize ? krylov::Reorthogonalization::full : krylov::Reorthogonalization::none);
+    const Vector start = seeded_normal_vector(n, seed);
+    basis.set_start_column(0, start.data());
+    std::vector<double> alpha, beta;  // the Jacobi matrix T so far
     SmallestEigenvalue result;
-    double ritz = std::numeric_limits<double>::infinity();
-    double residual = std::numeric_limits<double>::infinity();
+    SmallestRitz ritz;
     bool finite = true;
-    for (Index step = 0; step < max_steps; ++step) {
-        if (reorthogonalize) basis.col(step) = current;
-        op.perform_op(current.data(), next.data());
-        ++result.matvecs;
-        if (!next.allFinite()) {
+    double b = 0;
+    std::uint64_t fresh_seed = seed + 1;  // unused: the check stops at an invariant subspace
+    basis.expand(0, true, b, fresh_seed, [&](Index step, double coupling) {
+        result.matvecs = step + 1;
+        const double a = basis.alpha(step);
+        if (!std::isfinite(a) || !std::isfinite(coupling)) {
             finite = false;
-            break;
-        }
-        const double a = current.dot(next);
-        next -= a * current;
-        if (step > 0) next -= beta.back() * previous;
-        if (reorthogonalize) {
-            // Classical Gram-Schmidt against the whole basis, repeated only
-            // when a sweep removed most of the vector (the DGKS criterion):
-            // one parallel, cache-blocked pass over the basis per sweep.
-            for (int pass = 0; pass < 2; ++pass) {
-                const double before = next.norm();
-                detail::parallel_transpose_product(basis.data(), n, n, step + 1, next.data(),
-                                                   coefficients.data());
-                detail::parallel_subtract_product(basis.data(), n, n, step + 1, coefficients.data(),
-                                                  next.data());
-                if (next.norm() > std::sqrt(0.5) * before) break;
-            }
+            return krylov::AfterStep::stop;
         }
         alpha.push_back(a);
-        const double b = next.norm();
         result.steps = step + 1;
-        const bool invariant = b <= 1e-14 * scale;  // Krylov space exhausted: Ritz values exact
+        const bool invariant = coupling <= 1e-14 * scale;  // Krylov space exhausted: exact
         if (invariant || (step + 1) % 10 == 0 || step + 1 == max_steps) {
-            const Index m = static_cast<Index>(alpha.size());
-            DenseMatrix t = DenseMatrix::Zero(m, m);
-            for (Index i = 0; i < m; ++i) {
-                t(i, i) = alpha[static_cast<std::size_t>(i)];
-                if (i + 1 < m) t(i, i + 1) = t(i + 1, i) = beta[static_cast<std::size_t>(i)];
-            }
-            Eigen::SelfAdjointEigenSolver<DenseMatrix> tridiagonal(t);
-            ritz = tridiagonal.eigenvalues()[0];
-            result.negative_values.clear();
-            for (Index i = 0; i < m && tridiagonal.eigenvalues()[i] < -threshold; ++i)
-                result.negative_values.push_back(tridiagonal.eigenvalues()[i]);
-            residual = invariant ? 0.0 : b * std::abs(tridiagonal.eigenvectors()(m - 1, 0));
-            if (residual <= 0.1 * threshold || invariant) break;
+            ritz = smallest_ritz(alpha, beta, coupling, invariant, threshold);
+            if (ritz.residual <= 0.1 * threshold || invariant) return krylov::AfterStep::stop;
         }
-        beta.push_back(b);
-        previous.swap(current);
-        current = next / b;
-    }
+        if (step + 1 == max_steps) return krylov::AfterStep::stop;
+        beta.push_back(coupling);
+        return krylov::AfterStep::next;
+    });
+    result.negative_values = std::move(ritz.negative);
+    const double residual = ritz.residual;
 
     std::ostringstream message;
     if (!finite) {
@@ -339,19 +334,19 @@ SmallestEigenvalue compute_smallest_eigenvalue(OperatorRef op, double scale,
         message << "PSD check failed: the operator produced NaN or Inf at Lanczos step "
                 << result.steps + 1;
     } else {
-        result.value = ritz;
+        result.value = ritz.value;
         result.residual = residual;
         result.converged = residual <= 0.1 * threshold;
-        result.psd = ritz >= -threshold;
+        result.psd = ritz.value >= -threshold;
         if (!result.psd) {
-            message << "H is indefinite: Lanczos found the eigenvalue " << ritz << " (below -"
+            message << "H is indefinite: Lanczos found the eigenvalue " << ritz.value << " (below -"
                     << options.tolerance << "·" << scale << ") in " << result.steps << " steps";
         } else if (result.converged) {
-            message << "smallest eigenvalue " << ritz << " (residual " << residual
+            message << "smallest eigenvalue " << ritz.value << " (residual " << residual
                     << "): H is positive semidefinite to " << options.tolerance << "·σ_1";
         } else {
             message << "no eigenvalue below -" << options.tolerance << "·σ_1 found in "
-                    << result.steps << " Lanczos steps; smallest Ritz value " << ritz
+                    << result.steps << " Lanczos steps; smallest Ritz value " << ritz.value
                     << " (an upper bound on σ_min) has not converged (residual bound " << residual
                     << "), so H is probably but not provably PSD";
         }

@@ -1,4 +1,4 @@
-// The Lanczos kernels (lib/spectrum/parallel_lanczos.hpp) and the
+// The Lanczos kernels (lib/krylov/lanczos_kernels.hpp) and the
 // eigensolver built on them give bitwise equal results on every run for a
 // fixed thread count: ridgelens-mpi runs them redundantly on every rank with
 // replicated vectors, and all ranks must take the same decisions.
@@ -10,11 +10,11 @@
 #include <cstring>
 #include <vector>
 
+#include "krylov/lanczos_kernels.hpp"
 #include "parallel/threading.hpp"
 #include "ridgelens/operator/sparse_symmetric_operator.hpp"
 #include "ridgelens/random_vector.hpp"
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
-#include "spectrum/parallel_lanczos.hpp"
 #include "thread_count.hpp"
 
 namespace {

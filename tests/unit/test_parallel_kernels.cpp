@@ -1,5 +1,5 @@
 // The multithreaded paths of the core loop (taken above 20,000 unknowns): the
-// Lanczos basis kernels that Spectra runs with (parallel_lanczos.hpp), the
+// Lanczos basis kernels that Spectra runs with (krylov/lanczos_kernels.hpp), the
 // fused CG updates and the sparse symmetric product, each against an
 // independent reference: a known spectrum, a direct tridiagonal solve, a
 // serial product.

@@ -1,6 +1,6 @@
 #pragma once
-// The memory-bound kernels of the Lanczos iterations (thick_restart_lanczos.hpp
-// and the PSD check): inner products, projections Vᵀf, Gram-Schmidt
+// The memory-bound kernels of the Lanczos recurrence (lanczos_recurrence.hpp,
+// under the top-k solver, the PSD check and SLQ): inner products, projections Vᵀf, Gram-Schmidt
 // corrections and basis recombinations over the n × c column-major basis V,
 // OpenMP-parallel over row blocks of 256 rows. The projections are fused with
 // the vector updates so that each Gram-Schmidt sweep reads V from memory once;

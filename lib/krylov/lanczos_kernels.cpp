@@ -1,4 +1,4 @@
-#include "spectrum/parallel_lanczos.hpp"
+#include "krylov/lanczos_kernels.hpp"
 
 #include <omp.h>
 
