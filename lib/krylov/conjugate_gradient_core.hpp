@@ -3,9 +3,10 @@
 // (H + shift·I)x = b from x = 0, in the style of Eigen's ConjugateGradient.h,
 // with the stops every caller needs. solve_conjugate_gradient (the exact
 // solve, lib/solve/conjugate_gradient.cpp) and truncated_cg (Newton's inner
-// solve, krylov/truncated_cg.hpp) are thin layers over it; multi-shift CG
-// (krylov/multishift_cg.cpp) runs the same recurrence for its seed with
-// deferred per-shift updates.
+// solve, krylov/truncated_cg.hpp) are thin layers over it. Multi-shift CG
+// (krylov/multishift_cg.cpp) runs the same unpreconditioned recurrence for its
+// seed in a loop of its own, because every seed step also feeds the deferred
+// per-shift updates (its own unthreaded kernels, krylov/multishift_kernels.hpp).
 
 #include <chrono>
 #include <limits>

@@ -72,7 +72,7 @@
 // thread; the operator may parallelize itself.
 //
 // Restarts: a run ends early when its seed meets non-positive curvature; see
-// solve_multishift_cg below.
+// solve_runs below.
 
 namespace ridgelens {
 namespace {
