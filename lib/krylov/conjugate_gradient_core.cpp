@@ -18,6 +18,17 @@ CurvatureSums global_curvature_sums(OperatorRef op, const Vector& p, const Vecto
     return {partial[0], partial[1], partial[2] == 0};
 }
 
+// The textbook first pass: whether Hp is finite, then q = Hp + shift·p and
+// pᵀq (the curvature, in `pq`); pᵀp only when a trust region needs it.
+CurvatureSums textbook_curvature(OperatorRef op, double shift, const Vector& p, Vector& q,
+                                 bool need_pp) {
+    double finite = q.allFinite() ? 0 : 1;
+    op.sum(&finite, 1);
+    if (finite > 0) return {0, 0, false};
+    q += shift * p;
+    return {op.dot(p, q), need_pp ? op.dot(p, p) : 0.0, true};
+}
+
 // The τ ≥ 0 with ‖x + τp‖ = radius (‖x‖ ≤ radius), or −1 when x + step·p
 // stays strictly inside (step = infinity: along p to the boundary).
 double boundary_step(OperatorRef op, const Vector& x, const Vector& p, double pp, double step,
@@ -50,7 +61,7 @@ CgRun run_cg(OperatorRef op, double shift, const Vector& b, const Vector& invers
     CgRun run;
     run.x = Vector::Zero(n);
     run.r = b;
-    Vector p = inverse_diagonal.cwiseProduct(b), q(n);
+    Vector p = inverse_diagonal.cwiseProduct(b), q(n), z;
     double rz = op.dot(b, p);
     run.b_norm = op.norm(b);
     const double threshold = stops.relative_tolerance * run.b_norm;
@@ -67,12 +78,16 @@ CgRun run_cg(OperatorRef op, double shift, const Vector& b, const Vector& invers
         }
         op.perform_op(p.data(), q.data());
         ++run.products;
-        const CurvatureSums sums = global_curvature_sums(op, p, q);
+        const CurvatureSums sums = stops.textbook_arithmetic
+                                       ? textbook_curvature(op, shift, p, q, trust_region)
+                                       : global_curvature_sums(op, p, q);
+        // The textbook pass has formed q = (H + shift·I)p in place.
+        const double q_shift = stops.textbook_arithmetic ? 0.0 : shift;
         if (!sums.finite) {
             run.outcome = CgOutcome::non_finite_product;
             break;
         }
-        run.curvature = sums.pq + shift * sums.pp;
+        run.curvature = stops.textbook_arithmetic ? sums.pq : sums.pq + shift * sums.pp;
         if (!std::isfinite(run.curvature)) {
             run.outcome = CgOutcome::non_finite_curvature;
             break;
@@ -80,7 +95,7 @@ CgRun run_cg(OperatorRef op, double shift, const Vector& b, const Vector& invers
         if (run.curvature <= 0) {
             if (trust_region)
                 step_to_boundary(run, boundary_step(op, run.x, p, sums.pp, INFINITY, stops.radius),
-                                 shift, p, q);
+                                 q_shift, p, q);
             run.outcome = CgOutcome::non_positive_curvature;
             run.direction = std::move(p);
             break;
@@ -89,17 +104,28 @@ CgRun run_cg(OperatorRef op, double shift, const Vector& b, const Vector& invers
         const double tau =
             trust_region ? boundary_step(op, run.x, p, sums.pp, alpha, stops.radius) : -1;
         if (tau >= 0) {
-            step_to_boundary(run, tau, shift, p, q);
+            step_to_boundary(run, tau, q_shift, p, q);
             break;
         }
-        const ResidualSums local =
-            update_iterate(alpha, shift, p.data(), q.data(), m, run.x.data(), run.r.data(), n);
-        double next[2] = {local.rz, local.rr};
-        op.sum(next, 2);
         ++run.iterations;
-        update_direction(next[0] / rz, m, run.r.data(), p.data(), n);
-        rz = next[0];
-        r_norm = std::sqrt(next[1]);
+        if (stops.textbook_arithmetic) {
+            run.x += alpha * p;
+            run.r -= alpha * q;
+            r_norm = op.norm(run.r);
+            if (r_norm <= threshold) break;  // converged: no new direction needed
+            z = inverse_diagonal.cwiseProduct(run.r);
+            const double rz_next = op.dot(run.r, z);
+            p = z + (rz_next / rz) * p;
+            rz = rz_next;
+        } else {
+            const ResidualSums local =
+                update_iterate(alpha, shift, p.data(), q.data(), m, run.x.data(), run.r.data(), n);
+            double next[2] = {local.rz, local.rr};
+            op.sum(next, 2);
+            update_direction(next[0] / rz, m, run.r.data(), p.data(), n);
+            rz = next[0];
+            r_norm = std::sqrt(next[1]);
+        }
         if (!std::isfinite(r_norm)) {
             run.outcome = CgOutcome::non_finite_residual;
             break;

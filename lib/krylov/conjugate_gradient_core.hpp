@@ -25,6 +25,12 @@ struct CgStops {
     /// leave it, or a direction of non-positive curvature, ends x on the
     /// boundary. Infinity: no trust region.
     double radius = std::numeric_limits<double>::infinity();
+    /// Eigen's vector expressions (q += shift·p, pᵀq, r −= αq, ‖r‖, z = Mr, rᵀz,
+    /// p = z + βp) instead of the fused kernels: the rounding Newton's inner CG
+    /// has always had. The fits it feeds are compared with other tools to 1e-9
+    /// relative (python/tests/test_selection.py), and the fused kernels' other
+    /// summation order moved one such comparison by 1e-9.
+    bool textbook_arithmetic = false;
 };
 
 /// Why the recurrence stopped.

@@ -13,6 +13,7 @@ TruncatedCgResult truncated_cg(OperatorRef op, const Vector& b, const TruncatedC
     stops.max_iterations = options.max_iterations;
     stops.deadline = options.deadline;
     stops.radius = options.radius;
+    stops.textbook_arithmetic = true;  // the rounding Newton-CG has always had
     const bool precondition = options.inverse_diagonal.size() == b.size();
     CgRun run =
         run_cg(op, options.shift, b,
