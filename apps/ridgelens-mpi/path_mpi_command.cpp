@@ -111,7 +111,8 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
         if (!root) a.model_source.fit.progress = nullptr;
         loaded_model = load_distributed_model(comm, a.model_source, progress);
         model.emplace(*loaded_model.model);
-        const FitResult fit = fit_newton_cg(*model, a.model_source.fit);
+        FitResult fit = fit_newton_cg(*model, a.model_source.fit);
+        fit.message = with_flag_names(std::move(fit.message));
         if (!fit.converged) {
             if (root) std::cerr << "ridgelens-mpi: " << fit.message << "\n";
             return exit_numerical_failure;

@@ -73,6 +73,7 @@ int run_fit(const std::vector<std::string>& arguments) {
 
     check_eigen_memory(model->parameters(), a.analysis.analysis.eigen);
     FitAnalysisResult result = fit_and_analyze(*model, a.analysis);
+    result.fit.message = with_flag_names(std::move(result.fit.message));
     if (result.analyzed)
         advise_gauss_newton(a.source, result.analysis.psd, result.analysis.warnings);
     std::cout << "model: " << model->name() << " on " << data_description << "\n   "

@@ -5,8 +5,12 @@
 #include <deque>
 #include <limits>
 #include <sstream>
+#include <utility>
 
+#include "krylov/jacobi_preconditioner.hpp"
+#include "krylov/truncated_cg.hpp"
 #include "ridgelens/error.hpp"
+#include "ridgelens/operator/linear_operator.hpp"
 
 namespace ridgelens {
 namespace {
@@ -112,8 +116,9 @@ LbfgsOutcome run_lbfgs(const Model& model, const NetworkTrainingOptions& options
     }
 }
 
-// Preconditioned CG on (C + shift·I)x = b to ‖r‖ ≤ η‖b‖; stops at
-// non-positive curvature (then `negative` is set and x is not used).
+// Preconditioned truncated CG (krylov/truncated_cg.hpp) on (C + shift·I)x = b
+// to ‖r‖ ≤ η‖b‖; stops at non-positive curvature or a non-finite product
+// (then `negative` is set and x is not used).
 struct DampedSolve {
     Vector x, residual;
     Index iterations = 0;
@@ -121,32 +126,20 @@ struct DampedSolve {
 };
 
 DampedSolve damped_cg(const Model& model, double shift, const Vector& b, double eta,
-                      Index max_iterations, const Vector& inverse_diagonal, Index& products) {
+                      Index max_iterations, Vector inverse_diagonal, Index& products) {
+    const ModelCurvatureOperator curvature(model);
+    krylov::TruncatedCgOptions options;
+    options.shift = shift;
+    options.eta = eta;
+    options.max_iterations = max_iterations;
+    options.inverse_diagonal = std::move(inverse_diagonal);
+    krylov::TruncatedCgResult inner = krylov::truncated_cg(OperatorRef(curvature), b, options);
+    products += inner.products;
     DampedSolve out;
-    out.x = Vector::Zero(b.size());
-    out.residual = b;
-    Vector z = inverse_diagonal.cwiseProduct(out.residual), p = z, q(b.size());
-    double rz = out.residual.dot(z);
-    const double threshold = eta * b.norm();
-    for (Index j = 0; j < max_iterations; ++j) {
-        model.curvature_product(p.data(), q.data());
-        ++products;
-        q += shift * p;
-        const double curvature = p.dot(q);
-        if (!(curvature > 0) || !std::isfinite(curvature)) {
-            out.negative = true;
-            return out;
-        }
-        const double alpha = rz / curvature;
-        out.x += alpha * p;
-        out.residual -= alpha * q;
-        out.iterations = j + 1;
-        if (out.residual.norm() <= threshold) break;
-        z = inverse_diagonal.cwiseProduct(out.residual);
-        const double next = out.residual.dot(z);
-        p = z + (next / rz) * p;
-        rz = next;
-    }
+    out.negative = inner.negative_curvature || inner.non_finite_iteration > 0;
+    out.iterations = inner.iterations;
+    out.x = std::move(inner.step);
+    out.residual = std::move(inner.residual);
     return out;
 }
 
@@ -195,15 +188,11 @@ DampedOutcome run_damped_newton(Model& model, const NetworkTrainingOptions& opti
             out.stop = "the damping grew without bound (no decrease of F found)";
             return out;
         }
-        Vector inverse(diagonal.size());
-        for (Index j = 0; j < inverse.size(); ++j) {
-            const double d = diagonal[j] + lambda + mu;
-            inverse[j] = d > 0 && std::isfinite(d) ? 1.0 / d : 1.0;
-        }
         const double eta = std::min(0.1, std::max(std::sqrt(norm), 0.5 * target / norm));
         const auto solve_start = Clock::now();
         const Vector b = -out.point.gradient;
-        DampedSolve solve = damped_cg(model, lambda + mu, b, eta, max_cg, inverse, out.products);
+        DampedSolve solve = damped_cg(model, lambda + mu, b, eta, max_cg,
+                                      krylov::jacobi_inverse(diagonal, lambda + mu), out.products);
         out.product_seconds += std::chrono::duration<double>(Clock::now() - solve_start).count();
         out.cg += solve.iterations;
         if (solve.negative || !solve.x.allFinite()) {

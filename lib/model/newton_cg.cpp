@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "krylov/jacobi_preconditioner.hpp"
+#include "krylov/truncated_cg.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/operator/linear_operator.hpp"
 
@@ -46,65 +48,6 @@ class TimedCurvature {
     mutable Index count_ = 0;
     mutable double seconds_ = 0;
 };
-
-struct InnerSolve {
-    Vector step;
-    Index iterations = 0;
-    bool negative_curvature = false;
-    Index non_finite_iteration = 0;  ///< CG iteration whose product had NaN/Inf (0: none)
-    bool out_of_time = false;        ///< stopped at the fit's deadline
-};
-
-// Truncated CG on (C + λ₀I)d = b: stops at ‖r‖ ≤ η‖b‖, at the iteration cap,
-// or at non-positive curvature pᵀ(C + λ₀I)p ≤ 0 (returning the iterate so
-// far, or b itself if that happens at once), or at `deadline` (the fit's time
-// limit: one Newton step may take hundreds of products on a badly conditioned
-// curvature). `inverse_diagonal` empty means no preconditioning.
-InnerSolve truncated_cg(OperatorRef op, double shift, const Vector& b, double eta,
-                        Index max_iterations, const Vector& inverse_diagonal,
-                        Clock::time_point deadline) {
-    const Index n = b.size();
-    const bool precondition = inverse_diagonal.size() == n;
-    InnerSolve result;
-    result.step = Vector::Zero(n);
-    Vector r = b;
-    Vector z = precondition ? Vector(inverse_diagonal.cwiseProduct(r)) : r;
-    Vector p = z;
-    Vector q(n);
-    double rz = r.dot(z);
-    const double threshold = eta * b.norm();
-    for (Index j = 0; j < max_iterations; ++j) {
-        if (j > 0 && Clock::now() >= deadline) {
-            result.out_of_time = true;
-            break;
-        }
-        op.perform_op(p.data(), q.data());
-        if (!q.allFinite()) {  // a fault, not negative curvature: the caller stops
-            result.non_finite_iteration = j + 1;
-            break;
-        }
-        q += shift * p;
-        const double curvature = p.dot(q);
-        if (!(curvature > 0) || !std::isfinite(curvature)) {
-            result.negative_curvature = true;
-            if (j == 0) result.step = b;
-            break;
-        }
-        const double alpha = rz / curvature;
-        result.step += alpha * p;
-        r -= alpha * q;
-        result.iterations = j + 1;
-        if (r.norm() <= threshold) break;
-        if (precondition)
-            z = inverse_diagonal.cwiseProduct(r);
-        else
-            z = r;
-        const double rz_next = r.dot(z);
-        p = z + (rz_next / rz) * p;
-        rz = rz_next;
-    }
-    return result;
-}
 
 // F(θ) = R(θ) + λ₀/2‖θ‖² with ∇F and ∇R.
 struct Evaluation {
@@ -176,234 +119,304 @@ class Forcing {
     double previous_eta_ = max_eta;
 };
 
+// The advice the library gives for a fit without a minimizer: it names the
+// option; the programs translate it into their flag.
+constexpr const char* base_penalty_advice = "pass a base penalty λ₀ > 0 (FitOptions::base_lambda)";
+
 std::string separable_message(Index iteration) {
     std::ostringstream message;
     message << "the training data are linearly separable: after Newton iteration " << iteration
             << ", θ classifies every sample correctly with a positive margin, so the "
                "unpenalized risk has no minimizer (it decreases towards 0 as ‖θ‖ grows); "
-               "pass a base penalty λ₀ > 0 (--base-lambda)";
+            << base_penalty_advice;
     return message.str();
+}
+
+// The state of one Newton-CG run (run_newton).
+struct NewtonRun {
+    NewtonRun(Model& model_, const FitOptions& options_, const Vector* start_, Index budget)
+        : model(model_),
+          options(options_),
+          start(start_),
+          hvp_budget(budget),
+          deadline(options.max_seconds > 0
+                       ? clock_start + std::chrono::duration_cast<Clock::duration>(
+                                           std::chrono::duration<double>(options.max_seconds))
+                       : Clock::time_point::max()),
+          lambda(options.base_lambda),
+          tolerance(options.gradient_tolerance),
+          quadratic(model.curvature_constant()),
+          classifier(model.separates(Vector::Zero(model.parameters())).has_value()),
+          theta(start != nullptr ? *start : Vector::Zero(model.parameters())),
+          current(evaluate_penalized(model, lambda, theta)),
+          curvature(model),
+          forcing(options.forcing, tolerance),
+          history{{theta.norm(), current.risk}},
+          initial_risk(current.risk) {
+        // A quadratic risk is minimized by one Newton step: its CG runs unrestarted
+        // to the final tolerance (restarting every 500 iterations cost least squares
+        // on news20 four times the iterations).
+        const Index p = model.parameters();
+        const Index default_max_cg =
+            quadratic ? std::max<Index>(500, std::min<Index>(p, 20000)) : 500;
+        max_cg = options.max_cg_iterations > 0 ? options.max_cg_iterations : default_max_cg;
+        result.base_lambda = lambda;
+    }
+    Model& model;
+    const FitOptions& options;
+    const Vector* start;
+    Index hvp_budget;
+    Clock::time_point clock_start = Clock::now();
+    Clock::time_point deadline;
+    double lambda, tolerance;
+    bool quadratic, classifier;
+    Index max_cg = 0;
+    FitResult result;
+    Vector theta;
+    Evaluation current;
+    TimedCurvature curvature;
+    Forcing forcing;
+    Index separating_iteration = -1;
+    // (‖θ‖, R) after every iteration, for the divergence test.
+    std::vector<std::pair<double, double>> history;
+    double initial_risk;
+    std::ostringstream message;
+};
+
+// Unpenalized, a fresh fit first tries the model's cheap separating
+// candidate: a certificate then ends the fit at once, where Newton would
+// chase the minimizer at infinity with ever longer CG solves.
+void try_separating_candidate(NewtonRun& run) {
+    if (!run.classifier || run.lambda != 0 || run.start != nullptr) return;
+    std::optional<Vector> candidate = run.model.separation_candidate();
+    if (!candidate || !run.model.separates(*candidate).value_or(false)) return;
+    run.theta = std::move(*candidate);
+    run.current = evaluate_penalized(run.model, run.lambda, run.theta);
+    run.result.separable = true;
+    run.message << "the training data are linearly separable: the normalized class "
+                   "centroids (θ_c = Σ_{y_i = c} x_i/‖x_i‖) classify every sample correctly "
+                   "with a positive margin, so the unpenalized risk has no minimizer (it "
+                   "decreases towards 0 as ‖θ‖ grows); "
+                << base_penalty_advice;
+}
+
+// Whether ‖θ‖ kept growing while the risk fell over the divergence window
+// (unpenalized classifiers only); writes the reason.
+bool diverging(NewtonRun& run, Index k) {
+    const Index window = run.options.divergence_window;
+    if (run.lambda != 0 || !run.classifier || window <= 0 || k < window) return false;
+    const auto [old_norm, old_risk] = run.history[static_cast<std::size_t>(k - window)];
+    const double norm = run.theta.norm();
+    const double risk = run.current.risk;
+    if (!(norm >= 2 * old_norm && risk <= 0.5 * old_risk && risk <= 0.1 * run.initial_risk))
+        return false;
+    run.message << "over the last " << window << " Newton iterations ‖θ‖ grew from " << old_norm
+                << " to " << norm << " while the risk fell from " << old_risk << " to " << risk
+                << " (" << risk / run.initial_risk
+                << " of its starting value), without a separating iterate: the data look "
+                   "(quasi-)separable, so the unpenalized risk may have no minimizer; "
+                << base_penalty_advice;
+    return true;
+}
+
+// The checks before Newton iteration k + 1: true (with the reason written) when
+// the fit stops at θ_k.
+bool stops_before_step(NewtonRun& run, Index k) {
+    const Evaluation& current = run.current;
+    FitResult& result = run.result;
+    if (!std::isfinite(current.objective) || !std::isfinite(current.gradient_norm)) {
+        run.message << "the objective or its gradient is not finite at iteration " << k;
+        return true;
+    }
+    // Any iterate that separates the data is a certificate, whatever λ₀.
+    if (run.classifier && !result.separable && (k > 0 || run.start != nullptr) &&
+        run.model.separates(run.theta).value_or(false)) {
+        result.separable = true;
+        run.separating_iteration = k;
+        if (run.lambda == 0) {
+            run.message << separable_message(k);
+            return true;
+        }
+    }
+    if (current.gradient_norm <= run.tolerance) {
+        result.converged = true;
+        run.message << "converged in " << k << " Newton iterations (" << result.cg_iterations
+                    << " CG iterations): ‖∇F‖ = " << current.gradient_norm
+                    << " <= " << run.tolerance;
+        return true;
+    }
+    if (diverging(run, k)) {
+        result.diverging = true;
+        return true;
+    }
+    if (run.curvature.count() >= run.hvp_budget) {
+        run.message << "stopped after " << k << " Newton iterations: " << run.curvature.count()
+                    << " curvature products spent";
+        return true;
+    }
+    if (k >= run.options.max_iterations) {
+        run.message << "not converged after " << k
+                    << " Newton iterations (the iteration cap): ‖∇F‖ = " << current.gradient_norm
+                    << " > " << run.tolerance;
+        return true;
+    }
+    if (run.options.max_seconds > 0 && seconds_since(run.clock_start) >= run.options.max_seconds) {
+        run.message << "stopped by the time limit of " << run.options.max_seconds << " s after "
+                    << k << " Newton iterations (" << result.cg_iterations
+                    << " CG iterations), not converged: ‖∇F‖ = " << current.gradient_norm << " > "
+                    << run.tolerance;
+        return true;
+    }
+    return false;
+}
+
+// The Newton direction at θ: truncated CG on (C + λ₀I)d = −∇F (krylov/truncated_cg.hpp),
+// Jacobi-preconditioned as the options say, to the forcing term η.
+krylov::TruncatedCgResult newton_direction(NewtonRun& run, double eta) {
+    run.model.set_curvature_point(run.theta);
+    krylov::TruncatedCgOptions inner;
+    inner.shift = run.lambda;
+    inner.eta = eta;
+    inner.max_iterations = std::min(run.max_cg, run.hvp_budget - run.curvature.count());
+    inner.deadline = run.deadline;
+    const Preconditioner kind = run.options.preconditioner;
+    if (kind == Preconditioner::jacobi || (kind == Preconditioner::automatic && run.lambda > 0))
+        inner.inverse_diagonal = krylov::jacobi_inverse(run.model.curvature_diagonal(), run.lambda);
+    return krylov::truncated_cg(OperatorRef(run.curvature), -run.current.gradient, inner);
+}
+
+// Armijo backtracking along `step` (slope ∇Fᵀstep < 0); near convergence F
+// changes below rounding, so a step that keeps F within rounding and shrinks
+// the gradient is taken. Returns the accepted point and t, or nothing.
+std::optional<std::pair<Vector, Evaluation>> line_search(NewtonRun& run, const Vector& step,
+                                                         double slope, double& t) {
+    const Evaluation& current = run.current;
+    const double noise =
+        64 * std::numeric_limits<double>::epsilon() * std::max(std::abs(current.objective), 1e-300);
+    t = 1;
+    for (Index b = 0; b <= run.options.max_backtracks; ++b, t *= 0.5) {
+        Vector trial = run.theta + t * step;
+        Evaluation e = evaluate_penalized(run.model, run.lambda, trial);
+        if (!std::isfinite(e.objective) || !std::isfinite(e.gradient_norm)) continue;
+        // When the predicted decrease is below the rounding of F, F cannot
+        // tell a good step from a bad one: require a smaller gradient instead.
+        const bool accept = -t * slope > noise
+                                ? e.objective <= current.objective + run.options.armijo * t * slope
+                                : e.objective <= current.objective + noise &&
+                                      e.gradient_norm < current.gradient_norm;
+        if (accept) return std::make_pair(std::move(trial), std::move(e));
+    }
+    return std::nullopt;
+}
+
+// Writes the reason an inner solve ended the fit (time limit, non-finite
+// product), if it did.
+bool inner_solve_stops(NewtonRun& run, const krylov::TruncatedCgResult& inner, Index k) {
+    if (inner.out_of_time) {
+        run.message << "stopped by the time limit of " << run.options.max_seconds
+                    << " s inside the CG solve of Newton iteration " << k + 1 << " (after "
+                    << run.result.cg_iterations
+                    << " CG iterations in all), not converged: ‖∇F‖ = " << run.current.gradient_norm
+                    << " > " << run.tolerance;
+        return true;
+    }
+    if (inner.non_finite_iteration > 0) {
+        run.message << "the curvature product returned NaN or Inf at CG iteration "
+                    << inner.non_finite_iteration << " of Newton iteration " << k + 1
+                    << "; stopped at the last finite iterate (‖∇F‖ = " << run.current.gradient_norm
+                    << ")";
+        return true;
+    }
+    return false;
+}
+
+// Without a penalty, a Newton step on separable data heads for a separating θ
+// (the minimizer is at infinity): the full step is checked for a certificate.
+bool full_step_separates(NewtonRun& run, const Vector& step, Index k) {
+    if (run.lambda != 0 || !run.classifier) return false;
+    Vector full = run.theta + step;
+    if (!run.model.separates(full).value_or(false)) return false;
+    run.theta = std::move(full);
+    run.current = evaluate_penalized(run.model, run.lambda, run.theta);
+    run.result.iterations = k + 1;
+    run.result.separable = true;
+    run.separating_iteration = k + 1;
+    run.message << separable_message(k + 1);
+    return true;
+}
+
+void report_progress(const NewtonRun& run, Index k, double t, double eta,
+                     const krylov::TruncatedCgResult& inner) {
+    if (!run.options.progress) return;
+    NewtonIteration info;
+    info.iteration = k + 1;
+    info.objective = run.current.objective;
+    info.gradient_norm = run.current.gradient_norm;
+    info.step_length = t;
+    info.cg_iterations = inner.iterations;
+    info.forcing = eta;
+    info.negative_curvature = inner.negative_curvature;
+    run.options.progress(info);
+}
+
+FitResult finish(NewtonRun& run) {
+    FitResult& result = run.result;
+    if (run.classifier && !result.separable && run.model.separates(run.theta).value_or(false)) {
+        result.separable = true;
+        run.separating_iteration = result.iterations;
+    }
+    if (result.separable && run.lambda > 0)
+        run.message << "; the data are linearly separable (the iterate of Newton iteration "
+                    << run.separating_iteration
+                    << " classifies every sample correctly), so θ̂ exists only because of the "
+                       "base penalty";
+    result.theta = std::move(run.theta);
+    result.objective = run.current.objective;
+    result.risk = run.current.risk;
+    result.gradient_norm = run.current.gradient_norm;
+    result.unpenalized_gradient_norm = run.current.risk_gradient_norm;
+    result.hvp_count = run.curvature.count();
+    result.hvp_seconds = run.curvature.seconds();
+    result.message = run.message.str();
+    result.seconds = seconds_since(run.clock_start);
+    return std::move(result);
 }
 
 // The Newton-CG iteration; stops, too, once `hvp_budget` curvature products are spent.
 FitResult run_newton(Model& model, const FitOptions& options, const Vector* start,
                      Index hvp_budget) {
-    const auto clock_start = Clock::now();
-    const auto deadline =
-        options.max_seconds > 0
-            ? clock_start + std::chrono::duration_cast<Clock::duration>(
-                                std::chrono::duration<double>(options.max_seconds))
-            : Clock::time_point::max();
-    const double lambda = options.base_lambda;
-    const double tolerance = options.gradient_tolerance;
-    const Index p = model.parameters();
-    // A quadratic risk is minimized by one Newton step: its CG runs unrestarted
-    // to the final tolerance (restarting every 500 iterations cost least squares
-    // on news20 four times the iterations).
-    const bool quadratic = model.curvature_constant();
-    const Index default_max_cg = quadratic ? std::max<Index>(500, std::min<Index>(p, 20000)) : 500;
-    const Index max_cg = options.max_cg_iterations > 0 ? options.max_cg_iterations : default_max_cg;
-    const bool classifier = model.separates(Vector::Zero(p)).has_value();
-
-    FitResult result;
-    result.base_lambda = lambda;
-    Vector theta = start != nullptr ? *start : Vector::Zero(p);
-    Evaluation current = evaluate_penalized(model, lambda, theta);
-    TimedCurvature curvature(model);
-    Forcing forcing(options.forcing, tolerance);
-    Index separating_iteration = -1;
-    // (‖θ‖, R) after every iteration, for the divergence test.
-    std::vector<std::pair<double, double>> history{{theta.norm(), current.risk}};
-    const double initial_risk = current.risk;
-    std::ostringstream message;
-    // Unpenalized, a fresh fit first tries the model's cheap separating
-    // candidate: a certificate then ends the fit at once, where Newton would
-    // chase the minimizer at infinity with ever longer CG solves.
-    if (classifier && lambda == 0 && start == nullptr) {
-        std::optional<Vector> candidate = model.separation_candidate();
-        if (candidate && model.separates(*candidate).value_or(false)) {
-            theta = std::move(*candidate);
-            current = evaluate_penalized(model, lambda, theta);
-            result.separable = true;
-            message << "the training data are linearly separable: the normalized class "
-                       "centroids (θ_c = Σ_{y_i = c} x_i/‖x_i‖) classify every sample correctly "
-                       "with a positive margin, so the unpenalized risk has no minimizer (it "
-                       "decreases towards 0 as ‖θ‖ grows); pass a base penalty λ₀ > 0 "
-                       "(--base-lambda)";
-        }
-    }
-
-    for (Index k = 0; !(result.separable && lambda == 0); ++k) {
-        if (!std::isfinite(current.objective) || !std::isfinite(current.gradient_norm)) {
-            message << "the objective or its gradient is not finite at iteration " << k;
-            break;
-        }
-        // Any iterate that separates the data is a certificate, whatever λ₀.
-        if (classifier && !result.separable && (k > 0 || start != nullptr) &&
-            model.separates(theta).value_or(false)) {
-            result.separable = true;
-            separating_iteration = k;
-            if (lambda == 0) {
-                message << separable_message(k);
-                break;
-            }
-        }
-        if (current.gradient_norm <= tolerance) {
-            result.converged = true;
-            message << "converged in " << k << " Newton iterations (" << result.cg_iterations
-                    << " CG iterations): ‖∇F‖ = " << current.gradient_norm << " <= " << tolerance;
-            break;
-        }
-        const Index window = options.divergence_window;
-        if (lambda == 0 && classifier && window > 0 && k >= window) {
-            const auto [old_norm, old_risk] = history[static_cast<std::size_t>(k - window)];
-            const double norm = theta.norm();
-            if (norm >= 2 * old_norm && current.risk <= 0.5 * old_risk &&
-                current.risk <= 0.1 * initial_risk) {
-                result.diverging = true;
-                message << "over the last " << window << " Newton iterations ‖θ‖ grew from "
-                        << old_norm << " to " << norm << " while the risk fell from " << old_risk
-                        << " to " << current.risk << " (" << current.risk / initial_risk
-                        << " of its starting value), without a separating iterate: the data look "
-                           "(quasi-)separable, so the unpenalized risk may have no minimizer; "
-                           "pass a base penalty λ₀ > 0 (--base-lambda)";
-                break;
-            }
-        }
-        if (curvature.count() >= hvp_budget) {
-            message << "stopped after " << k << " Newton iterations: " << curvature.count()
-                    << " curvature products spent";
-            break;
-        }
-        if (k >= options.max_iterations) {
-            message << "not converged after " << k
-                    << " Newton iterations (the iteration cap): ‖∇F‖ = " << current.gradient_norm
-                    << " > " << tolerance;
-            break;
-        }
-        if (options.max_seconds > 0 && seconds_since(clock_start) >= options.max_seconds) {
-            message << "stopped by the time limit of " << options.max_seconds << " s after " << k
-                    << " Newton iterations (" << result.cg_iterations
-                    << " CG iterations), not converged: ‖∇F‖ = " << current.gradient_norm << " > "
-                    << tolerance;
-            break;
-        }
-
-        model.set_curvature_point(theta);
-        Vector inverse_diagonal;
-        const bool jacobi = options.preconditioner == Preconditioner::jacobi ||
-                            (options.preconditioner == Preconditioner::automatic && lambda > 0);
-        if (jacobi) {
-            inverse_diagonal = model.curvature_diagonal();
-            for (Index j = 0; j < p; ++j) {
-                const double d = inverse_diagonal[j] + lambda;
-                inverse_diagonal[j] = d > 0 && std::isfinite(d) ? 1.0 / d : 1.0;
-            }
-        }
-        const double eta = quadratic ? std::min(0.5, 0.5 * tolerance / current.gradient_norm)
-                                     : forcing.next(current.gradient_norm);
-        InnerSolve inner = truncated_cg(OperatorRef(curvature), lambda, -current.gradient, eta,
-                                        std::min(max_cg, hvp_budget - curvature.count()),
-                                        inverse_diagonal, deadline);
-        result.cg_iterations += inner.iterations;
-        if (inner.out_of_time) {
-            message << "stopped by the time limit of " << options.max_seconds
-                    << " s inside the CG solve of Newton iteration " << k + 1 << " (after "
-                    << result.cg_iterations
-                    << " CG iterations in all), not converged: ‖∇F‖ = " << current.gradient_norm
-                    << " > " << tolerance;
-            break;
-        }
-        if (inner.non_finite_iteration > 0) {
-            message << "the curvature product returned NaN or Inf at CG iteration "
-                    << inner.non_finite_iteration << " of Newton iteration " << k + 1
-                    << "; stopped at the last finite iterate (‖∇F‖ = " << current.gradient_norm
-                    << ")";
-            break;
-        }
-
-        double slope = current.gradient.dot(inner.step);
+    NewtonRun run(model, options, start, hvp_budget);
+    try_separating_candidate(run);
+    for (Index k = 0; !(run.result.separable && run.lambda == 0); ++k) {
+        if (stops_before_step(run, k)) break;
+        const double eta = run.quadratic
+                               ? std::min(0.5, 0.5 * run.tolerance / run.current.gradient_norm)
+                               : run.forcing.next(run.current.gradient_norm);
+        krylov::TruncatedCgResult inner = newton_direction(run, eta);
+        run.result.cg_iterations += inner.iterations;
+        if (inner_solve_stops(run, inner, k)) break;
+        double slope = run.current.gradient.dot(inner.step);
         if (!(slope < 0)) {  // not a descent direction (rounding): steepest descent
-            inner.step = -current.gradient;
-            slope = -current.gradient_norm * current.gradient_norm;
+            inner.step = -run.current.gradient;
+            slope = -run.current.gradient_norm * run.current.gradient_norm;
         }
-        // Armijo backtracking; near convergence F changes below rounding, so a
-        // step that keeps F within rounding and shrinks the gradient is taken.
-        const double noise = 64 * std::numeric_limits<double>::epsilon() *
-                             std::max(std::abs(current.objective), 1e-300);
-        // Without a penalty, a Newton step on separable data heads for a
-        // separating θ (the minimizer is at infinity): check the full step.
-        if (lambda == 0 && classifier) {
-            Vector full = theta + inner.step;
-            if (model.separates(full).value_or(false)) {
-                theta = std::move(full);
-                current = evaluate_penalized(model, lambda, theta);
-                result.iterations = k + 1;
-                result.separable = true;
-                separating_iteration = k + 1;
-                message << separable_message(k + 1);
-                break;
-            }
-        }
+        if (full_step_separates(run, inner.step, k)) break;
         double t = 1;
-        std::optional<Evaluation> accepted;
-        Vector trial;
-        for (Index b = 0; b <= options.max_backtracks; ++b, t *= 0.5) {
-            trial = theta + t * inner.step;
-            Evaluation e = evaluate_penalized(model, lambda, trial);
-            if (!std::isfinite(e.objective) || !std::isfinite(e.gradient_norm)) continue;
-            // When the predicted decrease is below the rounding of F, F cannot
-            // tell a good step from a bad one: require a smaller gradient instead.
-            const bool accept = -t * slope > noise
-                                    ? e.objective <= current.objective + options.armijo * t * slope
-                                    : e.objective <= current.objective + noise &&
-                                          e.gradient_norm < current.gradient_norm;
-            if (accept) {
-                accepted = std::move(e);
-                break;
-            }
-        }
+        auto accepted = line_search(run, inner.step, slope, t);
         if (!accepted) {
-            message << "the line search found no decrease of the objective at Newton iteration "
-                    << k + 1 << " (‖∇F‖ = " << current.gradient_norm << " > " << tolerance << ")";
+            run.message << "the line search found no decrease of the objective at Newton "
+                           "iteration "
+                        << k + 1 << " (‖∇F‖ = " << run.current.gradient_norm << " > "
+                        << run.tolerance << ")";
             break;
         }
-        theta = std::move(trial);
-        current = std::move(*accepted);
-        result.iterations = k + 1;
-        history.emplace_back(theta.norm(), current.risk);
-        if (options.progress) {
-            NewtonIteration info;
-            info.iteration = k + 1;
-            info.objective = current.objective;
-            info.gradient_norm = current.gradient_norm;
-            info.step_length = t;
-            info.cg_iterations = inner.iterations;
-            info.forcing = eta;
-            info.negative_curvature = inner.negative_curvature;
-            options.progress(info);
-        }
+        run.theta = std::move(accepted->first);
+        run.current = std::move(accepted->second);
+        run.result.iterations = k + 1;
+        run.history.emplace_back(run.theta.norm(), run.current.risk);
+        report_progress(run, k, t, eta, inner);
     }
-
-    if (classifier && !result.separable && model.separates(theta).value_or(false)) {
-        result.separable = true;
-        separating_iteration = result.iterations;
-    }
-    if (result.separable && lambda > 0)
-        message << "; the data are linearly separable (the iterate of Newton iteration "
-                << separating_iteration
-                << " classifies every sample correctly), so θ̂ exists only because of the base "
-                   "penalty";
-    result.theta = std::move(theta);
-    result.objective = current.objective;
-    result.risk = current.risk;
-    result.gradient_norm = current.gradient_norm;
-    result.unpenalized_gradient_norm = current.risk_gradient_norm;
-    result.hvp_count = curvature.count();
-    result.hvp_seconds = curvature.seconds();
-    result.message = message.str();
-    result.seconds = seconds_since(clock_start);
-    return result;
+    return finish(run);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 #pragma once
-// Vector kernels of multi-shift CG (private to lib/solve): the seed's fused
+// Vector kernels of multi-shift CG (private to lib/krylov): the seed's fused
 // loops and the batched update of the per-shift vectors from a window of seed
 // residuals. See multishift_cg.cpp for the recurrences they implement.
 

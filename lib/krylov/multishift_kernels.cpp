@@ -1,4 +1,4 @@
-#include "solve/multishift_kernels.hpp"
+#include "krylov/multishift_kernels.hpp"
 
 #include <algorithm>
 #include <array>
