@@ -11,6 +11,7 @@
 #include "distributed_model_source.hpp"
 #include "exit_codes.hpp"
 #include "fit_arguments.hpp"
+#include "flag_advice.hpp"
 #include "model_source.hpp"
 #include "mpi_command_line.hpp"
 #include "output_targets.hpp"
@@ -58,7 +59,7 @@ int run_fit_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
     DistributedLoadedModel loaded = load_distributed_model(comm, a.source, progress);
     mpi::ReplicatedModel model(*loaded.model);
     FitAnalysisResult result = mpi::fit_and_analyze(*loaded.model, model, a.analysis);
-    result.fit.message = with_flag_names(std::move(result.fit.message));
+    result.fit.message = with_flag_advice(std::move(result.fit.message));
     if (root) {
         std::cout << "model: " << model.name() << " on " << loaded.description << "\n   "
                   << model.parameters() << " parameters; " << mpi::size(comm)

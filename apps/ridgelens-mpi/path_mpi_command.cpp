@@ -18,6 +18,7 @@
 #include "distributed_model_source.hpp"
 #include "distributed_source.hpp"
 #include "exit_codes.hpp"
+#include "flag_advice.hpp"
 #include "model_source.hpp"
 #include "mpi_command_line.hpp"
 #include "output_targets.hpp"
@@ -112,7 +113,7 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
         loaded_model = load_distributed_model(comm, a.model_source, progress);
         model.emplace(*loaded_model.model);
         FitResult fit = fit_newton_cg(*model, a.model_source.fit);
-        fit.message = with_flag_names(std::move(fit.message));
+        fit.message = with_flag_advice(std::move(fit.message));
         if (!fit.converged) {
             if (root) std::cerr << "ridgelens-mpi: " << fit.message << "\n";
             return exit_numerical_failure;

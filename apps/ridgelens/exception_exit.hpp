@@ -9,6 +9,7 @@
 #include <string>
 
 #include "exit_codes.hpp"
+#include "flag_advice.hpp"
 #include "ridgelens/error.hpp"
 
 namespace ridgelens::cli {
@@ -22,8 +23,18 @@ struct ExitFor {
     bool rank_local = false;
 };
 
-/// Classifies the exception in flight; call only from inside a catch block.
+ExitFor classify_current_exception();
+
+/// Classifies the exception in flight, its message in the program's terms
+/// (flags for the library's option names); call only from inside a catch block.
 inline ExitFor exit_for_current_exception() {
+    ExitFor exit = classify_current_exception();
+    exit.message = with_flag_advice(std::move(exit.message));
+    return exit;
+}
+
+/// The exit code and message for the exception in flight (library terms).
+inline ExitFor classify_current_exception() {
     try {
         throw;
     } catch (const boost::program_options::error& error) {

@@ -9,6 +9,7 @@
 #include "commands.hpp"
 #include "exit_codes.hpp"
 #include "fit_arguments.hpp"
+#include "flag_advice.hpp"
 #include "model_source.hpp"
 #include "output_targets.hpp"
 #include "problem_source.hpp"
@@ -73,7 +74,7 @@ int run_fit(const std::vector<std::string>& arguments) {
 
     check_eigen_memory(model->parameters(), a.analysis.analysis.eigen);
     FitAnalysisResult result = fit_and_analyze(*model, a.analysis);
-    result.fit.message = with_flag_names(std::move(result.fit.message));
+    result.fit.message = with_flag_advice(std::move(result.fit.message));
     if (result.analyzed)
         advise_gauss_newton(a.source, result.analysis.psd, result.analysis.warnings);
     std::cout << "model: " << model->name() << " on " << data_description << "\n   "

@@ -1,5 +1,7 @@
 #include "model_source.hpp"
 
+#include "flag_advice.hpp"
+
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <chrono>
@@ -231,23 +233,12 @@ LoadedModel load_model(const ModelSourceArguments& a, const Progress& progress) 
     return loaded;
 }
 
-std::string with_flag_names(std::string message) {
-    static const std::pair<std::string_view, std::string_view> names[] = {
-        {"FitOptions::base_lambda", "--base-lambda"}};
-    for (const auto& [option, flag] : names) {
-        for (std::size_t at = message.find(option); at != std::string::npos;
-             at = message.find(option, at + flag.size()))
-            message.replace(at, option.size(), flag);
-    }
-    return message;
-}
-
 FittedModelProblem::FittedModelProblem(LoadedModel loaded, const FitOptions& options,
                                        const std::function<FitResult(Model&)>& fitter)
     : loaded_(std::move(loaded)) {
     Model& model = *loaded_.model;
     fit_ = fitter ? fitter(model) : fit_newton_cg(model, options);
-    fit_.message = with_flag_names(std::move(fit_.message));
+    fit_.message = with_flag_advice(std::move(fit_.message));
     if (!fit_.converged && !fitter) return;
     model.set_curvature_point(fit_.theta);
     curvature_ = std::make_unique<ModelCurvatureOperator>(model);

@@ -84,11 +84,6 @@ LoadedModel load_model(const ModelSourceArguments& arguments, const Progress& pr
 void advise_gauss_newton(const ModelSourceArguments& arguments, const PsdVerdict& psd,
                          std::vector<std::string>& warnings);
 
-/// The fit's message with the library's option names (FitOptions::base_lambda)
-/// replaced by this program's flags (--base-lambda): the library advises in
-/// its own terms, the programs in theirs.
-std::string with_flag_names(std::string message);
-
 /// Models with at most this many parameters also get their curvature formed
 /// as a dense matrix (72 MB at the limit), where the model can
 /// (Model::curvature_matrix): every λ of a path then comes from one

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <string>
 
+#include "flag_advice.hpp"
+
 namespace ridgelens::cli {
 
 class Progress {
@@ -14,7 +16,7 @@ class Progress {
         if (!enabled_) return;
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-        std::fprintf(stderr, "[ridgelens %7.2fs] %s\n", seconds, message.c_str());
+        std::fprintf(stderr, "[ridgelens %7.2fs] %s\n", seconds, with_flag_advice(message).c_str());
         std::fflush(stderr);
     }
 

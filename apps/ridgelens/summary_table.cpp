@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 #include <string>
 
 namespace ridgelens::cli {
@@ -36,12 +37,12 @@ bool reports_iterations(SolverKind solver) {
 
 }  // namespace
 
-void print_summary_table(std::ostream& out, const ProblemSummary& problem,
-                         const AnalysisResult& result) {
+static void write_summary_table(std::ostream& out, const ProblemSummary& problem,
+                                const AnalysisResult& result) {
     out << "H: " << problem.source << "\n   n = " << problem.n;
     if (problem.nonzeros > 0) out << ", nnz = " << problem.nonzeros;
     out << "\nθ̂: " << problem.theta_source << "\n";
-    out << "eigenpairs: " << with_flag_advice(result.eigen.message) << "; " << result.eigen.matvecs
+    out << "eigenpairs: " << result.eigen.message << "; " << result.eigen.matvecs
         << " products with H (and " << result.psd.smallest.matvecs << " for the PSD check)\n";
     if (result.psd.negative.values.size() > 0) {
         out << "most negative eigenvalues:";
@@ -127,11 +128,11 @@ void print_selections(std::ostream& out, const PathResult& result) {
     }
 }
 
-void print_path_table(std::ostream& out, const HessianProblem& problem, const PathResult& result) {
+static void write_path_table(std::ostream& out, const HessianProblem& problem,
+                             const PathResult& result) {
     out << "H: " << problem.source << "\n   n = " << problem.hessian.global_rows()
         << "\nθ̂: " << problem.theta_source << "\n";
-    out << "eigenpairs: " << with_flag_advice(result.eigen.message)
-        << "\nPSD check: " << result.psd.evidence;
+    out << "eigenpairs: " << result.eigen.message << "\nPSD check: " << result.psd.evidence;
     if (result.psd.negative.values.size() > 0) {
         out << "\nmost negative eigenvalues:";
         for (Index j = 0; j < result.psd.negative.values.size(); ++j)
@@ -171,7 +172,7 @@ void print_path_table(std::ostream& out, const HessianProblem& problem, const Pa
     for (const std::string& warning : result.warnings) out << "warning: " << warning << "\n";
 }
 
-void print_approximation_table(std::ostream& out, const FitAnalysisResult& result) {
+static void write_approximation_table(std::ostream& out, const FitAnalysisResult& result) {
     if (result.approximation.empty()) return;
     out << "\napproximation study: θ̂_ridge (one Newton step from θ̂) against θ*_λ = argmin R + "
            "λ/2‖θ‖²\n";
@@ -190,6 +191,28 @@ void print_approximation_table(std::ostream& out, const FitAnalysisResult& resul
                       study.converged ? "" : "  NOT CONVERGED");
         out << line;
     }
+}
+
+// The tables are written in the library's terms, then shown in the
+// program's (flag_advice.hpp).
+
+void print_summary_table(std::ostream& out, const ProblemSummary& problem,
+                         const AnalysisResult& result) {
+    std::ostringstream text;
+    write_summary_table(text, problem, result);
+    out << with_flag_advice(text.str());
+}
+
+void print_path_table(std::ostream& out, const HessianProblem& problem, const PathResult& result) {
+    std::ostringstream text;
+    write_path_table(text, problem, result);
+    out << with_flag_advice(text.str());
+}
+
+void print_approximation_table(std::ostream& out, const FitAnalysisResult& result) {
+    std::ostringstream text;
+    write_approximation_table(text, result);
+    out << with_flag_advice(text.str());
 }
 
 }  // namespace ridgelens::cli

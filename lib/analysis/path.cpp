@@ -408,8 +408,10 @@ std::vector<double> parse_lambda_grid(const std::string& text) {
     char colon1 = 0, colon2 = 0;
     in >> low >> colon1 >> high >> colon2 >> count;
     if (!in || colon1 != ':' || colon2 != ':' || in.peek() != std::char_traits<char>::eof())
-        throw UsageError("--lambdas '" + text + "': expected MIN:MAX:COUNT, e.g. 1e-4:1e2:50");
-    if (count > 100000) throw UsageError("--lambdas '" + text + "': COUNT above 100000");
+        throw UsageError("the λ grid MIN:MAX:COUNT '" + text +
+                         "': expected MIN:MAX:COUNT, e.g. 1e-4:1e2:50");
+    if (count > 100000)
+        throw UsageError("the λ grid MIN:MAX:COUNT '" + text + "': COUNT above 100000");
     return log_spaced(low, high, static_cast<Index>(count));
 }
 

@@ -55,13 +55,14 @@ void validate_problem(const HessianProblem& problem, const std::vector<double>& 
                          std::to_string(n));
     if (solver == SolverChoice::cholmod && problem.matrix == nullptr)
         throw UsageError(context +
-                         ": --solver cholmod needs an explicit sparse matrix; this "
-                         "Hessian is matrix-free (use cg)");
+                         ": SolverChoice::cholmod needs an explicit sparse matrix; this "
+                         "Hessian is matrix-free (use SolverChoice::cg)");
     if (solver == SolverChoice::dense && problem.dense == nullptr)
         throw UsageError(context +
-                         ": --solver dense needs H formed as a dense matrix (ridgelens path "
-                         "--data forms it for least-squares and logistic models with at most "
-                         "3000 parameters); use auto, cholmod or cg");
+                         ": SolverChoice::dense needs H formed as a dense matrix "
+                         "(HessianProblem::dense: a model's curvature_matrix, formed for "
+                         "least-squares and logistic models with at most 3000 parameters); use "
+                         "SolverChoice::automatic, SolverChoice::cholmod or SolverChoice::cg");
     if (problem.dense != nullptr && (problem.dense->rows() != n || problem.dense->cols() != n))
         throw UsageError(context + ": the dense H is " + std::to_string(problem.dense->rows()) +
                          "x" + std::to_string(problem.dense->cols()) + " but H has dimension " +
@@ -98,14 +99,14 @@ SolverDecision choose_solver(const HessianProblem& problem, SolverChoice choice)
                     format_double(decision.cholmod->factor_nonzeros()) +
                     " nonzeros predicted by its analysis) and the BLAS work "
                     "buffers (128 MiB per thread)");
-            decision.reason = "requested --solver cholmod";
+            decision.reason = "requested SolverChoice::cholmod";
             break;
         case SolverChoice::cg:
-            decision.reason = "requested --solver cg";
+            decision.reason = "requested SolverChoice::cg";
             break;
         case SolverChoice::dense:
             decision.dense = true;
-            decision.reason = "requested --solver dense";
+            decision.reason = "requested SolverChoice::dense";
             break;
         case SolverChoice::automatic: {
             if (problem.dense != nullptr) {
@@ -147,7 +148,7 @@ SolveResult solve_with_cholmod(CholmodSolver& cholmod, const PsdVerdict& psd, do
     if (solved.status == SolveStatus::not_positive_definite && psd.psd && lambda == 0)
         solved.message +=
             " — H is positive semidefinite but singular, so H itself has no "
-            "Cholesky factor: use λ > 0, or --solver cg (Hx = Hθ̂ is consistent "
+            "Cholesky factor: use λ > 0, or SolverChoice::cg (Hx = Hθ̂ is consistent "
             "and CG converges to the minimum-norm θ̂ in range(H))";
     return solved;
 }

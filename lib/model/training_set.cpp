@@ -32,7 +32,7 @@ std::pair<std::string, std::string> idx_location(const std::string& path) {
 }  // namespace
 
 TrainingSet load_training_set(const TrainingSetOptions& options) {
-    if (options.path.empty()) throw UsageError("no training data given (--data FILE)");
+    if (options.path.empty()) throw UsageError("no training data given (TrainingSetOptions::path)");
     if (!std::filesystem::exists(options.path))
         throw InputError(options.path + ": no such file or directory");
     std::string format = options.format;
@@ -46,7 +46,9 @@ TrainingSet load_training_set(const TrainingSetOptions& options) {
     if (format == "idx") {
         if (options.scaling != FeatureScaling::none)
             throw UsageError(
-                "--scale applies to LIBSVM data; IDX pixels are already scaled by 1/255");
+                "TrainingSetOptions::scaling applies to LIBSVM data; IDX pixels are already scaled "
+                "by "
+                "1/255");
         const auto [directory, split] = idx_location(options.path);
         ImageDataset images = load_fashion_mnist(directory, split);
         set.labels = images.labels.cast<double>();
@@ -86,8 +88,8 @@ TrainingSet load_training_set(const TrainingSetOptions& options) {
             set.labels[i] = positive ? 1.0 : -1.0;
         }
         if (positives == 0)
-            throw UsageError("--class " + std::to_string(options.positive_class) +
-                             ": no sample has this label");
+            throw UsageError("TrainingSetOptions::positive_class " +
+                             std::to_string(options.positive_class) + ": no sample has this label");
         description << ", labels +1 for class " << options.positive_class << " (" << positives
                     << " samples), -1 otherwise";
     }

@@ -29,13 +29,13 @@ double clamp_radius(double radius) {
 Figure geometry_chart(const PlotData& data, std::size_t i, std::size_t j) {
     const std::size_t k = std::min(data.eigenvalues.size(), data.centre.size());
     if (i == j || i < 1 || j < 1 || i > k || j > k)
-        throw UsageError("--pair " + std::to_string(i) + "," + std::to_string(j) +
+        throw UsageError("PlotOptions::pair " + std::to_string(i) + "," + std::to_string(j) +
                          ": need two different directions between 1 and " + std::to_string(k));
     const double sigma_i = data.eigenvalues[i - 1];
     const double sigma_j = data.eigenvalues[j - 1];
     const Point centre{data.centre[i - 1], data.centre[j - 1]};
     if (!(sigma_i > 0) || !(sigma_j > 0) || !std::isfinite(centre.x) || !std::isfinite(centre.y))
-        throw UsageError("--pair " + std::to_string(i) + "," + std::to_string(j) +
+        throw UsageError("PlotOptions::pair " + std::to_string(i) + "," + std::to_string(j) +
                          ": the plane needs two directions with σ > 0 and a finite minimizer");
     const bool has_theta = !data.components.empty() && std::isfinite(data.components[i - 1]) &&
                            std::isfinite(data.components[j - 1]);

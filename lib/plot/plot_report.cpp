@@ -16,15 +16,17 @@ std::pair<std::size_t, std::size_t> parse_pair(const std::string& text) {
     const auto parse = [&](const std::string& part) -> std::size_t {
         if (part.empty() || part.find_first_not_of("0123456789") != std::string::npos ||
             part.size() > 9)
-            throw UsageError("--pair '" + text + "': expected two direction numbers i,j");
+            throw UsageError("PlotOptions::pair '" + text +
+                             "': expected two direction numbers i,j");
         return static_cast<std::size_t>(std::stoul(part));
     };
     if (comma == std::string::npos)
-        throw UsageError("--pair '" + text + "': expected two direction numbers i,j");
+        throw UsageError("PlotOptions::pair '" + text + "': expected two direction numbers i,j");
     const std::size_t i = parse(text.substr(0, comma));
     const std::size_t j = parse(text.substr(comma + 1));
     if (i == 0 || j == 0 || i == j)
-        throw UsageError("--pair '" + text + "': need two different directions, counted from 1");
+        throw UsageError("PlotOptions::pair '" + text +
+                         "': need two different directions, counted from 1");
     return {i, j};
 }
 

@@ -74,7 +74,7 @@ MultiShiftResult solve_multishift_deflated(OperatorRef hessian, const Eigenpairs
             std::ostringstream message;
             message << "recomputed residual " << solution.relative_residual << " > "
                     << 10 * options.tolerance << " (deflated CG: " << solution.message
-                    << "); inaccurate eigenpairs limit deflation — tighten --eigen-tol";
+                    << "); inaccurate eigenpairs limit deflation — tighten EigenOptions::tolerance";
             solution.message = message.str();
         }
     }

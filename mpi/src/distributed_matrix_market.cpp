@@ -114,7 +114,7 @@ OwnedMat symmetrize(const std::string& path, OwnedMat a, double tolerance,
     if (!(asymmetry <= tolerance * largest)) {
         std::ostringstream message;
         message << path << ": the general matrix is not symmetric: max|a_ij − a_ji| = " << asymmetry
-                << " exceeds --symmetry-tol " << tolerance << " · max|a_ij| = " << largest;
+                << " exceeds the symmetry tolerance " << tolerance << " · max|a_ij| = " << largest;
         throw InputError(message.str());
     }
     if (asymmetry > 0) {
