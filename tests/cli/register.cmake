@@ -6,12 +6,14 @@ if(TARGET ridgelens_cli)
   add_executable(ridgelens_cli_tests ${RIDGELENS_CLI_TEST_SOURCES})
   target_link_libraries(ridgelens_cli_tests PRIVATE ridgelens::ridgelens GTest::gtest_main
                         ZLIB::ZLIB)  # ZLIB: the PNG decoder of the Chromium test
-  target_include_directories(ridgelens_cli_tests PRIVATE "${CMAKE_CURRENT_LIST_DIR}/../unit")
+  target_include_directories(ridgelens_cli_tests PRIVATE "${CMAKE_CURRENT_LIST_DIR}/../support")
   target_compile_definitions(ridgelens_cli_tests PRIVATE
     RIDGELENS_CLI="$<TARGET_FILE:ridgelens_cli>"
     RIDGELENS_DEFAULT_DATA_DIR="${RIDGELENS_DEFAULT_DATA_DIR}"
-    RIDGELENS_TEST_FILES_DIR="${CMAKE_CURRENT_SOURCE_DIR}/data"
     RIDGELENS_CLI_TEST_FILES_DIR="${CMAKE_CURRENT_LIST_DIR}/data")
   add_dependencies(ridgelens_cli_tests ridgelens_cli)
-  gtest_discover_tests(ridgelens_cli_tests DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
+  gtest_discover_tests(ridgelens_cli_tests DISCOVERY_TIMEOUT 60 TEST_LIST ridgelens_cli_test_list
+                       PROPERTIES TIMEOUT 600 LABELS cli)
+  ridgelens_label_discovered_tests(ridgelens_cli_test_list LABELS cli
+    ROOT "${CMAKE_CURRENT_LIST_DIR}" SOURCES ${RIDGELENS_CLI_TEST_SOURCES})
 endif()

@@ -1,7 +1,7 @@
 // `ridgelens path --data … --select`: the λ-selection fields in the report,
 // the CSV and the summary, and the usage errors, as a user runs the program.
 // The values themselves are checked against dense references in
-// tests/unit/test_lambda_selection.cpp; here against the closed form of a
+// tests/unit/analysis/test_lambda_selection.cpp; here against the closed form of a
 // two-feature least-squares problem.
 
 #include <gtest/gtest.h>

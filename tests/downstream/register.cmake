@@ -4,12 +4,15 @@ set(RIDGELENS_DOWNSTREAM_PREFIX "${PROJECT_BINARY_DIR}/downstream/install" CACHE
 add_test(NAME downstream.install
          COMMAND "${CMAKE_COMMAND}" --install "${PROJECT_BINARY_DIR}"
                  --prefix "${RIDGELENS_DOWNSTREAM_PREFIX}")
-set_tests_properties(downstream.install PROPERTIES FIXTURES_SETUP downstream_installed)
+set_tests_properties(downstream.install PROPERTIES FIXTURES_SETUP downstream_installed
+                                                   LABELS downstream)
 
 # Tests <name>.configure and <name>.build of the consumer project in
 # `source_dir`, built in <build dir>/<name>/build against the installed
-# package; the test that runs it requires the fixture <name>_built.
+# package; the test that runs it requires the fixture <name>_built. Labels:
+# `downstream` and the optional further `labels`.
 function(ridgelens_add_downstream_project name source_dir)
+  set(_labels downstream ${ARGN})
   set(_build "${PROJECT_BINARY_DIR}/${name}/build")
   add_test(NAME ${name}.configure
            COMMAND "${CMAKE_COMMAND}" -S "${source_dir}" -B "${_build}"
@@ -18,11 +21,13 @@ function(ridgelens_add_downstream_project name source_dir)
                    "-DCMAKE_BUILD_TYPE=Release")
   add_test(NAME ${name}.build COMMAND "${CMAKE_COMMAND}" --build "${_build}")
   set_tests_properties(${name}.configure PROPERTIES FIXTURES_REQUIRED downstream_installed
-                                                    FIXTURES_SETUP ${name}_configured)
+                                                    FIXTURES_SETUP ${name}_configured
+                                                    LABELS "${_labels}")
   set_tests_properties(${name}.build PROPERTIES FIXTURES_REQUIRED ${name}_configured
-                                                FIXTURES_SETUP ${name}_built)
+                                                FIXTURES_SETUP ${name}_built LABELS "${_labels}")
 endfunction()
 
 ridgelens_add_downstream_project(downstream "${CMAKE_CURRENT_LIST_DIR}")
 add_test(NAME downstream.run COMMAND "${PROJECT_BINARY_DIR}/downstream/build/downstream_consumer")
-set_tests_properties(downstream.run PROPERTIES FIXTURES_REQUIRED downstream_built)
+set_tests_properties(downstream.run PROPERTIES FIXTURES_REQUIRED downstream_built
+                                               LABELS downstream)

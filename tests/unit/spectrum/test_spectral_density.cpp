@@ -1,5 +1,5 @@
 // Effective degrees of freedom and spectral density: the exact path against
-// an independent dense eigendecomposition (tests/unit/reference.hpp), the SLQ
+// an independent dense eigendecomposition (tests/support/reference.hpp), the SLQ
 // estimate against the exact value within its error bars, and the identities
 // of geometry.md §5 (df decreasing, df(∞) = 0, df(0⁺) = rank).
 

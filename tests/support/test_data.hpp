@@ -15,11 +15,6 @@ inline std::filesystem::path shared_data_dir() {
     return RIDGELENS_DEFAULT_DATA_DIR;
 }
 
-/// Small hand-written test inputs committed under tests/data.
-inline std::filesystem::path test_files_dir() {
-    return RIDGELENS_TEST_FILES_DIR;
-}
-
 /// Path of a shared data file (e.g. "matrices/bcsstk09.mtx"), or "" if absent.
 inline std::string shared_data_file(const std::string& relative) {
     const auto path = shared_data_dir() / relative;
