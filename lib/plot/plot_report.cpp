@@ -7,6 +7,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "plot/charts.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/io/atomic_file.hpp"
 

@@ -17,10 +17,10 @@
 #include <string>
 #include <vector>
 
+#include "plot/scale.hpp"
+#include "plot/svg.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/plot/plot_report.hpp"
-#include "ridgelens/plot/scale.hpp"
-#include "ridgelens/plot/svg.hpp"
 
 namespace {
 
