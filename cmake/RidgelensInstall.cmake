@@ -1,6 +1,7 @@
 # Installs the library, its public headers and a relocatable CMake package
-# (ridgelensConfig.cmake + version file) exporting ridgelens::ridgelens and,
-# when it was built, the component ridgelens::mpi.
+# (ridgelensConfig.cmake + version file) exporting ridgelens::ridgelens (the
+# numerical core), ridgelens::report (JSON reports and pictures, over
+# nlohmann-json) and, when it was built, the component ridgelens::mpi.
 include(CMakePackageConfigHelpers)
 
 set(RIDGELENS_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/ridgelens")
@@ -15,6 +16,15 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/ridgelens"
 install(FILES "${PROJECT_BINARY_DIR}/include/ridgelens/version.hpp"
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/ridgelens)
 install(EXPORT ridgelensTargets NAMESPACE ridgelens:: DESTINATION ${RIDGELENS_CMAKE_DIR})
+
+# ridgelens::report: its own export set, so that a consumer of the core alone
+# needs no nlohmann-json (ridgelensConfig.cmake imports it when that is found).
+install(TARGETS ridgelens_report EXPORT ridgelensReportTargets
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT ridgelensReportTargets NAMESPACE ridgelens:: DESTINATION ${RIDGELENS_CMAKE_DIR})
 
 # The optional component ridgelens::mpi (built only when MPI, PETSc and SLEPc
 # were found, see mpi/CMakeLists.txt): its library, headers and a separate

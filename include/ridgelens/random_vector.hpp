@@ -4,12 +4,13 @@
 
 #include <cstdint>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/types.hpp"
 
 namespace ridgelens {
 
 /// n independent standard normal entries from std::mt19937_64 seeded with
 /// `seed`: the same vector on every platform with the same standard library.
-Vector seeded_normal_vector(Index n, std::uint64_t seed);
+RIDGELENS_API Vector seeded_normal_vector(Index n, std::uint64_t seed);
 
 }  // namespace ridgelens

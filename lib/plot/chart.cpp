@@ -1,4 +1,4 @@
-#include "ridgelens/plot/chart.hpp"
+#include "plot/chart.hpp"
 
 #include <array>
 #include <cmath>

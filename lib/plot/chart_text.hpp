@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "ridgelens/plot/scale.hpp"
+#include "plot/scale.hpp"
 
 namespace ridgelens::plot {
 

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "plot/chart.hpp"
 #include "plot/chart_text.hpp"
-#include "ridgelens/plot/chart.hpp"
-#include "ridgelens/plot/charts.hpp"
+#include "plot/charts.hpp"
 
 namespace ridgelens::plot {
 

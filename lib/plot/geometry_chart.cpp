@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include "plot/chart.hpp"
 #include "plot/chart_text.hpp"
+#include "plot/charts.hpp"
 #include "ridgelens/error.hpp"
-#include "ridgelens/plot/chart.hpp"
-#include "ridgelens/plot/charts.hpp"
 
 namespace ridgelens::plot {
 namespace {

@@ -2,8 +2,8 @@
 
 #include <string>
 
+#include "plot/svg.hpp"
 #include "ridgelens/plot/plot_report.hpp"
-#include "ridgelens/plot/svg.hpp"
 
 namespace ridgelens::plot {
 namespace {

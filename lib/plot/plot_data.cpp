@@ -1,4 +1,4 @@
-#include "ridgelens/plot/plot_data.hpp"
+#include "plot/plot_data.hpp"
 
 #include <cmath>
 #include <limits>

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "plot/charts.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/io/atomic_file.hpp"
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "plot/plot_data.hpp"
 #include "ridgelens/error.hpp"
-#include "ridgelens/plot/plot_data.hpp"
 #include "ridgelens/plot/plot_report.hpp"
 
 namespace ridgelens::plot {

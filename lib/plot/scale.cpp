@@ -1,4 +1,4 @@
-#include "ridgelens/plot/scale.hpp"
+#include "plot/scale.hpp"
 
 #include <algorithm>
 #include <cmath>

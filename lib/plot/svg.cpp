@@ -1,4 +1,4 @@
-#include "ridgelens/plot/svg.hpp"
+#include "plot/svg.hpp"
 
 #include <cmath>
 #include <cstdio>

@@ -31,3 +31,7 @@ ridgelens_add_downstream_project(downstream "${CMAKE_CURRENT_LIST_DIR}")
 add_test(NAME downstream.run COMMAND "${PROJECT_BINARY_DIR}/downstream/build/downstream_consumer")
 set_tests_properties(downstream.run PROPERTIES FIXTURES_REQUIRED downstream_built
                                                LABELS downstream)
+add_test(NAME downstream.run_report
+         COMMAND "${PROJECT_BINARY_DIR}/downstream/build/downstream_report_consumer")
+set_tests_properties(downstream.run_report PROPERTIES FIXTURES_REQUIRED downstream_built
+                                                      LABELS downstream)

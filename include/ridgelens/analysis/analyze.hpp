@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/geometry/decay_analysis.hpp"
 #include "ridgelens/solve/cholmod_solver.hpp"
 #include "ridgelens/solve/conjugate_gradient.hpp"
@@ -56,7 +57,7 @@ struct ProblemSummary {
 };
 
 /// The summary of `problem` for reports.
-ProblemSummary summarize(const HessianProblem& problem);
+RIDGELENS_API ProblemSummary summarize(const HessianProblem& problem);
 
 /// Which solver computes θ̂_ridge.
 enum class SolverChoice {
@@ -68,8 +69,8 @@ enum class SolverChoice {
 };
 
 /// Parses "auto", "cholmod", "cg" or "dense". @throws UsageError otherwise.
-SolverChoice parse_solver_choice(const std::string& text);
-const char* to_string(SolverChoice choice);
+RIDGELENS_API SolverChoice parse_solver_choice(const std::string& text);
+RIDGELENS_API const char* to_string(SolverChoice choice);
 
 /// What SolverChoice::automatic picks for an explicit matrix (in analyze,
 /// compute_path and the Python module's solve_shifted): CHOLMOD, its symbolic
@@ -80,7 +81,7 @@ struct AutomaticCholmod {
     std::unique_ptr<CholmodSolver> cholmod;  ///< null: conjugate gradient
     std::string reason;                      ///< why, in words
 };
-AutomaticCholmod choose_cholmod_automatically(const SparseMatrix& matrix);
+RIDGELENS_API AutomaticCholmod choose_cholmod_automatically(const SparseMatrix& matrix);
 
 /// Settings of `analyze`.
 struct AnalyzeOptions {
@@ -100,7 +101,7 @@ struct AnalyzeOptions {
 };
 
 /// Whether H is positive semidefinite, and the evidence.
-struct PsdVerdict {
+struct RIDGELENS_API PsdVerdict {
     SmallestEigenvalue smallest;  ///< Lanczos estimate of σ_min
     /// False only when indefiniteness is proven (a Ritz value or a failed
     /// Cholesky factorization below −psd.tolerance·σ_1).
@@ -127,7 +128,7 @@ enum class StationaryPoint {
 };
 
 /// Returns "minimizer", "saddle" or "singular".
-const char* to_string(StationaryPoint kind);
+RIDGELENS_API const char* to_string(StationaryPoint kind);
 
 /// The result for one λ.
 struct LambdaResult {
@@ -164,20 +165,21 @@ struct AnalysisResult {
 /// to σ_j's accuracy, a saddle where λ ≤ −σ_min, else a minimizer. With
 /// `failed_solve` (the message of a positive-definite solver that met
 /// non-positive curvature at this λ on an indefinite H) the entry is a saddle.
-void classify_stationary_point(const PsdVerdict& psd, const Eigenpairs& top, double scale,
-                               LambdaResult& entry, const std::string* failed_solve = nullptr);
+RIDGELENS_API void classify_stationary_point(const PsdVerdict& psd, const Eigenpairs& top,
+                                             double scale, LambdaResult& entry,
+                                             const std::string* failed_solve = nullptr);
 
 /// Appends one λ's outcome to `result` as analyze() does: the solve's
 /// residual and the self-check as a check, a saddle as a warning; a failed
 /// solve, a self-check or tail bound failing beyond its tolerance, or a decay
 /// factor the eigen step does not determine (DecayAnalysis::failures) make
 /// `result.ok` false with the reason among the warnings.
-void record_lambda_result(AnalysisResult& result, LambdaResult entry);
+RIDGELENS_API void record_lambda_result(AnalysisResult& result, LambdaResult entry);
 
 /// Runs the analysis. Numerical failures are recorded in the result (`ok`,
 /// statuses, warnings); misuse throws UsageError (negative λ, k ≥ n, wrong
 /// vector length, CHOLMOD requested without a matrix, an operator with a
 /// RowPartition: use ridgelens::mpi::analyze or compute_path).
-AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& options);
+RIDGELENS_API AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& options);
 
 }  // namespace ridgelens

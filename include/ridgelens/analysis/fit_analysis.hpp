@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ridgelens/analysis/analyze.hpp"
+#include "ridgelens/export.hpp"
 #include "ridgelens/model/newton_cg.hpp"
 
 namespace ridgelens {
@@ -81,8 +82,9 @@ struct FitAnalysisResult {
 /// F_λ the study steps along that eigenvector (the sign and length that
 /// decrease F_λ) and refits, up to twice, and reports what θ*_λ is.
 /// Leaves the model's curvature point at θ*_λ and its curvature setting as it was.
-ApproximationResult study_approximation(Model& model, const FitAnalysisOptions& options,
-                                        double lambda, const Vector& ridge);
+RIDGELENS_API ApproximationResult study_approximation(Model& model,
+                                                      const FitAnalysisOptions& options,
+                                                      double lambda, const Vector& ridge);
 
 /// Fits θ̂ = argmin R + λ₀/2‖θ‖² (λ₀ = options.fit.base_lambda), takes the
 /// curvature H and g = ∇R(θ̂) of the *unpenalized* R there, analyzes every λ
@@ -90,6 +92,6 @@ ApproximationResult study_approximation(Model& model, const FitAnalysisOptions& 
 /// λ = λ₀ gives back θ̂), then for each λ fits θ*_λ warm-started at θ̂_ridge.
 /// When the fit fails (separable data with λ₀ = 0, not converged), nothing is
 /// analyzed and `fit.message` says why.
-FitAnalysisResult fit_and_analyze(Model& model, const FitAnalysisOptions& options);
+RIDGELENS_API FitAnalysisResult fit_and_analyze(Model& model, const FitAnalysisOptions& options);
 
 }  // namespace ridgelens

@@ -24,6 +24,7 @@
 
 #include "ridgelens/analysis/path.hpp"
 #include "ridgelens/analysis/selection_criteria.hpp"
+#include "ridgelens/export.hpp"
 
 namespace ridgelens {
 
@@ -42,7 +43,8 @@ struct SelectionModel {
 /// `PathOptions::risk` when there is no data: each evaluation costs one
 /// product with H. The problem's operator and vectors must outlive the
 /// returned function.
-std::function<double(const Vector&)> quadratic_model_risk(const HessianProblem& problem);
+RIDGELENS_API std::function<double(const Vector&)> quadratic_model_risk(
+    const HessianProblem& problem);
 
 /// Settings of `select_lambda`.
 struct SelectionOptions {
@@ -55,13 +57,13 @@ struct SelectionOptions {
 };
 
 /// "gcv", "evidence" or "lcurve" to a criterion. @throws UsageError otherwise.
-SelectionCriterion parse_selection_criterion(const std::string& text);
+RIDGELENS_API SelectionCriterion parse_selection_criterion(const std::string& text);
 
 /// Fills `PathPoint::criteria` of every point of `path` from its risk, ridge
 /// norm, df and log det (the points need `PathPoint::risk`: compute the path
 /// with `PathOptions::risk`), and sets `path.criteria_note`.
 /// @throws UsageError if samples < 1.
-void evaluate_selection_criteria(const SelectionModel& model, PathResult& path);
+RIDGELENS_API void evaluate_selection_criteria(const SelectionModel& model, PathResult& path);
 
 /// For each criterion of `options`: the best λ of the path's grid, then a
 /// refinement on log λ inside its bracket (each round `points_per_round` new
@@ -77,9 +79,10 @@ void evaluate_selection_criteria(const SelectionModel& model, PathResult& path);
 /// probes would make the difference twice the standard error.
 /// @throws UsageError for a criterion that does not apply to the model (GCV
 /// and the L-curve need least squares) or for misuse as above.
-std::vector<LambdaSelection> select_lambda(const HessianProblem& problem,
-                                           const PathOptions& path_options,
-                                           const SelectionModel& model,
-                                           const SelectionOptions& options, PathResult& path);
+RIDGELENS_API std::vector<LambdaSelection> select_lambda(const HessianProblem& problem,
+                                                         const PathOptions& path_options,
+                                                         const SelectionModel& model,
+                                                         const SelectionOptions& options,
+                                                         PathResult& path);
 
 }  // namespace ridgelens

@@ -10,6 +10,7 @@
 
 #include "ridgelens/analysis/analyze.hpp"
 #include "ridgelens/analysis/selection_criteria.hpp"
+#include "ridgelens/export.hpp"
 #include "ridgelens/solve/multishift_cg.hpp"
 #include "ridgelens/spectrum/eigensolvers.hpp"
 #include "ridgelens/spectrum/spectral_density.hpp"
@@ -18,10 +19,10 @@ namespace ridgelens {
 
 /// `count` values log-spaced from `low` to `high` (inclusive).
 /// @throws UsageError unless 0 < low ≤ high and count ≥ 1 (count = 1 needs low = high).
-std::vector<double> log_spaced(double low, double high, Index count);
+RIDGELENS_API std::vector<double> log_spaced(double low, double high, Index count);
 
 /// Parses "MIN:MAX:COUNT" into a log-spaced grid. @throws UsageError naming the text.
-std::vector<double> parse_lambda_grid(const std::string& text);
+RIDGELENS_API std::vector<double> parse_lambda_grid(const std::string& text);
 
 /// Settings of `compute_path`.
 struct PathOptions {
@@ -132,7 +133,7 @@ struct PathResult {
 /// ranks, the eigenpairs come from `options.eigensolvers` (which must then
 /// handle the partition) and CHOLMOD is not available. Every rank must call
 /// it collectively and gets the same PathResult (eigenvectors: its rows).
-PathResult compute_path(const HessianProblem& problem, const PathOptions& options);
+RIDGELENS_API PathResult compute_path(const HessianProblem& problem, const PathOptions& options);
 
 /// Adds the λ of `lambdas` to a path `compute_path(problem, options)`
 /// computed, by the same machinery: the same eigenpairs, PSD verdict and
@@ -141,7 +142,7 @@ PathResult compute_path(const HessianProblem& problem, const PathOptions& option
 /// run). The points stay sorted by λ; the matrix-vector products are added
 /// to `total_matvecs`. Used to refine a λ selection.
 /// @throws UsageError for a λ that is negative, not finite or already on the path.
-void extend_path(const HessianProblem& problem, const PathOptions& options,
-                 const std::vector<double>& lambdas, PathResult& result);
+RIDGELENS_API void extend_path(const HessianProblem& problem, const PathOptions& options,
+                               const std::vector<double>& lambdas, PathResult& result);
 
 }  // namespace ridgelens

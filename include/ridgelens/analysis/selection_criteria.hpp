@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/types.hpp"
 
 namespace ridgelens {
@@ -18,7 +19,7 @@ enum class SelectionCriterion {
 };
 
 /// "gcv", "evidence" or "lcurve".
-std::string to_string(SelectionCriterion criterion);
+RIDGELENS_API std::string to_string(SelectionCriterion criterion);
 
 /// The criteria at one λ; NaN where a criterion does not apply (another model
 /// kind, an indefinite H, a failed solve) or has not been evaluated.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
 
 namespace ridgelens {
@@ -18,7 +19,7 @@ enum class CurvatureKind {
 };
 
 /// Returns "positive", "null" or "negative".
-const char* to_string(CurvatureKind kind);
+RIDGELENS_API const char* to_string(CurvatureKind kind);
 
 /// What the ridge transform does to θ̂ along one direction, read off f_j.
 enum class RidgeEffect {
@@ -30,13 +31,13 @@ enum class RidgeEffect {
 };
 
 /// Returns "shrunk", "removed", "flipped", "amplified" or "singular".
-const char* to_string(RidgeEffect effect);
+RIDGELENS_API const char* to_string(RidgeEffect effect);
 
 /// The effect of a decay factor f (non-finite f: singular).
-RidgeEffect ridge_effect(double factor);
+RIDGELENS_API RidgeEffect ridge_effect(double factor);
 
 /// The decay factor f(σ) = σ/(σ+λ); 0 for σ = 0 (so also for λ = 0, σ = 0).
-double decay_factor(double sigma, double lambda);
+RIDGELENS_API double decay_factor(double sigma, double lambda);
 
 /// One eigen-direction q_j and what the ridge transform does to θ̂ along it.
 struct DirectionDecay {
@@ -140,9 +141,11 @@ struct DecayOptions {
 /// ‖b‖ is bounded by σ_1‖θ̂‖ + ‖g‖. A disagreement beyond that, an unresolved
 /// direction or a violated tail bound is listed in `failures`.
 /// @throws UsageError on mismatched sizes.
-DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const Vector& gradient,
-                            double lambda, const Vector& theta_ridge, bool h_is_psd,
-                            const DecayOptions& options = {}, double solve_relative_residual = 0,
-                            const Eigenpairs* negative = nullptr);
+RIDGELENS_API DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta,
+                                          const Vector& gradient, double lambda,
+                                          const Vector& theta_ridge, bool h_is_psd,
+                                          const DecayOptions& options = {},
+                                          double solve_relative_residual = 0,
+                                          const Eigenpairs* negative = nullptr);
 
 }  // namespace ridgelens

@@ -24,6 +24,7 @@
 #include <ostream>
 #include <string>
 #include <vector>
+#include "ridgelens/export.hpp"
 
 namespace ridgelens {
 
@@ -43,8 +44,8 @@ namespace ridgelens {
 /// that derives from ridgelens::Error propagates unchanged; any other
 /// std::exception is rethrown as an Error naming `path`, with the original
 /// nested (std::throw_with_nested). Thread-safe for distinct paths.
-void write_file_atomically(const std::string& path,
-                           const std::function<void(std::ostream&)>& writer);
+RIDGELENS_API void write_file_atomically(const std::string& path,
+                                         const std::function<void(std::ostream&)>& writer);
 
 /// Several outputs written all or nothing: each is staged (written completely
 /// into a temporary beside its target) and commit() renames them all into
@@ -54,7 +55,7 @@ void write_file_atomically(const std::string& path,
 /// its thread; deferred by handlers elsewhere that call
 /// defer_signal_while_committing), so a signal arriving then takes effect after
 /// every output is in place. Not thread-safe: one thread uses one batch.
-class OutputBatch {
+class RIDGELENS_API OutputBatch {
   public:
     OutputBatch();
     ~OutputBatch();
@@ -103,13 +104,13 @@ class OutputBatch {
 /// directory exists and is writable, `path` is not a directory, not a dangling
 /// symbolic link, not a block device or socket, and an existing file there is
 /// writable. Empty paths pass. @throws InputError naming the path and the reason.
-void check_output_path(const std::string& path);
+RIDGELENS_API void check_output_path(const std::string& path);
 
 /// Checks, before any work is done, that a directory of outputs could be
 /// created or replaced at `path`: it is not an existing non-directory, the
 /// nearest existing ancestor is a writable directory. Empty paths pass.
 /// @throws InputError naming the path and the reason.
-void check_output_directory(const std::string& path);
+RIDGELENS_API void check_output_directory(const std::string& path);
 
 /// Unlinks the temporary files (and removes the temporary directories, with
 /// the files directly inside them) of every write and batch in progress in
@@ -122,13 +123,13 @@ void check_output_directory(const std::string& path);
 /// paths shorter than 4096 bytes; one beyond that is not registered (it still
 /// cleans up after itself on errors and exceptions, just not from a signal
 /// handler).
-void remove_pending_temporary_files() noexcept;
+RIDGELENS_API void remove_pending_temporary_files() noexcept;
 
 /// For a signal handler, before remove_pending_temporary_files: if an
 /// OutputBatch::commit() is renaming outputs into place (in any thread), records
 /// `signal_number` and returns true; the handler then returns at once, and the
 /// committing thread raises the signal again when every output is in place.
 /// Otherwise returns false. Async-signal-safe (lock-free atomics only).
-bool defer_signal_while_committing(int signal_number) noexcept;
+RIDGELENS_API bool defer_signal_while_committing(int signal_number) noexcept;
 
 }  // namespace ridgelens

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/io/libsvm.hpp"
 #include "ridgelens/types.hpp"
 
@@ -22,10 +23,10 @@ enum class FeatureScaling {
 /// Parses a scaling name: "none", "maxabs" or "rownorm" (the names
 /// to_string returns).
 /// @throws UsageError for anything else, listing the accepted names.
-FeatureScaling parse_feature_scaling(std::string_view name);
+RIDGELENS_API FeatureScaling parse_feature_scaling(std::string_view name);
 
 /// The name parse_feature_scaling accepts for `scaling`.
-const char* to_string(FeatureScaling scaling);
+RIDGELENS_API const char* to_string(FeatureScaling scaling);
 
 /// What apply_feature_scaling did.
 ///
@@ -53,7 +54,7 @@ struct ScalingInfo {
 /// unchanged; `X` is compressed if it was not.
 /// @throws InputError if `X` holds a NaN or infinite value (naming its row
 ///         and column, 0-based).
-ScalingInfo apply_feature_scaling(SparseRowMatrix& X, FeatureScaling scaling);
+RIDGELENS_API ScalingInfo apply_feature_scaling(SparseRowMatrix& X, FeatureScaling scaling);
 
 /// Returns `X` with one more, last column holding 1 in every row.
 ///
@@ -63,25 +64,26 @@ ScalingInfo apply_feature_scaling(SparseRowMatrix& X, FeatureScaling scaling);
 /// Apply feature scaling first if the intercept column should stay all ones.
 /// @throws InputError if the result would have more entries or columns than
 ///         32-bit sparse indices allow.
-SparseRowMatrix append_intercept_column(const SparseRowMatrix& X);
+RIDGELENS_API SparseRowMatrix append_intercept_column(const SparseRowMatrix& X);
 
 /// Maps the distinct values of `labels`, in increasing order, to 0 … C−1
 /// and returns the class of each sample. If `classes_out` is not null it
 /// receives the C distinct values (classes_out[k] is the label of class k).
 /// Labels are compared exactly (they are usually small integers).
 /// @throws InputError if a label is NaN (naming its 0-based row).
-std::vector<int> class_indices(const Vector& labels, std::vector<double>* classes_out = nullptr);
+RIDGELENS_API std::vector<int> class_indices(const Vector& labels,
+                                             std::vector<double>* classes_out = nullptr);
 
 /// Returns `labels` as −1/+1 for a binary model. Accepts labels in {−1, +1}
 /// (returned as they are) or in {0, 1} (0 becomes −1). A vector holding a
 /// single value from one of these sets is accepted (e.g. all +1).
 /// @throws InputError naming the first offending value and its 0-based row
 ///         if a label is outside {−1, 0, +1}, or if both −1 and 0 occur.
-Vector binary_labels_pm1(const Vector& labels);
+RIDGELENS_API Vector binary_labels_pm1(const Vector& labels);
 
 /// The first row (0-based) whose label `binary_labels_pm1` refuses, or −1 when
 /// every label is accepted; `reason` (if given) then says why, e.g. "label 2 is
 /// not a binary label; expected labels in {-1,+1} or {0,1}".
-Index first_non_binary_label(const Vector& labels, std::string* reason = nullptr);
+RIDGELENS_API Index first_non_binary_label(const Vector& labels, std::string* reason = nullptr);
 
 }  // namespace ridgelens

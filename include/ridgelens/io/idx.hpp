@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+#include "ridgelens/export.hpp"
 
 namespace ridgelens {
 
@@ -26,6 +27,6 @@ struct IdxArray {
 /// for a bad magic number, an unsupported type code or number of dimensions,
 /// a zero or overflowing size, a truncated file (expected vs read bytes),
 /// trailing bytes after the data, or corrupt gzip data.
-IdxArray read_idx(const std::string& path);
+RIDGELENS_API IdxArray read_idx(const std::string& path);
 
 }  // namespace ridgelens

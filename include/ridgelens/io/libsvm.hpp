@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/types.hpp"
 
 namespace ridgelens {
@@ -79,11 +80,11 @@ struct LibsvmData {
 ///         large for 32-bit sparse indices; the message names the file, the
 ///         1-based line and the offending token.
 /// @throws UsageError if `options.feature_count` is negative.
-LibsvmData read_libsvm(const std::string& path, const LibsvmOptions& options = {});
+RIDGELENS_API LibsvmData read_libsvm(const std::string& path, const LibsvmOptions& options = {});
 
 /// Same as read_libsvm, reading `in` to its end; `name` is used in messages
 /// and as LibsvmData::source in place of a file name.
-LibsvmData parse_libsvm(std::istream& in, const std::string& name,
-                        const LibsvmOptions& options = {});
+RIDGELENS_API LibsvmData parse_libsvm(std::istream& in, const std::string& name,
+                                      const LibsvmOptions& options = {});
 
 }  // namespace ridgelens

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/types.hpp"
 
 namespace ridgelens {
@@ -72,12 +73,12 @@ struct SymmetricMatrixFile {
 /// @throws UsageError if `options.symmetry_tolerance` is negative or NaN.
 /// @throws ResourceError if the declared size (see `bytes_after_read`)
 /// would not fit in the memory budget.
-SymmetricMatrixFile read_symmetric_matrix_market(const std::string& path,
-                                                 const MatrixMarketOptions& options = {});
+RIDGELENS_API SymmetricMatrixFile
+read_symmetric_matrix_market(const std::string& path, const MatrixMarketOptions& options = {});
 
 /// Same as `read_symmetric_matrix_market`, reading from a stream; `name`
 /// is used in messages in place of the file name.
-SymmetricMatrixFile parse_symmetric_matrix_market(std::istream& in, const std::string& name,
-                                                  const MatrixMarketOptions& options = {});
+RIDGELENS_API SymmetricMatrixFile parse_symmetric_matrix_market(
+    std::istream& in, const std::string& name, const MatrixMarketOptions& options = {});
 
 }  // namespace ridgelens

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include "ridgelens/export.hpp"
 
 namespace ridgelens {
 
@@ -16,17 +17,17 @@ namespace ridgelens {
 /// be read, and never more than what is left of the address-space limit
 /// (RLIMIT_AS, `ulimit -v`) if one is set: the limit minus the address space
 /// the process has already reserved (VmSize).
-double memory_budget_bytes();
+RIDGELENS_API double memory_budget_bytes();
 
 /// What is left of the address-space limit (RLIMIT_AS, `ulimit -v`): the
 /// limit minus the address space this process has already reserved
 /// (VmSize), at least 0; +∞ when no limit is set.
-double address_space_left_bytes();
+RIDGELENS_API double address_space_left_bytes();
 
 /// Throws ResourceError when `estimated_bytes` exceeds memory_budget_bytes().
 /// The message names `what` (e.g. "reading H.mtx: 2.5e8 entries"), the
 /// estimate and the budget in GB, and the RIDGELENS_MEMORY_LIMIT override.
 /// Non-finite or negative estimates are treated as too large.
-void check_memory_estimate(double estimated_bytes, const std::string& what);
+RIDGELENS_API void check_memory_estimate(double estimated_bytes, const std::string& what);
 
 }  // namespace ridgelens

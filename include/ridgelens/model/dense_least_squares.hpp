@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/types.hpp"
 
 namespace ridgelens {
@@ -29,14 +30,15 @@ struct DenseLeastSquares {
 /// space (so θ̂ has no component there: it is the minimum-norm minimizer).
 /// Meant for p up to a few thousand parameters.
 /// @throws UsageError if X and y disagree in length or X is empty.
-DenseLeastSquares fit_dense_least_squares(const DenseMatrix& features, const Vector& targets);
+RIDGELENS_API DenseLeastSquares fit_dense_least_squares(const DenseMatrix& features,
+                                                        const Vector& targets);
 
 /// Appends a column of ones (the intercept) to X.
-DenseMatrix with_intercept_column(const DenseMatrix& features);
+RIDGELENS_API DenseMatrix with_intercept_column(const DenseMatrix& features);
 
 /// Stores a dense symmetric matrix as a `SparseMatrix` with both triangles;
 /// exact zeros off the diagonal are dropped, the diagonal is always stored
 /// (so that a shift λI has a place in every column).
-SparseMatrix dense_symmetric_to_sparse(const DenseMatrix& matrix);
+RIDGELENS_API SparseMatrix dense_symmetric_to_sparse(const DenseMatrix& matrix);
 
 }  // namespace ridgelens

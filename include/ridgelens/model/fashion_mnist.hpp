@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/types.hpp"
 
 namespace ridgelens {
@@ -18,13 +19,14 @@ struct ImageDataset {
 };
 
 /// Where Debian installs the data set.
-std::string default_fashion_mnist_directory();
+RIDGELENS_API std::string default_fashion_mnist_directory();
 
 /// Reads `<directory>/<split>-images-idx3-ubyte.gz` (or the uncompressed
 /// `<split>-images-idx3-ubyte` when only that is there) and the matching labels
 /// (`split` is "train" or "t10k").
 /// @throws InputError if a file is missing or malformed, or counts disagree.
-ImageDataset load_fashion_mnist(const std::string& directory = default_fashion_mnist_directory(),
-                                const std::string& split = "train");
+RIDGELENS_API ImageDataset
+load_fashion_mnist(const std::string& directory = default_fashion_mnist_directory(),
+                   const std::string& split = "train");
 
 }  // namespace ridgelens

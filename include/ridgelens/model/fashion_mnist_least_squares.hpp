@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/model/dense_least_squares.hpp"
 #include "ridgelens/model/fashion_mnist.hpp"
 
@@ -23,7 +24,7 @@ struct FashionMnistLeastSquares {
 /// Builds the default problem. @throws InputError if the data set is absent
 /// (install the Debian package `dataset-fashion-mnist`), UsageError for a
 /// class outside 0..9.
-FashionMnistLeastSquares fashion_mnist_least_squares(
+RIDGELENS_API FashionMnistLeastSquares fashion_mnist_least_squares(
     int positive_class = 0, const std::string& directory = default_fashion_mnist_directory());
 
 }  // namespace ridgelens

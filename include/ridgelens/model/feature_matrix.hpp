@@ -22,6 +22,7 @@
 #include <functional>
 #include <memory>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/io/libsvm.hpp"
 #include "ridgelens/types.hpp"
 
@@ -33,7 +34,7 @@ using RowMajorDenseMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic
 /// Immutable samples × features matrix shared by copies (copying a
 /// FeatureMatrix never copies the data). Holds either a compressed sparse
 /// row matrix or a dense matrix (column- or row-major), owned or viewed.
-class FeatureMatrix {
+class RIDGELENS_API FeatureMatrix {
   public:
     /// An empty 0 × 0 matrix (a placeholder to assign to).
     FeatureMatrix() = default;

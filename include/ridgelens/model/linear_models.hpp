@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/model/feature_matrix.hpp"
 #include "ridgelens/model/model.hpp"
 
@@ -36,7 +37,7 @@ namespace ridgelens {
 /// Parameters: Θ is cols() × C column-major, flattened into θ (output c's
 /// weights are the contiguous block c; the intercept weight, if any, is the
 /// last entry of each block).
-class LinearModel : public Model {
+class RIDGELENS_API LinearModel : public Model {
   public:
     Index parameters() const override { return features_.cols() * outputs_; }
     Index samples() const override { return features_.rows(); }
@@ -105,7 +106,7 @@ class LinearModel : public Model {
 };
 
 /// R(θ) = ‖Xθ − y‖²/(2n); H = XᵀX/n (independent of θ).
-class LeastSquaresModel final : public LinearModel {
+class RIDGELENS_API LeastSquaresModel final : public LinearModel {
   public:
     /// @throws UsageError if the lengths differ; InputError for a non-finite
     ///         target (naming its value and 0-based row).
@@ -128,7 +129,7 @@ class LeastSquaresModel final : public LinearModel {
 
 /// R(θ) = (1/n) Σ log(1 + exp(−y_i x_iᵀθ)) with y_i = ±1, computed without
 /// overflow; H = XᵀDX/n, d_i = s_i(1 − s_i), s_i = σ(x_iᵀθ).
-class LogisticModel final : public LinearModel {
+class RIDGELENS_API LogisticModel final : public LinearModel {
   public:
     /// Labels ±1 or 0/1 (0 read as −1).
     /// @throws UsageError if the lengths differ; InputError for any other
@@ -162,7 +163,7 @@ class LogisticModel final : public LinearModel {
 /// (Σ_c (p_ic − [y_i = c]) = 0 for each sample), and so is every H-product;
 /// Newton-CG started from θ = 0 without a base penalty therefore stays in
 /// range(H) and returns the minimum-norm minimizer (when one exists).
-class SoftmaxModel final : public LinearModel {
+class RIDGELENS_API SoftmaxModel final : public LinearModel {
   public:
     /// Labels are any numbers; their distinct values, in increasing order,
     /// are the classes 0 … C−1 (see class_indices).
@@ -200,7 +201,8 @@ struct ModelOptions {
 /// @throws UsageError for an unknown name (listing the choices) or if the
 ///         label count differs from the number of samples; InputError for
 ///         labels the model cannot use (naming the value and 0-based row).
-std::unique_ptr<LinearModel> make_model(const std::string& name, FeatureMatrix features,
-                                        const Vector& labels, const ModelOptions& options = {});
+RIDGELENS_API std::unique_ptr<LinearModel> make_model(const std::string& name,
+                                                      FeatureMatrix features, const Vector& labels,
+                                                      const ModelOptions& options = {});
 
 }  // namespace ridgelens

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/model/feature_matrix.hpp"
 #include "ridgelens/model/model.hpp"
 
@@ -44,8 +45,8 @@ enum class Activation {
     gelu,      ///< z Φ(z), Φ the standard normal distribution function
 };
 /// Parses "tanh", "relu", "softplus" or "gelu". @throws UsageError otherwise.
-Activation parse_activation(const std::string& text);
-const char* to_string(Activation activation);
+RIDGELENS_API Activation parse_activation(const std::string& text);
+RIDGELENS_API const char* to_string(Activation activation);
 
 /// Loss of the network's output.
 enum class MlpLoss {
@@ -53,11 +54,11 @@ enum class MlpLoss {
     squared,        ///< ½(f − y)² on a numeric target
 };
 /// Parses "cross-entropy" (or "softmax") and "squared". @throws UsageError otherwise.
-MlpLoss parse_mlp_loss(const std::string& text);
+RIDGELENS_API MlpLoss parse_mlp_loss(const std::string& text);
 
 /// Parses hidden layer widths "64" or "64,32". @throws UsageError for an
 /// empty list entry, a non-integer or a width < 1.
-std::vector<Index> parse_hidden_layers(const std::string& text);
+RIDGELENS_API std::vector<Index> parse_hidden_layers(const std::string& text);
 
 /// The network's shape.
 struct MlpArchitecture {
@@ -66,7 +67,7 @@ struct MlpArchitecture {
     MlpLoss loss = MlpLoss::cross_entropy;
 };
 
-class MlpModel final : public Model {
+class RIDGELENS_API MlpModel final : public Model {
   public:
     /// @throws UsageError if the label count differs from the samples or a
     ///         width is < 1; InputError for a non-finite label/target or fewer

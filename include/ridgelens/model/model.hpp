@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/operator/linear_operator.hpp"
 
 namespace ridgelens {
@@ -18,13 +19,13 @@ enum class Curvature {
 };
 
 /// Parses "hessian" or "ggn". @throws UsageError otherwise.
-Curvature parse_curvature(const std::string& text);
-const char* to_string(Curvature curvature);
+RIDGELENS_API Curvature parse_curvature(const std::string& text);
+RIDGELENS_API const char* to_string(Curvature curvature);
 
 /// A twice-differentiable empirical risk over p parameters. R is the *mean*
 /// loss over the samples, so λ means the same for data sets of any size.
 /// Curvature products are taken at the point fixed by `set_curvature_point`.
-class Model {
+class RIDGELENS_API Model {
   public:
     virtual ~Model() = default;
 

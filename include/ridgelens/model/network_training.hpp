@@ -26,6 +26,7 @@
 /// stopped and why. Whether θ̂ is a minimizer (no negative curvature of the
 /// Hessian) is for the eigen step to show.
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/model/newton_cg.hpp"
 
 namespace ridgelens {
@@ -50,6 +51,7 @@ struct NetworkTrainingOptions {
 /// Numerical outcomes are reported in the result (`converged`, `message`:
 /// both phases, iterations and ‖∇F‖), never thrown.
 /// @throws UsageError for a start of the wrong length or invalid settings.
-FitResult train_network(Model& model, const NetworkTrainingOptions& options, const Vector& start);
+RIDGELENS_API FitResult train_network(Model& model, const NetworkTrainingOptions& options,
+                                      const Vector& start);
 
 }  // namespace ridgelens

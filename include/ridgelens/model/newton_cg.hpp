@@ -32,6 +32,7 @@
 #include <functional>
 #include <string>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/model/model.hpp"
 
 namespace ridgelens {
@@ -131,7 +132,7 @@ struct FitResult {
 /// reported in the result, never thrown.
 /// @throws UsageError for λ₀ < 0, a non-positive tolerance, or a start of
 ///         the wrong length.
-FitResult fit_newton_cg(Model& model, const FitOptions& options = {},
-                        const Vector* start = nullptr);
+RIDGELENS_API FitResult fit_newton_cg(Model& model, const FitOptions& options = {},
+                                      const Vector* start = nullptr);
 
 }  // namespace ridgelens

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/io/feature_scaling.hpp"
 #include "ridgelens/model/feature_matrix.hpp"
 
@@ -42,6 +43,6 @@ struct TrainingSet {
 /// @throws InputError for unreadable or malformed data, UsageError for
 /// options that do not fit the data (e.g. scaling IDX pixels, a class that
 /// no sample has).
-TrainingSet load_training_set(const TrainingSetOptions& options);
+RIDGELENS_API TrainingSet load_training_set(const TrainingSetOptions& options);
 
 }  // namespace ridgelens

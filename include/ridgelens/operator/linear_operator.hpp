@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <utility>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/types.hpp"
 
 namespace ridgelens {
@@ -32,7 +33,7 @@ concept LinearOperator = requires(const Op& op, const double* x, double* y) {
 /// library run unchanged on such slices: every inner product and norm they
 /// form is a local partial sum finished by `sum`. An operator without a
 /// partition holds whole vectors on one process.
-class RowPartition {
+class RIDGELENS_API RowPartition {
   public:
     virtual ~RowPartition() = default;
     /// Length of the whole vectors.
@@ -63,7 +64,7 @@ const RowPartition* partition_of(const Op& op) {
 /// It also carries the operator's `RowPartition`, if any, and offers the
 /// reductions the solvers need (`sum`, `dot`, `norm`), which are local when
 /// there is no partition.
-class OperatorRef {
+class RIDGELENS_API OperatorRef {
   public:
     using Scalar = double;
 

@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/operator/linear_operator.hpp"
 
 namespace ridgelens {
@@ -42,7 +43,7 @@ namespace ridgelens {
 /// `perform_op` may be called from several threads at once: the spill buffers
 /// are used by one call at a time, and a concurrent call (or a call inside an
 /// OpenMP parallel region) takes the serial path.
-class SparseSymmetricOperator {
+class RIDGELENS_API SparseSymmetricOperator {
   public:
     using Scalar = double;
 

@@ -8,9 +8,17 @@
 #include <string>
 #include <vector>
 
-#include "ridgelens/plot/charts.hpp"
+#include "ridgelens/export.hpp"
 
 namespace ridgelens::plot {
+
+/// One picture.
+struct Figure {
+    std::string name;     ///< file name, e.g. "decay.svg"
+    std::string title;    ///< shown above the picture
+    std::string caption;  ///< what it shows and how to read it
+    std::string svg;      ///< the SVG document
+};
 
 /// Settings of the pictures.
 struct PlotOptions {
@@ -23,7 +31,7 @@ struct PlotOptions {
 };
 
 /// Parses "i,j" (two different positive integers). @throws UsageError.
-std::pair<std::size_t, std::size_t> parse_pair(const std::string& text);
+RIDGELENS_API std::pair<std::size_t, std::size_t> parse_pair(const std::string& text);
 
 /// The figures of a report, and notes on what could not be drawn.
 struct FigureSet {
@@ -36,17 +44,17 @@ struct FigureSet {
 /// the 2-D geometry always; df, ‖θ̂_ridge‖, coefficient paths and the
 /// spectral density for path reports. @throws InputError on a malformed
 /// report, UsageError on an impossible explicit pair.
-FigureSet make_figures(const nlohmann::json& report, const PlotOptions& options = {});
+RIDGELENS_API FigureSet make_figures(const nlohmann::json& report, const PlotOptions& options = {});
 
 /// A self-contained HTML page: every SVG inline as a base64 `data:` image
 /// with its title and caption, and a script that counts the images that
 /// loaded into `<p id="load-status" data-expected data-loaded data-failed
 /// data-state>` ("complete" once the window's load event has fired).
-std::string make_html_page(const FigureSet& set);
+RIDGELENS_API std::string make_html_page(const FigureSet& set);
 
 /// Reads a JSON report file. @throws InputError naming the file if it
 /// cannot be read or is not JSON.
-nlohmann::json read_report_file(const std::string& path);
+RIDGELENS_API nlohmann::json read_report_file(const std::string& path);
 
 /// What `write_plots` wrote.
 struct PlotOutput {
@@ -57,7 +65,7 @@ struct PlotOutput {
 /// Creates `directory` if needed and writes each SVG and `index.html`
 /// there, every file atomically. @throws Error naming a path that cannot be
 /// written.
-PlotOutput write_plots(const nlohmann::json& report, const std::string& directory,
-                       const PlotOptions& options = {});
+RIDGELENS_API PlotOutput write_plots(const nlohmann::json& report, const std::string& directory,
+                                     const PlotOptions& options = {});
 
 }  // namespace ridgelens::plot

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ridgelens/analysis/fit_analysis.hpp"
+#include "ridgelens/export.hpp"
 #include "ridgelens/model/model.hpp"
 #include "ridgelens/report/json_report.hpp"
 
@@ -18,7 +19,9 @@ namespace ridgelens {
 /// approx_objective, newton_iterations. When the fit failed (e.g. separable
 /// data without a base penalty) the report has "status": "fit_failed", the
 /// model section and no analysis.
-nlohmann::json make_fit_report(const Model& model, Index features, const std::string& data,
-                               const FitAnalysisResult& result, const ReportTimings& timings);
+RIDGELENS_API nlohmann::json make_fit_report(const Model& model, Index features,
+                                             const std::string& data,
+                                             const FitAnalysisResult& result,
+                                             const ReportTimings& timings);
 
 }  // namespace ridgelens

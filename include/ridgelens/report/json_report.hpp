@@ -8,6 +8,7 @@
 #include <string>
 
 #include "ridgelens/analysis/analyze.hpp"
+#include "ridgelens/export.hpp"
 
 namespace ridgelens {
 
@@ -20,15 +21,16 @@ struct ReportTimings {
 
 /// Builds the report: "ridgelens_version", "problem", "eigen", "lambdas",
 /// "timings", plus "status", "checks" and "warnings".
-nlohmann::json make_analysis_report(const ProblemSummary& problem, const AnalysisResult& result,
-                                    const ReportTimings& timings);
+RIDGELENS_API nlohmann::json make_analysis_report(const ProblemSummary& problem,
+                                                  const AnalysisResult& result,
+                                                  const ReportTimings& timings);
 
 /// The "lambdas" array of an analysis (one entry per λ), also used by the
 /// fit report.
-nlohmann::json lambdas_section(const AnalysisResult& result);
+RIDGELENS_API nlohmann::json lambdas_section(const AnalysisResult& result);
 
 /// Writes `report` (pretty-printed) to `path` atomically: a temporary file,
 /// then rename. @throws Error if the file cannot be written.
-void write_json_report(const std::string& path, const nlohmann::json& report);
+RIDGELENS_API void write_json_report(const std::string& path, const nlohmann::json& report);
 
 }  // namespace ridgelens

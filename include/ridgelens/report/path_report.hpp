@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ridgelens/analysis/path.hpp"
+#include "ridgelens/export.hpp"
 
 namespace ridgelens {
 
@@ -23,12 +24,13 @@ namespace ridgelens {
 /// `problem` is `summarize(problem)` of the HessianProblem the path ran on
 /// (collective for a partitioned H, so taken on every rank before rank 0 alone
 /// writes the report).
-nlohmann::json make_path_report(const ProblemSummary& problem, const PathResult& result);
+RIDGELENS_API nlohmann::json make_path_report(const ProblemSummary& problem,
+                                              const PathResult& result);
 
 /// One row per λ: lambda, df, df_stderr, log_det, log_det_stderr, ridge_norm,
 /// relative_residual, iterations, status, [residual_norm, gcv, gcv_stderr,
 /// log_evidence, log_evidence_stderr, lcurve_curvature when the selection
 /// criteria were evaluated], shrunk_1 … shrunk_m. Written atomically.
-void write_path_csv(const std::string& path, const PathResult& result);
+RIDGELENS_API void write_path_csv(const std::string& path, const PathResult& result);
 
 }  // namespace ridgelens

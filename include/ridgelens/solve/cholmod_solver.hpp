@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/solve/solve_result.hpp"
 
 namespace ridgelens {
@@ -14,7 +15,7 @@ namespace ridgelens {
 /// tree, supernodes) of H's pattern is done once in the constructor; each
 /// `solve` with a new λ repeats only the numeric factorization.
 /// Holds a reference to `matrix`, which must outlive the solver.
-class CholmodSolver {
+class RIDGELENS_API CholmodSolver {
   public:
     /// @param matrix symmetric, both triangles stored (only the lower is read).
     /// @throws UsageError if the matrix is not square.

@@ -4,6 +4,7 @@
 
 #include <optional>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/solve/solve_result.hpp"
 
 namespace ridgelens {
@@ -22,8 +23,8 @@ struct CgOptions {
 /// process's rows and every inner product is summed over the processes
 /// (collective: every process calls it together).
 /// @throws UsageError if b's length differs from the operator's, or shift < 0.
-SolveResult solve_conjugate_gradient(OperatorRef op, double shift, const Vector& b,
-                                     const std::optional<Vector>& diagonal = std::nullopt,
-                                     const CgOptions& options = {});
+RIDGELENS_API SolveResult solve_conjugate_gradient(
+    OperatorRef op, double shift, const Vector& b,
+    const std::optional<Vector>& diagonal = std::nullopt, const CgOptions& options = {});
 
 }  // namespace ridgelens

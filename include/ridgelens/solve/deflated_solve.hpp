@@ -5,6 +5,7 @@
 /// multi-shift CG on P⊥HP⊥, whose condition number is (σ_{k+1}+λ)/(σ_min+λ)
 /// instead of (σ_1+λ)/(σ_min+λ).
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/solve/multishift_cg.hpp"
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
 
@@ -13,7 +14,7 @@ namespace ridgelens {
 /// The deflated operator y = P⊥ H P⊥ x, P⊥ = I − QQᵀ (Q with orthonormal
 /// columns). Holds references: H and Q must outlive it. With a partitioned H,
 /// Q holds this process's rows and QᵀX is summed over the processes.
-class DeflatedOperator {
+class RIDGELENS_API DeflatedOperator {
   public:
     using Scalar = double;
     DeflatedOperator(OperatorRef hessian, const DenseMatrix& basis);
@@ -35,8 +36,10 @@ class DeflatedOperator {
 /// reads like `solve_multishift_cg`'s (solver "deflated_multishift_cg";
 /// `iterations` are the deflated Krylov iterations).
 /// @throws UsageError if the pairs' vectors do not match H's dimension.
-MultiShiftResult solve_multishift_deflated(OperatorRef hessian, const Eigenpairs& pairs,
-                                           const std::vector<double>& shifts, const Vector& b,
-                                           const MultiShiftCgOptions& options = {});
+RIDGELENS_API MultiShiftResult solve_multishift_deflated(OperatorRef hessian,
+                                                         const Eigenpairs& pairs,
+                                                         const std::vector<double>& shifts,
+                                                         const Vector& b,
+                                                         const MultiShiftCgOptions& options = {});
 
 }  // namespace ridgelens

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/solve/multishift_cg.hpp"
 
 namespace ridgelens {
@@ -27,8 +28,9 @@ namespace ridgelens {
 ///         shift is not finite.
 /// `eigenvalues`, if given, receives every eigenvalue of H, descending (empty
 /// if the eigendecomposition failed).
-MultiShiftResult solve_shifted_dense(const DenseMatrix& h, const std::vector<double>& shifts,
-                                     const Vector& b, double tolerance = 1e-10,
-                                     Vector* eigenvalues = nullptr);
+RIDGELENS_API MultiShiftResult solve_shifted_dense(const DenseMatrix& h,
+                                                   const std::vector<double>& shifts,
+                                                   const Vector& b, double tolerance = 1e-10,
+                                                   Vector* eigenvalues = nullptr);
 
 }  // namespace ridgelens

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/solve/multishift_cg.hpp"
 
 namespace ridgelens {
@@ -48,11 +49,11 @@ struct MinresOptions {
 ///         length of b, NaN/Inf in b, tolerance not in (0, 1) or
 ///         max_iterations < 0.
 /// @throws ResourceError if the vectors would not fit in the memory budget.
-MultiShiftResult solve_minres(OperatorRef op, const std::vector<double>& shifts, const Vector& b,
-                              const MinresOptions& options = {});
+RIDGELENS_API MultiShiftResult solve_minres(OperatorRef op, const std::vector<double>& shifts,
+                                            const Vector& b, const MinresOptions& options = {});
 
 /// One shift: (H + shift·I)x = b by MINRES (see the multi-shift form).
-SolveResult solve_minres(OperatorRef op, double shift, const Vector& b,
-                         const MinresOptions& options = {});
+RIDGELENS_API SolveResult solve_minres(OperatorRef op, double shift, const Vector& b,
+                                       const MinresOptions& options = {});
 
 }  // namespace ridgelens

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/solve/solve_result.hpp"
 
 namespace ridgelens {
@@ -78,7 +79,9 @@ struct MultiShiftResult {
 ///         update_interval outside [0, 32].
 /// @throws ResourceError (on every process) if the vectors would not fit in the
 ///         memory budget (memory_budget_bytes(): MemAvailable or RIDGELENS_MEMORY_LIMIT).
-MultiShiftResult solve_multishift_cg(OperatorRef op, const std::vector<double>& shifts,
-                                     const Vector& b, const MultiShiftCgOptions& options = {});
+RIDGELENS_API MultiShiftResult solve_multishift_cg(OperatorRef op,
+                                                   const std::vector<double>& shifts,
+                                                   const Vector& b,
+                                                   const MultiShiftCgOptions& options = {});
 
 }  // namespace ridgelens

@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/operator/linear_operator.hpp"
 
 namespace ridgelens {
@@ -19,7 +20,7 @@ enum class SolveStatus {
 
 /// Returns "converged", "not_converged", "not_positive_definite", "non_finite"
 /// or "singular".
-const char* to_string(SolveStatus status);
+RIDGELENS_API const char* to_string(SolveStatus status);
 
 /// Which solver computed a solution (SolveResult::solver), or the λ of an
 /// analysis or a path (AnalysisResult::solver, PathResult::solver). The JSON
@@ -38,7 +39,7 @@ enum class SolverKind {
 };
 
 /// Returns the name in quotes above ("cholmod", "deflated_multishift_cg", …).
-const char* to_string(SolverKind solver);
+RIDGELENS_API const char* to_string(SolverKind solver);
 
 /// A solution of (H + λI)x = b with the evidence for it.
 struct SolveResult {
@@ -54,6 +55,7 @@ struct SolveResult {
 };
 
 /// ‖(H + shift·I)x − b‖ / ‖b‖ with one fresh application of H (‖b‖ = 0 gives ‖(H+λI)x‖).
-double relative_residual(OperatorRef op, double shift, const Vector& x, const Vector& b);
+RIDGELENS_API double relative_residual(OperatorRef op, double shift, const Vector& x,
+                                       const Vector& b);
 
 }  // namespace ridgelens

@@ -6,6 +6,7 @@
 #include <functional>
 #include <string>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
 
 namespace ridgelens {
@@ -39,13 +40,13 @@ enum class EigensolverBackend {
 };
 
 /// Returns "lanczos" or "spectra".
-const char* to_string(EigensolverBackend backend);
+RIDGELENS_API const char* to_string(EigensolverBackend backend);
 
 /// Parses "lanczos" or "spectra". @throws UsageError otherwise.
-EigensolverBackend parse_eigensolver_backend(const std::string& text);
+RIDGELENS_API EigensolverBackend parse_eigensolver_backend(const std::string& text);
 
 /// The eigensolvers with `backend` computing the top-k pairs (the smallest
 /// eigenvalue is always the library's Lanczos PSD check).
-Eigensolvers make_eigensolvers(EigensolverBackend backend);
+RIDGELENS_API Eigensolvers make_eigensolvers(EigensolverBackend backend);
 
 }  // namespace ridgelens

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/operator/linear_operator.hpp"
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
 
@@ -48,8 +49,8 @@ inline constexpr Index dense_spectrum_default_max_rows = 5000;
 /// by LAPACK dsyevd on a dense copy.
 /// @throws UsageError if h is not square, is empty or has more than `max_rows` rows.
 /// @throws ResourceError if the dense copy cannot be allocated.
-DenseEigenvalues dense_spectrum(const SparseMatrix& h,
-                                Index max_rows = dense_spectrum_default_max_rows);
+RIDGELENS_API DenseEigenvalues dense_spectrum(const SparseMatrix& h,
+                                              Index max_rows = dense_spectrum_default_max_rows);
 
 /// All eigenvalues of a symmetric operator, formed column by column as H·e_j
 /// (n products, e.g. for a matrix-free model Hessian, taken 64 at a time
@@ -59,7 +60,8 @@ DenseEigenvalues dense_spectrum(const SparseMatrix& h,
 /// gives every process the whole matrix (collective).
 /// @throws UsageError if n = 0 or n > `max_rows`.
 /// @throws ResourceError if the dense matrix cannot be allocated.
-DenseEigenvalues dense_spectrum(OperatorRef op, Index max_rows = dense_spectrum_default_max_rows);
+RIDGELENS_API DenseEigenvalues dense_spectrum(OperatorRef op,
+                                              Index max_rows = dense_spectrum_default_max_rows);
 
 /// Default relative threshold below which an eigenvalue (or Ritz value) counts
 /// as zero. It must exceed the rounding level of the eigen solver (≈ 1e-15
@@ -73,8 +75,9 @@ inline constexpr double default_null_tolerance = 1e-12;
 /// negative or not finite, `null_tolerance` is not in [0, 1), or an eigenvalue
 /// is below −null_tolerance·max|σ| (H indefinite: df is not defined; such
 /// directions are refused rather than silently dropped).
-Vector exact_effective_dof(const Vector& all_eigenvalues, const std::vector<double>& lambdas,
-                           double null_tolerance = default_null_tolerance);
+RIDGELENS_API Vector exact_effective_dof(const Vector& all_eigenvalues,
+                                         const std::vector<double>& lambdas,
+                                         double null_tolerance = default_null_tolerance);
 
 /// How much the eigenvalues a dense eigendecomposition does not resolve may
 /// move `exact_effective_dof`, for every λ of `lambdas`. dsyevd is backward
@@ -85,23 +88,25 @@ Vector exact_effective_dof(const Vector& all_eigenvalues, const std::vector<doub
 /// (df(0) is the numerical rank by convention); at λ ≪ τ each contributes up
 /// to 1: the exact df is then not exact, and this says by how much.
 /// @throws UsageError as `exact_effective_dof`.
-Vector exact_effective_dof_resolution(const Vector& all_eigenvalues,
-                                      const std::vector<double>& lambdas,
-                                      double null_tolerance = default_null_tolerance);
+RIDGELENS_API Vector exact_effective_dof_resolution(const Vector& all_eigenvalues,
+                                                    const std::vector<double>& lambdas,
+                                                    double null_tolerance = default_null_tolerance);
 
 /// log det(I + H/λ) = Σ_j log(1 + σ_j/λ) for every λ of `lambdas` from the
 /// full spectrum, null σ_j (≤ null_tolerance·max|σ|) contributing 0; NaN at
 /// λ = 0, where it is infinite for any H ≠ 0 (log 1p terms, summed from the
 /// smallest). The quantity the evidence (marginal likelihood) needs.
 /// @throws UsageError as `exact_effective_dof` (an indefinite H included).
-Vector exact_log_det(const Vector& all_eigenvalues, const std::vector<double>& lambdas,
-                     double null_tolerance = default_null_tolerance);
+RIDGELENS_API Vector exact_log_det(const Vector& all_eigenvalues,
+                                   const std::vector<double>& lambdas,
+                                   double null_tolerance = default_null_tolerance);
 
 /// How much the eigenvalues a dense eigendecomposition does not resolve may
 /// move `exact_log_det` (the bound of `exact_effective_dof_resolution` for
 /// the term log(1 + σ/λ)); NaN at λ = 0.
-Vector exact_log_det_resolution(const Vector& all_eigenvalues, const std::vector<double>& lambdas,
-                                double null_tolerance = default_null_tolerance);
+RIDGELENS_API Vector exact_log_det_resolution(const Vector& all_eigenvalues,
+                                              const std::vector<double>& lambdas,
+                                              double null_tolerance = default_null_tolerance);
 
 // ---------------------------------------------------------------------------
 // Stochastic Lanczos quadrature
@@ -178,8 +183,8 @@ struct DofCurve {
 /// (no products with H).
 /// @throws UsageError for an empty grid, a negative or non-finite λ, or fewer
 /// than two probes.
-DofCurve effective_dof_from_quadrature(const SlqQuadrature& quadrature,
-                                       const std::vector<double>& lambdas);
+RIDGELENS_API DofCurve effective_dof_from_quadrature(const SlqQuadrature& quadrature,
+                                                     const std::vector<double>& lambdas);
 
 /// The result of `estimate_spectrum`.
 ///
@@ -256,8 +261,8 @@ struct SpectralEstimate : DofCurve {
 ///         density_bandwidth ∉ (0, 1], or `top` of the wrong shape, not
 ///         finite or not orthonormal (‖QᵀQ − I‖ > 1e-8).
 /// @throws ResourceError if the Lanczos basis cannot be allocated.
-SpectralEstimate estimate_spectrum(OperatorRef op, const Eigenpairs& top,
-                                   const std::vector<double>& lambdas,
-                                   const SlqOptions& options = {});
+RIDGELENS_API SpectralEstimate estimate_spectrum(OperatorRef op, const Eigenpairs& top,
+                                                 const std::vector<double>& lambdas,
+                                                 const SlqOptions& options = {});
 
 }  // namespace ridgelens

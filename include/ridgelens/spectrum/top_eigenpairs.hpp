@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/operator/linear_operator.hpp"
 
 namespace ridgelens {
@@ -42,7 +43,7 @@ struct EigenOptions {
 enum class EigenStatus { converged, not_converged, numerical_issue };
 
 /// Returns "converged", "not_converged" or "numerical_issue".
-const char* to_string(EigenStatus status);
+RIDGELENS_API const char* to_string(EigenStatus status);
 
 /// The top-k eigenpairs H q_j = σ_j q_j, largest algebraic first.
 struct Eigenpairs {
@@ -63,8 +64,8 @@ struct Eigenpairs {
 /// eigenvalue than its multiplicity (each returned pair is still an eigenpair).
 /// @throws UsageError if k < 1, k ≥ n or the subspace is not in (k, n], or if
 ///         the operator has a RowPartition (use a distributed eigensolver).
-Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options = {},
-                                  std::uint64_t seed = 1);
+RIDGELENS_API Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options = {},
+                                                std::uint64_t seed = 1);
 
 /// The same top-k eigenpairs by Spectra's `SymEigsSolver` (implicitly
 /// restarted Lanczos with exact shifts; header-only, compiled into the
@@ -81,8 +82,9 @@ Eigenpairs compute_top_eigenpairs(OperatorRef op, const EigenOptions& options = 
 /// basis, and it spends one product on the start vector. Below 20,000 rows
 /// Eigen's products inside Spectra run on the calling thread.
 /// @throws UsageError as compute_top_eigenpairs.
-Eigenpairs compute_top_eigenpairs_spectra(OperatorRef op, const EigenOptions& options = {},
-                                          std::uint64_t seed = 1);
+RIDGELENS_API Eigenpairs compute_top_eigenpairs_spectra(OperatorRef op,
+                                                        const EigenOptions& options = {},
+                                                        std::uint64_t seed = 1);
 
 /// Settings of the positive-semidefiniteness check.
 struct PsdCheckOptions {
@@ -118,8 +120,8 @@ struct SmallestEigenvalue {
 /// Hessians of real models, converge slowly: then PSD is likely, not proven).
 /// @param scale a bound on ‖H‖ (pass σ_1 from the top-k run)
 /// @throws UsageError if the operator has a RowPartition.
-SmallestEigenvalue compute_smallest_eigenvalue(OperatorRef op, double scale,
-                                               const PsdCheckOptions& options = {},
-                                               std::uint64_t seed = 2);
+RIDGELENS_API SmallestEigenvalue compute_smallest_eigenvalue(OperatorRef op, double scale,
+                                                             const PsdCheckOptions& options = {},
+                                                             std::uint64_t seed = 2);
 
 }  // namespace ridgelens

@@ -129,7 +129,7 @@ TEST(Analysis, SingularHessianAtLambdaZeroSaysWhatWouldHelp) {
     const SolveResult& failed = result.lambdas[0].ridge;
     ASSERT_FALSE(failed.ok());
     EXPECT_NE(failed.message.find("singular"), std::string::npos) << failed.message;
-    EXPECT_NE(failed.message.find("--solver cg"), std::string::npos) << failed.message;
+    EXPECT_NE(failed.message.find("SolverChoice::cg"), std::string::npos) << failed.message;
 }
 
 TEST(Analysis, RefusesMisuse) {

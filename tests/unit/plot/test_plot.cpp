@@ -17,11 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "plot/plot_data.hpp"
+#include "plot/scale.hpp"
+#include "plot/svg.hpp"
 #include "ridgelens/error.hpp"
-#include "ridgelens/plot/plot_data.hpp"
 #include "ridgelens/plot/plot_report.hpp"
-#include "ridgelens/plot/scale.hpp"
-#include "ridgelens/plot/svg.hpp"
 
 namespace {
 

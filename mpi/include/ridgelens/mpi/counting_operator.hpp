@@ -6,13 +6,14 @@
 
 #include <cstdint>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/mpi/petsc_session.hpp"
 
 namespace ridgelens::mpi {
 
 /// Wraps (does not copy) H. Supports MatMult, MatMultTranspose (H is
 /// symmetric) and MatGetDiagonal (when H does: diag(H) + shift).
-class CountingOperator {
+class RIDGELENS_API CountingOperator {
   public:
     explicit CountingOperator(Mat hessian, double shift = 0);
     ~CountingOperator();

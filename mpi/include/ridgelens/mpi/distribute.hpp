@@ -5,6 +5,7 @@
 
 #include <petscmat.h>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/mpi/petsc_session.hpp"
 #include "ridgelens/types.hpp"
 
@@ -13,16 +14,16 @@ namespace ridgelens::mpi {
 /// A distributed AIJ copy of a matrix that every rank holds in full (both
 /// triangles); each rank inserts only its own rows. For inputs that fit on one
 /// node anyway (the Fashion-MNIST default, tests).
-OwnedMat distribute_matrix(MPI_Comm comm, const SparseMatrix& full);
+RIDGELENS_API OwnedMat distribute_matrix(MPI_Comm comm, const SparseMatrix& full);
 
 /// A vector with the row layout of `layout` holding this rank's slice of `full`.
 /// @throws UsageError if the lengths differ.
-OwnedVec distribute_vector(Mat layout, const Vector& full);
+RIDGELENS_API OwnedVec distribute_vector(Mat layout, const Vector& full);
 
 /// The whole of a distributed vector on every rank (an allgather).
-Vector gather_to_all(Vec v);
+RIDGELENS_API Vector gather_to_all(Vec v);
 
 /// This rank's entries of a distributed vector (no communication).
-Vector local_part(Vec v);
+RIDGELENS_API Vector local_part(Vec v);
 
 }  // namespace ridgelens::mpi

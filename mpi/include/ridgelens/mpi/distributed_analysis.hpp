@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ridgelens/analysis/analyze.hpp"
+#include "ridgelens/export.hpp"
 #include "ridgelens/mpi/distributed_eigen.hpp"
 #include "ridgelens/mpi/petsc_session.hpp"
 
@@ -27,7 +28,7 @@ struct DistributedProblem {
 };
 
 /// The summary the reports print (n, nnz, sources, ‖θ̂‖, ‖g‖).
-ProblemSummary summarize(const DistributedProblem& problem);
+RIDGELENS_API ProblemSummary summarize(const DistributedProblem& problem);
 
 /// The decay analysis of one λ from distributed vectors, computed without
 /// gathering any vector: the k+3 numbers per vector that analyze_decay needs
@@ -37,9 +38,10 @@ ProblemSummary summarize(const DistributedProblem& problem);
 /// (Q ↦ [I; 0]): every inner product, hence every number it reports, is
 /// preserved up to rounding. `solve_relative_residual` as for the
 /// single-machine analyze_decay (it enters the self-check tolerances).
-DecayAnalysis analyze_decay(const DistributedEigenpairs& eigen, Vec theta, Vec gradient,
-                            double lambda, Vec theta_ridge, bool h_is_psd,
-                            const DecayOptions& options = {}, double solve_relative_residual = 0);
+RIDGELENS_API DecayAnalysis analyze_decay(const DistributedEigenpairs& eigen, Vec theta,
+                                          Vec gradient, double lambda, Vec theta_ridge,
+                                          bool h_is_psd, const DecayOptions& options = {},
+                                          double solve_relative_residual = 0);
 
 /// The whole analysis: top-k by SLEPc, PSD check, one KSP solve of
 /// (H+λI)x = Hθ̂ − g per λ (CG, Jacobi-preconditioned for an explicit
@@ -49,7 +51,8 @@ DecayAnalysis analyze_decay(const DistributedEigenpairs& eigen, Vec theta, Vec g
 /// self-check or tail bound, or an undetermined decay factor makes `ok` false
 /// with the reason; an indefinite H is a warning and per-λ saddle/singular
 /// verdicts, never an abort. Collective. `ridge` (optional) receives θ̂_ridge per λ.
-AnalysisResult analyze(const DistributedProblem& problem, const AnalyzeOptions& options,
-                       std::vector<OwnedVec>* ridge = nullptr);
+RIDGELENS_API AnalysisResult analyze(const DistributedProblem& problem,
+                                     const AnalyzeOptions& options,
+                                     std::vector<OwnedVec>* ridge = nullptr);
 
 }  // namespace ridgelens::mpi

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ridgelens/analysis/analyze.hpp"
+#include "ridgelens/export.hpp"
 #include "ridgelens/mpi/petsc_session.hpp"
 #include "ridgelens/spectrum/eigensolvers.hpp"
 
@@ -25,14 +26,14 @@ struct DistributedEigenpairs {
 /// criterion), max_iterations = restarts. The start vector is seeded. Every
 /// pair's residual ‖Hq_j − σ_j q_j‖ is recomputed with one fresh product;
 /// a pair counts as converged when that residual ≤ 10·tolerance·|σ_1|.
-DistributedEigenpairs compute_top_eigenpairs(Mat hessian, const EigenOptions& options,
-                                             std::uint64_t seed = 1);
+RIDGELENS_API DistributedEigenpairs compute_top_eigenpairs(Mat hessian, const EigenOptions& options,
+                                                           std::uint64_t seed = 1);
 
 /// The smallest algebraic eigenvalue by Krylov-Schur (at most
 /// options.max_steps products), as the PSD check of the single-machine
 /// library (same fields and meaning; `scale` = σ_1).
-SmallestEigenvalue compute_smallest_eigenvalue(Mat hessian, double scale,
-                                               const PsdCheckOptions& options);
+RIDGELENS_API SmallestEigenvalue compute_smallest_eigenvalue(Mat hessian, double scale,
+                                                             const PsdCheckOptions& options);
 
 /// SLEPc's solvers above as the library's `Eigensolvers`, for a
 /// PartitionedOperator of `hessian` (which must outlive the result): `top`
@@ -40,6 +41,6 @@ SmallestEigenvalue compute_smallest_eigenvalue(Mat hessian, double scale,
 /// `smallest` the PSD check. The OperatorRef they are called with is not used
 /// (SLEPc multiplies by `hessian` itself; its products are counted in the
 /// results' matvecs).
-Eigensolvers slepc_eigensolvers(Mat hessian);
+RIDGELENS_API Eigensolvers slepc_eigensolvers(Mat hessian);
 
 }  // namespace ridgelens::mpi

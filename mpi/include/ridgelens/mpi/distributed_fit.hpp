@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ridgelens/analysis/fit_analysis.hpp"
+#include "ridgelens/export.hpp"
 #include "ridgelens/mpi/model_shell.hpp"
 #include "ridgelens/mpi/replicated_model.hpp"
 
@@ -19,7 +20,8 @@ namespace ridgelens::mpi {
 /// ∇R(θ̂) distributed; then, for each λ, the approximation study of
 /// fit_and_analyze (θ*_λ by Newton-CG warm-started at θ̂_ridge, gathered).
 /// `replicated` must wrap `model`. Collective.
-FitAnalysisResult fit_and_analyze(DistributedModel& model, ReplicatedModel& replicated,
-                                  const FitAnalysisOptions& options);
+RIDGELENS_API FitAnalysisResult fit_and_analyze(DistributedModel& model,
+                                                ReplicatedModel& replicated,
+                                                const FitAnalysisOptions& options);
 
 }  // namespace ridgelens::mpi

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/mpi/petsc_session.hpp"
 
 namespace ridgelens::mpi {
@@ -33,7 +34,7 @@ struct DistributedMatrixFile {
 /// symmetrized as (A + Aᵀ)/2 when max|a_ij − a_ji| ≤ symmetry_tolerance ·
 /// max|a_ij| (with a warning), and refused otherwise.
 /// @throws InputError (file, line, field) for unreadable or malformed input.
-DistributedMatrixFile read_distributed_matrix_market(MPI_Comm comm, const std::string& path,
-                                                     double symmetry_tolerance = 1e-10);
+RIDGELENS_API DistributedMatrixFile read_distributed_matrix_market(
+    MPI_Comm comm, const std::string& path, double symmetry_tolerance = 1e-10);
 
 }  // namespace ridgelens::mpi

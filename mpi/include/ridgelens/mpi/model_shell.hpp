@@ -15,6 +15,7 @@
 #include <memory>
 #include <string>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/io/libsvm.hpp"
 #include "ridgelens/model/linear_models.hpp"
 #include "ridgelens/mpi/petsc_session.hpp"
@@ -33,10 +34,10 @@ struct LocalTrainingRows {
 /// Reads rank r's samples of a LIBSVM file: samples are split evenly by line
 /// count; every rank scans the file and parses only its own lines.
 /// @throws InputError as read_libsvm.
-LocalTrainingRows read_distributed_libsvm(MPI_Comm comm, const std::string& path);
+RIDGELENS_API LocalTrainingRows read_distributed_libsvm(MPI_Comm comm, const std::string& path);
 
 /// A model on distributed rows, with its curvature as a PETSc MATSHELL.
-class DistributedModel {
+class RIDGELENS_API DistributedModel {
   public:
     /// `model` holds this rank's samples; `global_samples` = Σ_r n_r.
     /// Every rank must pass a model with the same parameters() (softmax: the

@@ -17,13 +17,14 @@
 
 #include <cstdint>
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/mpi/petsc_session.hpp"
 #include "ridgelens/operator/linear_operator.hpp"
 
 namespace ridgelens::mpi {
 
 /// PETSc's row split of a communicator: sums by MPI_Allreduce.
-class MpiRowPartition final : public RowPartition {
+class RIDGELENS_API MpiRowPartition final : public RowPartition {
   public:
     MpiRowPartition(MPI_Comm comm, Index global_rows, Index first_row)
         : comm_(comm), global_rows_(global_rows), first_row_(first_row) {}
@@ -38,7 +39,7 @@ class MpiRowPartition final : public RowPartition {
     Index first_row_;
 };
 
-class PartitionedOperator {
+class RIDGELENS_API PartitionedOperator {
   public:
     using Scalar = double;
     /// References `matrix` (square, distributed), which must outlive this.

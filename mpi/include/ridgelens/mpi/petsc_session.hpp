@@ -8,6 +8,7 @@
 #include <slepcsys.h>
 
 #include <string>
+#include "ridgelens/export.hpp"
 
 namespace ridgelens::mpi {
 
@@ -28,7 +29,7 @@ namespace ridgelens::mpi {
 /// and agree (one MPI_Allreduce) before any collective work, so an argument
 /// wrong on any rank raises the same ridgelens::UsageError on every rank
 /// instead of a deadlock or an abort.
-class Session {
+class RIDGELENS_API Session {
   public:
     /// `argc`/`argv` may be null (no PETSc options from the command line).
     Session(int* argc, char*** argv);
@@ -40,13 +41,13 @@ class Session {
 /// Throws ridgelens::Error naming `what` and PETSc's message when `code` is
 /// nonzero: the generic text of the code and, when an ApiScope (or Session)
 /// caught it, PETSc's own specific message.
-void check(PetscErrorCode code, const char* what);
+RIDGELENS_API void check(PetscErrorCode code, const char* what);
 
 /// For the duration of one ridgelens::mpi call: checks that PETSc is
 /// initialized (@throws Error otherwise), initializes SLEPc if needed, and
 /// installs an error handler that returns error codes and keeps PETSc's text
 /// for check(); the previous handler is restored on destruction.
-class ApiScope {
+class RIDGELENS_API ApiScope {
   public:
     ApiScope();
     ~ApiScope();
@@ -59,19 +60,19 @@ class ApiScope {
 /// throws the same ridgelens::UsageError, with the message of the lowest such
 /// rank (prefixed "rank r: " when there are several ranks). One MPI_Allreduce
 /// and, on failure, one MPI_Bcast.
-void agree_on_arguments(MPI_Comm comm, const std::string& local_problem);
+RIDGELENS_API void agree_on_arguments(MPI_Comm comm, const std::string& local_problem);
 
 /// What is wrong with `v` (called `name`) as a vector of `matrix`'s row layout:
 /// missing, another global size or another local size on this rank; empty if
 /// nothing. Local (no communication).
-std::string vector_layout_problem(Mat matrix, Vec v, const char* name);
+RIDGELENS_API std::string vector_layout_problem(Mat matrix, Vec v, const char* name);
 
 /// This process's rank and the number of ranks in `comm`.
-int rank(MPI_Comm comm);
-int size(MPI_Comm comm);
+RIDGELENS_API int rank(MPI_Comm comm);
+RIDGELENS_API int size(MPI_Comm comm);
 
 /// An owned PETSc vector (VecDestroy on destruction), movable.
-class OwnedVec {
+class RIDGELENS_API OwnedVec {
   public:
     OwnedVec() = default;
     explicit OwnedVec(Vec v) : v_(v) {}
@@ -89,7 +90,7 @@ class OwnedVec {
 };
 
 /// An owned PETSc matrix (MatDestroy on destruction), movable.
-class OwnedMat {
+class RIDGELENS_API OwnedMat {
   public:
     OwnedMat() = default;
     explicit OwnedMat(Mat m) : m_(m) {}
@@ -106,6 +107,6 @@ class OwnedMat {
 };
 
 /// A new vector with the row layout of `matrix` (MatCreateVecs).
-OwnedVec make_vector_like(Mat matrix);
+RIDGELENS_API OwnedVec make_vector_like(Mat matrix);
 
 }  // namespace ridgelens::mpi

@@ -10,12 +10,13 @@
 /// Collective: every rank must make the same calls in the same order (the
 /// algorithms are deterministic and every rank sees the same reduced numbers).
 
+#include "ridgelens/export.hpp"
 #include "ridgelens/model/model.hpp"
 #include "ridgelens/mpi/model_shell.hpp"
 
 namespace ridgelens::mpi {
 
-class ReplicatedModel final : public Model {
+class RIDGELENS_API ReplicatedModel final : public Model {
   public:
     /// References `distributed` (which must outlive this) and shares its
     /// local model, hence its curvature point, and its curvature setting.

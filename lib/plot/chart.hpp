@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
-#include "ridgelens/plot/scale.hpp"
-#include "ridgelens/plot/svg.hpp"
+#include "plot/scale.hpp"
+#include "plot/svg.hpp"
 
 namespace ridgelens::plot {
 

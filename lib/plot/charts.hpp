@@ -1,24 +1,17 @@
 #pragma once
 /// @file charts.hpp
-/// The individual pictures of a report. Each returns a Figure: a file name,
-/// a title, a caption for the HTML page and the SVG document. Elements carry
-/// classes (and data-lambda / data-j attributes) that tests and readers can
-/// count: one "decay-curve" per λ, one "eigen-marker" per eigenvalue per λ, …
+/// The individual pictures of a report (internal to ridgelens::report). Each
+/// returns a Figure: a file name, a title, a caption for the HTML page and the
+/// SVG document. Elements carry classes (and data-lambda / data-j attributes) that tests and
+/// readers can count: one "decay-curve" per λ, one "eigen-marker" per eigenvalue per λ, …
 
 #include <cstddef>
 #include <string>
 
-#include "ridgelens/plot/plot_data.hpp"
+#include "plot/plot_data.hpp"
+#include "ridgelens/plot/plot_report.hpp"  // Figure
 
 namespace ridgelens::plot {
-
-/// One picture.
-struct Figure {
-    std::string name;     ///< file name, e.g. "decay.svg"
-    std::string title;    ///< shown above the picture
-    std::string caption;  ///< what it shows and how to read it
-    std::string svg;      ///< the SVG document
-};
 
 /// f(σ) = σ/(σ+λ) against σ (log axis), one "decay-curve" polyline per λ,
 /// one "eigen-marker" per positive computed eigenvalue on every curve and a
