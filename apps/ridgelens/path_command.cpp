@@ -26,6 +26,46 @@ namespace {
 
 namespace po = boost::program_options;
 
+/// The λ-selection criteria of --select, checked against the input kind.
+SelectionOptions selection_of(const PathArguments& a) {
+    SelectionOptions selection;
+    for (const std::string& name : a.select)
+        selection.criteria.push_back(parse_selection_criterion(name));
+    const bool quadratic_evidence = a.samples > 0;
+    if (quadratic_evidence && !a.model_source.data.path.empty())
+        throw UsageError("--samples belongs to --hessian input: a --data model counts its samples");
+    if (!selection.criteria.empty() && a.model_source.data.path.empty() && !quadratic_evidence)
+        throw UsageError(
+            "--select needs --data (the criteria need the model's risk at each λ), or --samples N "
+            "with --hessian for the evidence of the quadratic model");
+    for (const SelectionCriterion criterion : selection.criteria)
+        if (quadratic_evidence && criterion != SelectionCriterion::evidence)
+            throw UsageError("--select " + to_string(criterion) +
+                             " needs --data --model ls (a residual ‖Xθ − y‖); with --hessian "
+                             "--samples only --select evidence applies");
+    return selection;
+}
+
+/// The path's library options from the arguments, and the memory each
+/// parameter will need (checked before the problem is read).
+void configure_path(PathArguments& a, bool keep_solutions, const Progress& progress) {
+    a.path.solver = parse_solver_choice(a.solver);
+    a.path.eigensolvers = make_eigensolvers(a.eigensolver);
+    a.path.deflate = !a.no_deflation;
+    a.path.measure_undeflated = !a.no_baseline;
+    a.path.seed = a.source.seed;
+    a.path.slq.seed = a.source.seed;
+    a.path.progress = progress;
+    a.path.keep_solutions = keep_solutions;
+    const double kept = a.path.keep_solutions ? static_cast<double>(a.path.lambdas.size()) : 0.0;
+    // Multi-shift CG: x and p per λ, the returned solutions, the seed's vectors and
+    // the residual window; then the SLQ basis of one probe.
+    const double vectors = 3.0 * static_cast<double>(a.path.lambdas.size()) + kept + 35.0 +
+                           static_cast<double>(a.path.slq.lanczos_steps);
+    a.model_source.bytes_per_parameter = model_bytes_per_parameter(vectors);
+    a.source.bytes_after_read = planned_bytes(a.path.eigen, vectors);
+}
+
 }  // namespace
 
 int run_path(const std::vector<std::string>& arguments) {
@@ -68,38 +108,9 @@ int run_path(const std::vector<std::string>& arguments) {
         a.lambdas = "1e-4:1e2:50";
     }
     a.path.lambdas = parse_lambda_grid(a.lambdas);
-    SelectionOptions selection;
-    for (const std::string& name : a.select)
-        selection.criteria.push_back(parse_selection_criterion(name));
+    const SelectionOptions selection = selection_of(a);
     const bool quadratic_evidence = a.samples > 0;
-    if (quadratic_evidence && !a.model_source.data.path.empty())
-        throw UsageError("--samples belongs to --hessian input: a --data model counts its samples");
-    if (!selection.criteria.empty() && a.model_source.data.path.empty() && !quadratic_evidence)
-        throw UsageError(
-            "--select needs --data (the criteria need the model's risk at each λ), or --samples N "
-            "with --hessian for the evidence of the quadratic model");
-    for (const SelectionCriterion criterion : selection.criteria)
-        if (quadratic_evidence && criterion != SelectionCriterion::evidence)
-            throw UsageError("--select " + to_string(criterion) +
-                             " needs --data --model ls (a residual ‖Xθ − y‖); with --hessian "
-                             "--samples only --select evidence applies");
-    a.path.solver = parse_solver_choice(a.solver);
-    a.path.eigensolvers = make_eigensolvers(a.eigensolver);
-    a.path.deflate = !a.no_deflation;
-    a.path.measure_undeflated = !a.no_baseline;
-    a.path.seed = a.source.seed;
-    a.path.slq.seed = a.source.seed;
-    a.path.progress = progress;
-    a.path.keep_solutions = !theta_ridge_out.empty();
-    const double kept = a.path.keep_solutions ? static_cast<double>(a.path.lambdas.size()) : 0.0;
-    // Multi-shift CG: x and p per λ, the returned solutions, the seed's vectors and
-    // the residual window; then the SLQ basis of one probe.
-    a.model_source.bytes_per_parameter =
-        model_bytes_per_parameter(3.0 * static_cast<double>(a.path.lambdas.size()) + kept + 35.0 +
-                                  static_cast<double>(a.path.slq.lanczos_steps));
-    a.source.bytes_after_read =
-        planned_bytes(a.path.eigen, 3.0 * static_cast<double>(a.path.lambdas.size()) + kept + 35.0 +
-                                        static_cast<double>(a.path.slq.lanczos_steps));
+    configure_path(a, !theta_ridge_out.empty(), progress);
 
     std::unique_ptr<LoadedProblem> loaded;
     std::unique_ptr<FittedModelProblem> fitted;

@@ -180,8 +180,7 @@ std::string plural(std::int64_t count, const char* singular, const char* many) {
     return std::to_string(count) + " " + (count == 1 ? singular : many);
 }
 
-LibsvmData parse_buffer(std::string_view text, const std::string& name,
-                        const LibsvmOptions& options) {
+void check_libsvm_options(const LibsvmOptions& options) {
     if (options.feature_count < 0) {
         throw UsageError("LibsvmOptions::feature_count must be >= 0 (0: from the file), got " +
                          std::to_string(options.feature_count));
@@ -191,6 +190,106 @@ LibsvmData parse_buffer(std::string_view text, const std::string& name,
                          " exceeds the 32-bit sparse index limit " +
                          std::to_string(kMaxStorageIndex));
     }
+}
+
+/// The label and the entries of one line [p, line_end) (comments removed);
+/// returns false for a blank line. `sorted` tells whether the indices
+/// increase; a repeated index next to its twin fails here.
+bool read_line_entries(const char* p, const char* line_end, const Where& where,
+                       std::int64_t fixed_width, std::vector<Entry>& row, double& label,
+                       bool& sorted, LibsvmData& data) {
+    row.clear();
+    sorted = true;
+    bool have_label = false;
+    while (true) {
+        while (p < line_end && is_separator(*p)) ++p;
+        if (p == line_end) break;
+        const char* const token_begin = p;
+        while (p < line_end && !is_separator(*p)) ++p;
+        const std::string_view token(token_begin, static_cast<std::size_t>(p - token_begin));
+
+        if (!have_label) {
+            label = parse_label(token, where);
+            have_label = true;
+            continue;
+        }
+        if (token.starts_with("qid:")) {
+            ++data.qid_tokens;
+            continue;
+        }
+        const Entry entry = parse_entry(token, where);
+        if (fixed_width > 0 && entry.index > fixed_width) {
+            where.fail("feature index " + std::to_string(entry.index) + " in " + quote(token) +
+                       " exceeds the fixed feature count " + std::to_string(fixed_width));
+        }
+        if (!row.empty()) {
+            const Entry& previous = row.back();
+            if (entry.index == previous.index) {
+                where.fail("duplicate feature index " + std::to_string(entry.index) + " in " +
+                           quote(token) + " (after " + quote(previous.token) + ")");
+            }
+            if (entry.index < previous.index) sorted = false;
+        }
+        row.push_back(entry);
+    }
+    return have_label;
+}
+
+/// Sorts a line's entries by index; a repeated index fails, naming both tokens.
+void sort_row(std::vector<Entry>& row, const Where& where) {
+    std::stable_sort(row.begin(), row.end(),
+                     [](const Entry& a, const Entry& b) { return a.index < b.index; });
+    const auto duplicate = std::adjacent_find(
+        row.begin(), row.end(), [](const Entry& a, const Entry& b) { return a.index == b.index; });
+    if (duplicate != row.end()) {
+        where.fail("duplicate feature index " + std::to_string(duplicate->index) + " in " +
+                   quote(std::next(duplicate)->token) + " (also " + quote(duplicate->token) +
+                   " on this line)");
+    }
+}
+
+/// The rows read so far, in compressed sparse row form.
+struct RowStore {
+    std::vector<int> columns;
+    std::vector<double> values;
+    std::vector<int> row_starts{0};
+    std::vector<double> labels;
+};
+
+/// Moves the rows into `data.features` and `data.labels` and adds the
+/// warnings about what was dropped, sorted or ignored.
+void finish_data(RowStore& store, std::int64_t width, std::int64_t first_unsorted_line,
+                 const std::string& name, LibsvmData& data) {
+    const auto rows = static_cast<Index>(store.labels.size());
+    const auto nonzeros = static_cast<Index>(store.columns.size());
+    data.feature_count = width;
+    data.features.resize(rows, data.feature_count);
+    data.features.resizeNonZeros(nonzeros);
+    std::copy(store.row_starts.begin(), store.row_starts.end(), data.features.outerIndexPtr());
+    std::copy(store.columns.begin(), store.columns.end(), data.features.innerIndexPtr());
+    std::copy(store.values.begin(), store.values.end(), data.features.valuePtr());
+    data.labels = Eigen::Map<const Vector>(store.labels.data(), rows);
+
+    if (rows == 0) data.warnings.push_back("no samples in " + quote(name));
+    if (data.explicit_zeros > 0) {
+        data.warnings.push_back(
+            plural(data.explicit_zeros, "explicit zero value", "explicit zero values") +
+            " (idx:0) not stored");
+    }
+    if (data.unsorted_rows > 0) {
+        data.warnings.push_back("sorted the feature indices of " +
+                                plural(data.unsorted_rows, "sample", "samples") +
+                                " whose indices were not increasing (first at line " +
+                                std::to_string(first_unsorted_line) + ")");
+    }
+    if (data.qid_tokens > 0) {
+        data.warnings.push_back("ignored " + plural(data.qid_tokens, "qid token", "qid tokens"));
+    }
+}
+
+LibsvmData parse_buffer(std::string_view text, const std::string& name,
+                        const LibsvmOptions& options) {
+    check_libsvm_options(options);
     // A UTF-8 byte order mark written by some editors.
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
 
@@ -201,21 +300,17 @@ LibsvmData parse_buffer(std::string_view text, const std::string& name,
     const auto line_count =
         static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1;
 
-    std::vector<int> columns;
-    std::vector<double> values;
-    std::vector<int> row_starts;
-    std::vector<double> labels;
+    RowStore store;
     // Entries are held twice (the vectors below, then the CSR matrix), rows too.
     check_memory_estimate(
         2.0 * static_cast<double>(colon_count) * (sizeof(int) + sizeof(double)) +
             2.0 * static_cast<double>(line_count) * (sizeof(int) + sizeof(double)),
         name + ": up to " + std::to_string(colon_count) + " entries in " +
             std::to_string(line_count) + " lines");
-    columns.reserve(colon_count);
-    values.reserve(colon_count);
-    row_starts.reserve(line_count + 1);
-    labels.reserve(line_count);
-    row_starts.push_back(0);
+    store.columns.reserve(colon_count);
+    store.values.reserve(colon_count);
+    store.row_starts.reserve(line_count + 1);
+    store.labels.reserve(line_count);
 
     LibsvmData data;
     data.source = name;
@@ -236,110 +331,43 @@ LibsvmData parse_buffer(std::string_view text, const std::string& name,
         } else if (line_end > cursor && line_end[-1] == '\r') {
             --line_end;  // CRLF
         }
-
-        row.clear();
-        bool have_label = false;
-        bool sorted = true;
         double label = 0.0;
-        const char* p = cursor;
-        while (true) {
-            while (p < line_end && is_separator(*p)) ++p;
-            if (p == line_end) break;
-            const char* const token_begin = p;
-            while (p < line_end && !is_separator(*p)) ++p;
-            const std::string_view token(token_begin, static_cast<std::size_t>(p - token_begin));
-
-            if (!have_label) {
-                label = parse_label(token, where);
-                have_label = true;
-                continue;
-            }
-            if (token.starts_with("qid:")) {
-                ++data.qid_tokens;
-                continue;
-            }
-            const Entry entry = parse_entry(token, where);
-            if (fixed_width > 0 && entry.index > fixed_width) {
-                where.fail("feature index " + std::to_string(entry.index) + " in " + quote(token) +
-                           " exceeds the fixed feature count " + std::to_string(fixed_width));
-            }
-            if (!row.empty()) {
-                const Entry& previous = row.back();
-                if (entry.index == previous.index) {
-                    where.fail("duplicate feature index " + std::to_string(entry.index) + " in " +
-                               quote(token) + " (after " + quote(previous.token) + ")");
-                }
-                if (entry.index < previous.index) sorted = false;
-            }
-            row.push_back(entry);
-        }
+        bool sorted = true;
+        const bool have_label =
+            read_line_entries(cursor, line_end, where, fixed_width, row, label, sorted, data);
         cursor = next;
         if (!have_label) continue;  // blank or comment-only line
 
         if (!sorted) {
-            std::stable_sort(row.begin(), row.end(),
-                             [](const Entry& a, const Entry& b) { return a.index < b.index; });
-            const auto duplicate = std::adjacent_find(
-                row.begin(), row.end(),
-                [](const Entry& a, const Entry& b) { return a.index == b.index; });
-            if (duplicate != row.end()) {
-                where.fail("duplicate feature index " + std::to_string(duplicate->index) + " in " +
-                           quote(std::next(duplicate)->token) + " (also " +
-                           quote(duplicate->token) + " on this line)");
-            }
+            sort_row(row, where);
             if (data.unsorted_rows == 0) first_unsorted_line = where.line;
             ++data.unsorted_rows;
         }
 
-        const std::size_t row_begin = columns.size();
+        const std::size_t row_begin = store.columns.size();
         for (const Entry& entry : row) {
             if (entry.value == 0.0) {
                 ++data.explicit_zeros;
                 continue;
             }
-            columns.push_back(static_cast<int>(entry.index - 1));
-            values.push_back(entry.value);
+            store.columns.push_back(static_cast<int>(entry.index - 1));
+            store.values.push_back(entry.value);
         }
         if (!row.empty()) max_index = std::max(max_index, row.back().index);
-        if (columns.size() == row_begin) ++data.empty_rows;
-        if (columns.size() > static_cast<std::size_t>(kMaxStorageIndex)) {
+        if (store.columns.size() == row_begin) ++data.empty_rows;
+        if (store.columns.size() > static_cast<std::size_t>(kMaxStorageIndex)) {
             where.fail("more than " + std::to_string(kMaxStorageIndex) +
                        " nonzeros: too large for 32-bit sparse indices");
         }
-        if (labels.size() >= static_cast<std::size_t>(kMaxStorageIndex)) {
+        if (store.labels.size() >= static_cast<std::size_t>(kMaxStorageIndex)) {
             where.fail("more than " + std::to_string(kMaxStorageIndex) +
                        " samples: too large for 32-bit sparse indices");
         }
-        labels.push_back(label);
+        store.labels.push_back(label);
         data.sample_lines.push_back(where.line);
-        row_starts.push_back(static_cast<int>(columns.size()));
+        store.row_starts.push_back(static_cast<int>(store.columns.size()));
     }
-
-    const auto rows = static_cast<Index>(labels.size());
-    const auto nonzeros = static_cast<Index>(columns.size());
-    data.feature_count = fixed_width > 0 ? fixed_width : max_index;
-    data.features.resize(rows, data.feature_count);
-    data.features.resizeNonZeros(nonzeros);
-    std::copy(row_starts.begin(), row_starts.end(), data.features.outerIndexPtr());
-    std::copy(columns.begin(), columns.end(), data.features.innerIndexPtr());
-    std::copy(values.begin(), values.end(), data.features.valuePtr());
-    data.labels = Eigen::Map<const Vector>(labels.data(), rows);
-
-    if (rows == 0) data.warnings.push_back("no samples in " + quote(name));
-    if (data.explicit_zeros > 0) {
-        data.warnings.push_back(
-            plural(data.explicit_zeros, "explicit zero value", "explicit zero values") +
-            " (idx:0) not stored");
-    }
-    if (data.unsorted_rows > 0) {
-        data.warnings.push_back("sorted the feature indices of " +
-                                plural(data.unsorted_rows, "sample", "samples") +
-                                " whose indices were not increasing (first at line " +
-                                std::to_string(first_unsorted_line) + ")");
-    }
-    if (data.qid_tokens > 0) {
-        data.warnings.push_back("ignored " + plural(data.qid_tokens, "qid token", "qid tokens"));
-    }
+    finish_data(store, fixed_width > 0 ? fixed_width : max_index, first_unsorted_line, name, data);
     return data;
 }
 

@@ -103,6 +103,51 @@ void Chart::draw_frame(const Axis& x_axis, const Axis& y_axis, const std::string
 
     // Grid and ticks.
     svg_.open("g", {{"class", "axes"}, {"font-size", "13"}, {"fill", "#000000"}});
+    draw_grid_and_ticks(x_axis, y_axis);
+    svg_.element("rect", {{"class", "frame"},
+                          {"x", px(left)},
+                          {"y", px(top)},
+                          {"width", px(width)},
+                          {"height", px(height)},
+                          {"fill", "none"},
+                          {"stroke", "#000000"},
+                          {"stroke-width", "1.2"}});
+    svg_.element("text",
+                 {{"class", "axis-label x-label"},
+                  {"x", px(left + width / 2)},
+                  {"y", px(top + height + 46)},
+                  {"text-anchor", "middle"},
+                  {"font-size", "15"}},
+                 x_axis.label);
+    const double label_x = 20;
+    const double label_y = top + height / 2;
+    svg_.element("text",
+                 {{"class", "axis-label y-label"},
+                  {"x", px(label_x)},
+                  {"y", px(label_y)},
+                  {"text-anchor", "middle"},
+                  {"font-size", "15"},
+                  {"transform", "rotate(-90 " + px(label_x) + " " + px(label_y) + ")"}},
+                 y_axis.label);
+    svg_.close();
+
+    svg_.open("g", {{"id", id_ + "-plot"},
+                    {"class", "plot-area"},
+                    {"clip-path", "url(#" + id_ + "-clip)"},
+                    {"data-x-scale", to_string(x_.kind())},
+                    {"data-x-domain", data_number(x_.low()) + " " + data_number(x_.high())},
+                    {"data-x-range", px(x_.pixel_low()) + " " + px(x_.pixel_high())},
+                    {"data-y-scale", to_string(y_.kind())},
+                    {"data-y-domain", data_number(y_.low()) + " " + data_number(y_.high())},
+                    {"data-y-range", px(y_.pixel_low()) + " " + px(y_.pixel_high())}});
+    plot_open_ = true;
+}
+
+void Chart::draw_grid_and_ticks(const Axis& x_axis, const Axis& y_axis) {
+    const double left = layout_.margin_left;
+    const double top = layout_.margin_top;
+    const double width = layout_.plot_width();
+    const double height = layout_.plot_height();
     const auto x_ticks = [&] {
         std::vector<std::pair<double, std::string>> ticks = x_axis.ticks;
         if (ticks.empty())
@@ -159,43 +204,6 @@ void Chart::draw_frame(const Axis& x_axis, const Axis& y_axis, const std::string
                       {"text-anchor", "end"}},
                      label);
     }
-    svg_.element("rect", {{"class", "frame"},
-                          {"x", px(left)},
-                          {"y", px(top)},
-                          {"width", px(width)},
-                          {"height", px(height)},
-                          {"fill", "none"},
-                          {"stroke", "#000000"},
-                          {"stroke-width", "1.2"}});
-    svg_.element("text",
-                 {{"class", "axis-label x-label"},
-                  {"x", px(left + width / 2)},
-                  {"y", px(top + height + 46)},
-                  {"text-anchor", "middle"},
-                  {"font-size", "15"}},
-                 x_axis.label);
-    const double label_x = 20;
-    const double label_y = top + height / 2;
-    svg_.element("text",
-                 {{"class", "axis-label y-label"},
-                  {"x", px(label_x)},
-                  {"y", px(label_y)},
-                  {"text-anchor", "middle"},
-                  {"font-size", "15"},
-                  {"transform", "rotate(-90 " + px(label_x) + " " + px(label_y) + ")"}},
-                 y_axis.label);
-    svg_.close();
-
-    svg_.open("g", {{"id", id_ + "-plot"},
-                    {"class", "plot-area"},
-                    {"clip-path", "url(#" + id_ + "-clip)"},
-                    {"data-x-scale", to_string(x_.kind())},
-                    {"data-x-domain", data_number(x_.low()) + " " + data_number(x_.high())},
-                    {"data-x-range", px(x_.pixel_low()) + " " + px(x_.pixel_high())},
-                    {"data-y-scale", to_string(y_.kind())},
-                    {"data-y-domain", data_number(y_.low()) + " " + data_number(y_.high())},
-                    {"data-y-range", px(y_.pixel_low()) + " " + px(y_.pixel_high())}});
-    plot_open_ = true;
 }
 
 void Chart::polyline(const std::vector<double>& xs, const std::vector<double>& ys,

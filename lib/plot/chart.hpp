@@ -107,6 +107,7 @@ class Chart {
 
   private:
     void draw_frame(const Axis& x_axis, const Axis& y_axis, const std::string& title);
+    void draw_grid_and_ticks(const Axis& x_axis, const Axis& y_axis);
     std::string id_;
     ChartLayout layout_;
     SvgWriter svg_;
