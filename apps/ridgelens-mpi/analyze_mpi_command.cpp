@@ -66,8 +66,10 @@ int run_analyze_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
             nlohmann::json report = make_analysis_report(summary, result, timings);
             report["mpi"] = {{"ranks", mpi::size(comm)},
                              {"backend", "PETSc KSP CG + SLEPc Krylov-Schur"}};
-            outputs.add_report(report, a.out_path, a.plot_directory);
+            outputs.add_report(report, a.out_path);
         }
+        outputs.add_pictures([&] { return plot::make_analysis_figures(summary, result); },
+                             a.plot_directory);
         outputs.add_first_ridge(result, first_ridge, a.theta_ridge_out, "ridgelens-mpi");
         outputs.commit();
     }

@@ -78,8 +78,15 @@ int run_fit_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
                              {"backend",
                               "Newton-CG on replicated θ (Allreduce per product) + PETSc KSP CG + "
                               "SLEPc Krylov-Schur on a MATSHELL"}};
-            outputs.add_report(report, a.out_path, result.analyzed ? a.plot_directory : "");
+            outputs.add_report(report, a.out_path);
         }
+        if (result.analyzed)
+            outputs.add_pictures(
+                [&] {
+                    return plot::make_fit_figures(result,
+                                                  model.name() + " on " + loaded.description);
+                },
+                a.plot_directory);
         outputs.commit();
         if (!result.analyzed) std::cerr << "ridgelens-mpi: " << result.fit.message << "\n";
     }

@@ -60,12 +60,13 @@ int run_analyze(const std::vector<std::string>& arguments) {
     print_summary_table(std::cout, summarize(problem), result);
 
     CommandOutputs outputs(progress);
-    if (!a.out_path.empty() || !a.plot_directory.empty()) {
+    if (!a.out_path.empty()) {
         const ReportTimings timings{loaded->read_seconds(), result.eigen_seconds,
                                     result.analyze_seconds};
-        const nlohmann::json report = make_analysis_report(summarize(problem), result, timings);
-        outputs.add_report(report, a.out_path, a.plot_directory);
+        outputs.add_report(make_analysis_report(summarize(problem), result, timings), a.out_path);
     }
+    outputs.add_pictures([&] { return plot::make_analysis_figures(summarize(problem), result); },
+                         a.plot_directory);
     std::vector<CommandOutputs::RidgeColumn> columns;
     for (const LambdaResult& entry : result.lambdas)
         columns.push_back({entry.lambda, &entry.ridge.x, entry.ridge.ok(), entry.ridge.message});

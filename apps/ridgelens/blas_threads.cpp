@@ -14,8 +14,8 @@ extern "C" void openblas_set_num_threads(int threads);
 namespace ridgelens::cli {
 namespace {
 
-// Measured on Debian 12's libopenblas0-pthread: one mmap of 134217728 bytes
-// per thread on its first BLAS call.
+// Debian 12's libopenblas0-pthread: 128 MiB per thread on its first BLAS call
+// (bench/README.md, "Design measurements": OpenBLAS buffers).
 constexpr double blas_buffer_bytes = 134217728.0;
 // Left for everything else before the memory budget's own checks take over
 // (thread stacks, malloc arenas, the first small allocations).

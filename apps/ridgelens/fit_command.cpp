@@ -84,13 +84,18 @@ int run_fit(const std::vector<std::string>& arguments) {
         print_approximation_table(std::cout, result);
     }
     CommandOutputs outputs(progress);
-    if (!a.out_path.empty() || (!a.plot_directory.empty() && result.analyzed)) {
+    if (!a.out_path.empty()) {
         const ReportTimings timings{read_seconds, result.analysis.eigen_seconds,
                                     result.analysis.analyze_seconds};
-        const nlohmann::json report =
-            make_fit_report(*model, features, data_description, result, timings);
-        outputs.add_report(report, a.out_path, result.analyzed ? a.plot_directory : "");
+        outputs.add_report(make_fit_report(*model, features, data_description, result, timings),
+                           a.out_path);
     }
+    if (result.analyzed)
+        outputs.add_pictures(
+            [&] {
+                return plot::make_fit_figures(result, model->name() + " on " + data_description);
+            },
+            a.plot_directory);
     outputs.commit();
     if (!result.analyzed) {
         std::cerr << "ridgelens: " << result.fit.message << "\n";

@@ -139,7 +139,7 @@ int run_path(const std::vector<std::string>& arguments) {
                     make_fit_report(*model.model, model.features, model.description, failed,
                                     ReportTimings{model.read_seconds, 0, 0});
                 CommandOutputs outputs(progress);
-                outputs.add_report(report, a.out_path, "");
+                outputs.add_report(report, a.out_path);
                 outputs.commit();
             }
             std::cerr << "ridgelens: " << fitted->fit().message << "\n";

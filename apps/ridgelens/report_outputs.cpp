@@ -17,33 +17,35 @@
 
 namespace ridgelens::cli {
 
-void CommandOutputs::add_report(const nlohmann::json& report, const std::string& out_path,
-                                const std::string& plot_directory) {
-    if (!out_path.empty()) {
-        const OutputBatch::Capture capture(batch_);
-        write_json_report(out_path, report);
-        written_.push_back("report written to " + out_path);
+void CommandOutputs::add_report(const nlohmann::json& report, const std::string& out_path) {
+    if (out_path.empty()) return;
+    const OutputBatch::Capture capture(batch_);
+    write_json_report(out_path, report);
+    written_.push_back("report written to " + out_path);
+}
+
+void CommandOutputs::add_pictures(const std::function<plot::FigureSet()>& draw,
+                                  const std::string& plot_directory) {
+    if (plot_directory.empty()) return;
+    const std::string staged = batch_.add_directory(plot_directory);
+    try {
+        plot::write_figures(draw(), staged);
+    } catch (const Error& error) {
+        throw Error("cannot write the pictures into '" + plot_directory +
+                    "' (nothing written): " + error.what());
     }
-    if (!plot_directory.empty()) {
-        const std::string staged = batch_.add_directory(plot_directory);
-        try {
-            plot::write_plots(report, staged);
-        } catch (const Error& error) {
-            throw Error("cannot write the pictures into '" + plot_directory +
-                        "' (nothing written): " + error.what());
-        }
-        plot_page_ = (std::filesystem::path(plot_directory) / "index.html").string();
-    }
+    plot_page_ = (std::filesystem::path(plot_directory) / "index.html").string();
 }
 
 void CommandOutputs::add_path(const ProblemSummary& summary, const PathResult& result,
                               const nlohmann::json& extra, const std::string& out_path,
                               const std::string& plot_directory, const std::string& csv_path) {
-    if (!out_path.empty() || !plot_directory.empty()) {
+    if (!out_path.empty()) {
         nlohmann::json report = make_path_report(summary, result);
         if (extra.is_object()) report.update(extra);
-        add_report(report, out_path, plot_directory);
+        add_report(report, out_path);
     }
+    add_pictures([&] { return plot::make_path_figures(summary, result); }, plot_directory);
     if (!csv_path.empty()) {
         const OutputBatch::Capture capture(batch_);
         write_path_csv(csv_path, result);

@@ -3,6 +3,7 @@
 // and ridgelens-mpi (which calls these on rank 0 only). Every output is staged
 // and all are committed together at the end (README "Exit codes and errors").
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "ridgelens/analysis/analyze.hpp"
 #include "ridgelens/analysis/path.hpp"
 #include "ridgelens/io/atomic_file.hpp"
+#include "ridgelens/plot/plot_report.hpp"
 #include "ridgelens/types.hpp"
 
 namespace ridgelens::cli {
@@ -22,14 +24,19 @@ class CommandOutputs {
   public:
     explicit CommandOutputs(const Progress& progress) : progress_(progress) {}
 
-    /// Stages `report` into `out_path` and its pictures into `plot_directory`
-    /// (a staged directory that replaces it as a whole); empty paths skip.
-    void add_report(const nlohmann::json& report, const std::string& out_path,
-                    const std::string& plot_directory);
+    /// Stages `report` into `out_path`; an empty path skips.
+    void add_report(const nlohmann::json& report, const std::string& out_path);
+
+    /// Stages the pictures `draw()` makes from the results in memory into
+    /// `plot_directory` (a staged directory that replaces it as a whole); an
+    /// empty path skips (and `draw` is not called).
+    void add_pictures(const std::function<plot::FigureSet()>& draw,
+                      const std::string& plot_directory);
 
     /// The outputs of `path` after its table: the JSON report (`extra`'s
-    /// fields merged in at the top level, e.g. ridgelens-mpi's "mpi") and its
-    /// pictures as add_report, and the CSV table into `csv_path`; empty paths skip.
+    /// fields merged in at the top level, e.g. ridgelens-mpi's "mpi"), its
+    /// pictures drawn from `result`, and the CSV table into `csv_path`; empty
+    /// paths skip.
     void add_path(const ProblemSummary& summary, const PathResult& result,
                   const nlohmann::json& extra, const std::string& out_path,
                   const std::string& plot_directory, const std::string& csv_path);

@@ -93,11 +93,7 @@ void read_lambda_entries(const json& report, PlotData& data) {
             sigma.push_back(number_field(directions[j], "sigma", at));
             component.push_back(number_field(directions[j], "component", at));
         }
-        if (l == 0) {
-            data.components = component;
-            data.centre =
-                data.gradient_norm == 0 ? component : centre_from(shrunk, sigma, data.lambdas[0]);
-        }
+        if (l == 0) set_first_lambda_directions(data, shrunk, sigma, component);
         data.shrunk.push_back(std::move(shrunk));
     }
 }
@@ -116,13 +112,8 @@ void read_path(const json& report, PlotData& data, std::size_t max_lambdas) {
             throw InputError("report: 'path_points' is less than the length of 'path'");
         data.path_points_in_report = static_cast<std::size_t>(points);
     }
-    // A grid longer than max_path_points is read at evenly spread points.
-    std::vector<std::size_t> chosen;
-    const std::size_t kept = std::min(path.size(), max_path_points);
-    for (std::size_t s = 0; s < kept; ++s)
-        chosen.push_back(kept == 1 ? 0 : s * (path.size() - 1) / (kept - 1));
     std::vector<std::vector<double>> predicted;
-    for (const std::size_t i : chosen) {
+    for (const std::size_t i : drawn_path_indices(path.size())) {
         const std::string where = "path[" + std::to_string(i) + "].";
         const json& point = path[i];
         PathSample sample;
@@ -163,6 +154,44 @@ void read_path(const json& report, PlotData& data, std::size_t max_lambdas) {
             data.selections.push_back(selected);
         }
     }
+    finish_path(data, predicted, max_lambdas);
+    const auto read_density = [&](const char* name, bool log_grid) {
+        if (!report.contains(name) || !report[name].is_object()) return false;
+        const json& density = report[name];
+        if (!density.contains("sigma") || !density.contains("value")) return false;
+        const double null_mass = log_grid && density.contains("null_mass")
+                                     ? number_or_nan(density["null_mass"], "log_density.null_mass")
+                                     : 0.0;
+        return set_density(data, number_array(density["sigma"], std::string(name) + ".sigma"),
+                           number_array(density["value"], std::string(name) + ".value"), log_grid,
+                           null_mass);
+    };
+    if (!read_density("log_density", true)) read_density("density", false);
+}
+
+PlotData read_checked_plot_data(const json& report, std::size_t max_lambdas);
+
+}  // namespace
+
+std::vector<std::size_t> drawn_path_indices(std::size_t size) {
+    // A grid longer than max_path_points is drawn at evenly spread points.
+    std::vector<std::size_t> chosen;
+    const std::size_t kept = std::min(size, max_path_points);
+    for (std::size_t s = 0; s < kept; ++s)
+        chosen.push_back(kept == 1 ? 0 : s * (size - 1) / (kept - 1));
+    return chosen;
+}
+
+void set_first_lambda_directions(PlotData& data, const std::vector<double>& shrunk,
+                                 const std::vector<double>& sigma,
+                                 const std::vector<double>& component) {
+    data.components = component;
+    data.centre =
+        data.gradient_norm == 0 ? component : centre_from(shrunk, sigma, data.lambdas.front());
+}
+
+void finish_path(PlotData& data, const std::vector<std::vector<double>>& predicted,
+                 std::size_t max_lambdas) {
     // The centre from the smallest λ (least cancellation in (σ+λ)/σ).
     std::size_t first = 0;
     for (std::size_t i = 1; i < data.path.size(); ++i)
@@ -175,27 +204,18 @@ void read_path(const json& report, PlotData& data, std::size_t max_lambdas) {
         data.lambdas.push_back(data.path[i].lambda);
         data.shrunk.push_back(predicted[i]);
     }
-    const auto read_density = [&](const char* name, bool log_grid) {
-        if (!report.contains(name) || !report[name].is_object()) return false;
-        const json& density = report[name];
-        if (!density.contains("sigma") || !density.contains("value")) return false;
-        std::vector<double> sigma = number_array(density["sigma"], std::string(name) + ".sigma");
-        std::vector<double> value = number_array(density["value"], std::string(name) + ".value");
-        if (sigma.size() < 2 || sigma.size() != value.size()) return false;
-        for (double& v : value) v *= data.n;
-        data.density_sigma = std::move(sigma);
-        data.density_value = std::move(value);
-        data.density_log = log_grid;
-        if (log_grid && density.contains("null_mass"))
-            data.density_null_mass = number_or_nan(density["null_mass"], "log_density.null_mass");
-        return true;
-    };
-    if (!read_density("log_density", true)) read_density("density", false);
 }
 
-PlotData read_checked_plot_data(const json& report, std::size_t max_lambdas);
-
-}  // namespace
+bool set_density(PlotData& data, std::vector<double> sigma, std::vector<double> value,
+                 bool log_grid, double null_mass) {
+    if (sigma.size() < 2 || sigma.size() != value.size()) return false;
+    for (double& v : value) v *= data.n;
+    data.density_sigma = std::move(sigma);
+    data.density_value = std::move(value);
+    data.density_log = log_grid;
+    if (log_grid) data.density_null_mass = null_mass;
+    return true;
+}
 
 PlotData read_plot_data(const json& report, std::size_t max_lambdas) {
     if (!report.is_object()) throw InputError("report: not a JSON object");

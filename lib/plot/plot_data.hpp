@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ridgelens/analysis/path.hpp"
+
 namespace ridgelens::plot {
 
 enum class ReportKind { analyze, fit, path };
@@ -78,6 +80,34 @@ struct PlotData {
 /// Reads a report. `max_lambdas` ≥ 1 caps the λ of a path report shown in
 /// the per-λ charts. @throws InputError naming the missing or malformed field.
 PlotData read_plot_data(const nlohmann::json& report, std::size_t max_lambdas = 5);
+
+/// The same numbers taken from the results in memory, as the commands have
+/// them before any report is written (every non-finite value becomes NaN, as
+/// a report's null does). `source` is the heading's problem or model.
+/// @throws UsageError when the result has no λ to draw.
+PlotData plot_data_of_analysis(const ProblemSummary& problem, const AnalysisResult& result,
+                               ReportKind kind, const std::string& source);
+PlotData plot_data_of_path(const ProblemSummary& problem, const PathResult& result,
+                           std::size_t max_lambdas);
+
+// The steps both readers share.
+
+/// Which of a path's `size` points are drawn: all, or `max_path_points` evenly
+/// spread (the first and the last included).
+std::vector<std::size_t> drawn_path_indices(std::size_t size);
+/// components and centre from the first λ's directions (analyze and fit),
+/// after data.lambdas holds that λ: shrunk_j, σ_j and c_j.
+void set_first_lambda_directions(PlotData& data, const std::vector<double>& shrunk,
+                                 const std::vector<double>& sigma,
+                                 const std::vector<double>& component);
+/// After data.path and its samples' predicted coefficients: the centre (from
+/// the smallest λ) and the λ of the per-λ charts.
+void finish_path(PlotData& data, const std::vector<std::vector<double>>& predicted,
+                 std::size_t max_lambdas);
+/// The spectral density per unit (log) σ, scaled to counts by data.n; false
+/// (nothing set) without at least two points of equal length.
+bool set_density(PlotData& data, std::vector<double> sigma, std::vector<double> value,
+                 bool log_grid, double null_mass);
 
 /// Most λ of a path report drawn in the df, norm and coefficient-path pictures;
 /// a longer grid is drawn at this many evenly spread λ (an SVG of millions of

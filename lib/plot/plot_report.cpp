@@ -31,8 +31,9 @@ std::pair<std::size_t, std::size_t> parse_pair(const std::string& text) {
     return {i, j};
 }
 
-FigureSet make_figures(const nlohmann::json& report, const PlotOptions& options) {
-    const PlotData data = read_plot_data(report, options.max_lambdas);
+namespace {
+
+FigureSet figures_of(const PlotData& data, const PlotOptions& options) {
     FigureSet set;
     if (data.path_points_in_report > data.path.size())
         set.notes.push_back("The report's grid has " + std::to_string(data.path_points_in_report) +
@@ -73,9 +74,39 @@ FigureSet make_figures(const nlohmann::json& report, const PlotOptions& options)
     return set;
 }
 
+}  // namespace
+
+FigureSet make_figures(const nlohmann::json& report, const PlotOptions& options) {
+    return figures_of(read_plot_data(report, options.max_lambdas), options);
+}
+
+FigureSet make_analysis_figures(const ProblemSummary& problem, const AnalysisResult& result,
+                                const PlotOptions& options) {
+    return figures_of(plot_data_of_analysis(problem, result, ReportKind::analyze, problem.source),
+                      options);
+}
+
+FigureSet make_fit_figures(const FitAnalysisResult& result, const std::string& model_source,
+                           const PlotOptions& options) {
+    if (!result.analyzed)
+        throw UsageError("pictures: nothing was analyzed (the fit failed: " + result.fit.message +
+                         ")");
+    return figures_of(
+        plot_data_of_analysis(result.problem, result.analysis, ReportKind::fit, model_source),
+        options);
+}
+
+FigureSet make_path_figures(const ProblemSummary& problem, const PathResult& result,
+                            const PlotOptions& options) {
+    return figures_of(plot_data_of_path(problem, result, options.max_lambdas), options);
+}
+
 PlotOutput write_plots(const nlohmann::json& report, const std::string& directory,
                        const PlotOptions& options) {
-    const FigureSet set = make_figures(report, options);
+    return write_figures(make_figures(report, options), directory);
+}
+
+PlotOutput write_figures(const FigureSet& set, const std::string& directory) {
     std::error_code error;
     std::filesystem::create_directories(directory, error);
     if (error)

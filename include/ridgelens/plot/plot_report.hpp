@@ -1,13 +1,16 @@
 #pragma once
 /// @file plot_report.hpp
-/// All pictures of a report: `ridgelens plot` and the `--plot DIR` option of
-/// analyze, fit and path.
+/// All pictures of an analysis, a fit or a path: drawn from the results in
+/// memory (what the programs' `--plot DIR` does) or from a JSON report read
+/// back (`ridgelens plot`). Both give the same pictures.
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "ridgelens/analysis/fit_analysis.hpp"
+#include "ridgelens/analysis/path.hpp"
 #include "ridgelens/export.hpp"
 
 namespace ridgelens::plot {
@@ -46,6 +49,25 @@ struct FigureSet {
 /// report, UsageError on an impossible explicit pair.
 RIDGELENS_API FigureSet make_figures(const nlohmann::json& report, const PlotOptions& options = {});
 
+/// The pictures of `analyze`'s result, drawn from the result itself (the same
+/// pictures as from its report). @throws UsageError on an impossible explicit pair.
+RIDGELENS_API FigureSet make_analysis_figures(const ProblemSummary& problem,
+                                              const AnalysisResult& result,
+                                              const PlotOptions& options = {});
+
+/// The pictures of `fit_and_analyze`'s result; `model_source` heads them
+/// (e.g. "softmax on news20"). @throws UsageError when nothing was analyzed
+/// (the fit failed) or on an impossible explicit pair.
+RIDGELENS_API FigureSet make_fit_figures(const FitAnalysisResult& result,
+                                         const std::string& model_source,
+                                         const PlotOptions& options = {});
+
+/// The pictures of `compute_path`'s result (those of an analysis plus df,
+/// ‖θ̂_ridge‖, the coefficient paths, the spectral density and, with λ
+/// selection, the criteria). @throws UsageError on an impossible explicit pair.
+RIDGELENS_API FigureSet make_path_figures(const ProblemSummary& problem, const PathResult& result,
+                                          const PlotOptions& options = {});
+
 /// A self-contained HTML page: every SVG inline as a base64 `data:` image
 /// with its title and caption, and a script that counts the images that
 /// loaded into `<p id="load-status" data-expected data-loaded data-failed
@@ -62,9 +84,12 @@ struct PlotOutput {
     std::string page;                ///< DIR/index.html
 };
 
-/// Creates `directory` if needed and writes each SVG and `index.html`
-/// there, every file atomically. @throws Error naming a path that cannot be
-/// written.
+/// Creates `directory` if needed and writes each SVG of `figures` and
+/// `index.html` there, every file atomically. @throws Error naming a path
+/// that cannot be written.
+RIDGELENS_API PlotOutput write_figures(const FigureSet& figures, const std::string& directory);
+
+/// write_figures(make_figures(report, options), directory).
 RIDGELENS_API PlotOutput write_plots(const nlohmann::json& report, const std::string& directory,
                                      const PlotOptions& options = {});
 
