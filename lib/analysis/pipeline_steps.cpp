@@ -20,11 +20,11 @@ extern "C" int openblas_get_num_threads(void);
 namespace ridgelens::pipeline {
 
 /// OpenBLAS (the BLAS under CHOLMOD's supernodal factorization) reserves a work
-/// buffer per thread on first use: 128 MiB each in Debian's build (measured: one
-/// mmap of 134217728 bytes per thread), counted with the factor. (Under a tight
-/// `ulimit -v` OpenBLAS's allocator retries without end when a BLAS call cannot
-/// reserve its buffer: the ridgelens program lowers the thread count to what
-/// the limit holds before the first call, or refuses.)
+/// buffer per thread on first use: 128 MiB each in Debian's build
+/// (bench/README.md, "Design measurements": OpenBLAS buffers), counted with the factor. (Under a
+/// tight `ulimit -v` OpenBLAS's allocator retries without end when a BLAS call cannot reserve its
+/// buffer: the ridgelens program lowers the thread count to what the limit holds before the first
+/// call, or refuses.)
 double blas_workspace_bytes() {
     // OpenBLAS's own count: its environment variables, or what a program set
     // (ridgelens lowers it under a tight `ulimit -v`).

@@ -12,9 +12,8 @@ bool run_parallel(Index n) {
     return detail::threads_pay_off(n);
 }
 
-// The loops are plain functions over [begin, end): written inside the
-// ordered_sums lambda (pointers captured by reference) GCC 12 vectorized a
-// similar loop with gathers, ≈ 4× slower (see parallel_lanczos.cpp).
+// The loops are plain functions over [begin, end), not lambdas (bench/README.md,
+// "Design measurements": reductions in lambdas).
 void curvature_rows(const double* p, const double* q, Index begin, Index end, double* sum) {
     double pq = 0, pp = 0, non_finite = 0;
 #pragma omp simd reduction(+ : pq, pp, non_finite)

@@ -117,9 +117,8 @@ void subtract_combination(const double* v, Index ld, Index begin, Index end, Ind
 }
 
 // Σ x[r]·y[r] over rows [begin, end). The loops of threaded sums live in
-// plain functions: inside a lambda (through its captures) GCC 12 vectorizes an
-// `omp simd reduction` with gathers and a reduction variable in memory,
-// measured 3–4× slower.
+// plain functions, not lambdas (bench/README.md, "Design measurements":
+// reductions in lambdas).
 double dot_rows(const double* x, const double* y, Index begin, Index end) {
     double sum = 0;
 #pragma omp simd reduction(+ : sum)

@@ -58,18 +58,12 @@
 // step plus, per step, ≈ 8 bytes/row of window written (non-temporal) and read
 // back and 4·8·(active shifts)/s bytes/row of x^σ, p^σ. When n is large the single
 // CG is itself memory bound and this is a small addition; when the seed's vectors
-// fit in L3 while the window cannot, it is not (see bench/bench_multishift.cpp).
-// Measured at n = 490k, 50 shifts, CPU seconds of the run: two-shift SSE kernel
-// with one vector per window slot ≈ 2.9 s; four-shift register-blocked kernel
-// 2.8 s; plus blocked window layout and next-block prefetch 2.6 s (2.9–3.1 s
-// without the prefetch).
+// fit in L3 while the window cannot, it is not (see bench/bench_multishift.cpp;
+// the kernel variants measured: bench/README.md, "Design measurements": multi-shift kernels).
 //
-// Threads: none. The loops are memory bound. Measured on the 2-core development
-// machine: two OpenMP threads on the flush gained ≈5% when the machine was idle
-// and lost ≈20% when other processes shared the cores; OpenMP on every vector
-// loop (several parallel regions per step) made a 40,000-row solve 100× slower
-// under such contention (barrier waits). So everything runs on the caller's
-// thread; the operator may parallelize itself.
+// Threads: none; the loops are memory bound and everything runs on the
+// caller's thread; the operator may parallelize itself (bench/README.md,
+// "Design measurements": multi-shift threads).
 //
 // Restarts: a run ends early when its seed meets non-positive curvature; see
 // solve_runs below.

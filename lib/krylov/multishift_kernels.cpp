@@ -57,9 +57,8 @@ constexpr int lane_width = 0;
 }  // namespace
 
 // Rows per block of the window: a block (256 rows × 32 steps × 8 bytes = 64 KB)
-// stays in L2 while every group of shifts passes over it. Measured at n = 490k,
-// 50 shifts (CPU seconds of the run, noisy to ±5%): 256 rows 2.19·single,
-// 128 rows 2.4–2.6, 512 rows 2.16–2.34, 1024 rows 2.3–2.4, 2048 rows 2.4–2.55.
+// stays in L2 while every group of shifts passes over it (bench/README.md,
+// "Design measurements": multi-shift kernels).
 constexpr Index window_block_rows() {
     return 256;
 }

@@ -58,8 +58,8 @@ DenseMatrix FeatureMatrix::weighted_gram(const double* w, Index max_cols) const 
             const Index count = sparse_->outerIndexPtr()[i + 1] - sparse_->outerIndexPtr()[i];
             work += count * count;
         }
-        // Threads only for large passes: for w8a (Σ nnz_i² = 13.2 M) one thread
-        // took 6.5 ms and two 8–14 ms (waking the second core's worker).
+        // Threads only for large passes (bench/README.md, "Design measurements": Gram matrix
+        // threads).
         const int threads = work >= gram_parallel_work
                                 ? std::clamp(static_cast<int>(256e6 / std::max(bytes, 1.0)), 1,
                                              omp_get_max_threads())

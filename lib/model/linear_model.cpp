@@ -102,11 +102,8 @@ void LinearModel::curvature_product(const double* v, double* y) const {
 
 void LinearModel::curvature_products(const double* v, Index count, double* y) const {
     check_curvature_point("curvature_product");
-    // Sparse data: one product at a time. The batched pass is memory-bound on
-    // its per-thread accumulators (parameters × count each) and measured
-    // slower per vector (news20 softmax: 55 ms single, 71 ms per vector in
-    // fours, 81 ms in sixteens); dense data gains from BLAS-3 (Fashion-MNIST
-    // softmax: 101 → 60 → 49 ms per vector). bench_model_hvp, *_batched_*.
+    // Sparse data: one product at a time; dense data: one BLAS-3 pass for all
+    // (bench/README.md, "Design measurements": batched model products).
     if (features_.is_sparse() && count > 1) {
         const Index p = parameters();
         for (Index j = 0; j < count; ++j) curvature_products(v + j * p, 1, y + j * p);

@@ -58,10 +58,8 @@ MultiShiftResult solve_shifted_dense(const DenseMatrix& h, const std::vector<dou
     for (Index i = 0; i < count; ++i)
         scaled.col(i) =
             coefficients.array() / (sigma.array() + shifts[static_cast<std::size_t>(i)]);
-    // Column by column (matrix-vector products): Eigen threads its
-    // matrix-matrix products with OpenMP, and on this 2-core VM waking the
-    // team cost more than these O(n²) products (w8a, n = 300: 25–30 ms per
-    // call instead of 5).
+    // Column by column (matrix-vector products), not one threaded
+    // matrix-matrix product (bench/README.md, "Design measurements": dense solves).
     DenseMatrix x(n, count), residual(n, count);
     for (Index i = 0; i < count; ++i) x.col(i).noalias() = q * scaled.col(i);
     // Residuals with H itself: r = (H + λI)x − b.

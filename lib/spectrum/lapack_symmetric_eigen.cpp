@@ -17,11 +17,8 @@ extern "C" void openblas_set_num_threads(int threads);
 namespace ridgelens::detail {
 namespace {
 
-// Up to this order dsyevd runs on one OpenBLAS thread. Alone, two threads
-// gain little there (n = 300: 4.7 vs 5.3 ms; n = 100: 0.58 vs 0.51 ms), but
-// right after an OpenMP region, whose workers still spin, OpenBLAS's threads
-// fight them for the 2 cores: the w8a ridge path (n = 300) took 49–89 ms
-// instead of 15 ms. Larger orders keep every thread (n = 1000: 74 vs 112 ms).
+// Up to this order dsyevd runs on one OpenBLAS thread; larger orders keep
+// every thread (bench/README.md, "Design measurements": dsyevd threads).
 constexpr int single_thread_order = 500;
 
 // Sets OpenBLAS to one thread for its lifetime (process-wide: BLAS calls on

@@ -53,7 +53,8 @@ class RIDGELENS_API LinearModel : public Model {
     /// @throws UsageError if no curvature point was set.
     void curvature_product(const double* v, double* y) const override;
     /// Dense data: one fused pass for all `count` vectors (scores of C·count
-    /// outputs, BLAS-3); sparse data: one pass per vector (measured faster).
+    /// outputs, BLAS-3); sparse data: one pass per vector (faster: bench/README.md,
+    /// "Design measurements": batched model products).
     /// @throws UsageError if no curvature point was set.
     void curvature_products(const double* v, Index count, double* y) const override;
     /// diag(H) (= diag(GGN) for these models). @throws UsageError without a curvature point.

@@ -17,20 +17,14 @@ namespace ridgelens {
 /// lower triangle in CSC). Row i adds a_ij·x_j into y_i and mirrors a_ij·x_i
 /// into y_j (j > i), so each off-diagonal entry is read once instead of twice:
 /// 12 bytes per stored entry for (nnz − n)/2 entries instead of nnz.
-/// Measured on the idle machine against the full-CSR product (bench_kernels;
-/// bench/README.md, "Kernels", the storage decision), the one-triangle
-/// product is 1.4–1.6× faster, threaded at 2.1 M rows and serial on 4elt and
-/// bcsstk16; the full-CSR product is kept in bench/full_csr_product.hpp as
-/// the comparison. The copy costs 6·(nnz/n − 1) + 12 bytes per row.
+/// It is faster than the full-CSR product (bench/README.md, "Kernels", the
+/// storage decision; the comparison is kept in bench/full_csr_product.hpp).
+/// The copy costs 6·(nnz/n − 1) + 12 bytes per row.
 ///
 /// The product runs on the OpenMP threads from 20,000 rows up, the one
 /// threshold of every threaded vector kernel of the library (the Lanczos and
 /// CG kernels too), so that a solver loop is threaded as a whole or not at
-/// all. A product alone gains from 2 threads from ≈ 10,000 nonzeros (1.9× on
-/// bcsstk16 in a tight loop), but inside a loop whose vector work is serial
-/// the idle worker is slow to wake for each product: top-10 of bcsstk09 took
-/// 100 ms instead of 8 ms and CG on 4elt 146 ms instead of 16 ms
-/// (bench/README.md, "Threading threshold of the sparse product").
+/// all (bench/README.md, "Threading threshold of the sparse product").
 ///
 /// Threaded, the rows are split into one
 /// contiguous block per OpenMP thread, balanced by stored entries. A mirrored
