@@ -2,6 +2,8 @@
 /// @file plot_report.hpp
 /// All pictures of a report: `ridgelens plot` and the `--plot DIR` option of
 /// analyze, fit and path.
+///
+/// Thread safety: reentrant for distinct output paths.
 
 #include <cstddef>
 #include <nlohmann/json.hpp>
