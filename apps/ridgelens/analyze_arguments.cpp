@@ -46,7 +46,11 @@ void apply_analyze_arguments(AnalyzeArguments& a, const Progress& progress) {
     if (!fashion_default && a.lambdas.empty())
         throw UsageError("--lambda is required with --hessian");
     if (fashion_default && a.lambdas.empty()) a.lambdas = {0.01, 1.0};
-    a.analysis.lambdas = a.lambdas;
+    try {
+        a.analysis.lambdas = a.lambdas;
+    } catch (const UsageError& error) {  // the library names LambdaGrid: say which flag
+        throw UsageError(std::string("--lambda: ") + error.what());
+    }
     a.analysis.solver = parse_solver_choice(a.solver);
     a.analysis.eigensolvers = make_eigensolvers(a.eigensolver);
     a.analysis.seed = a.source.seed;

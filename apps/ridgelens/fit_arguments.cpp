@@ -46,7 +46,11 @@ void apply_fit_arguments(FitArguments& a, const Progress& progress) {
         throw UsageError("fit: model Hessians are matrix-free; --solver must be cg");
     a.analysis.fit = a.source.fit;
     report_newton_progress(a.analysis.fit, progress);
-    a.analysis.analysis.lambdas = a.lambdas;
+    try {
+        a.analysis.analysis.lambdas = a.lambdas;
+    } catch (const UsageError& error) {  // the library names LambdaGrid: say which flag
+        throw UsageError(std::string("--lambda: ") + error.what());
+    }
     a.analysis.analysis.solver = SolverChoice::cg;
     a.analysis.analysis.eigensolvers = make_eigensolvers(a.eigensolver);
     a.analysis.analysis.seed = a.seed;

@@ -106,18 +106,13 @@ void add_eigen_options(po::options_description& options, EigenOptions& eigen, Ps
         "when H is indefinite, also compute its N most negative eigenpairs (0: none)");
 }
 
-double eigen_vectors(const EigenOptions& eigen, Index n) {
-    const Index subspace =
-        eigen.subspace > 0 ? eigen.subspace : std::max(2 * eigen.k + 1, eigen.k + 20);
-    return static_cast<double>(std::min(subspace, n) + eigen.k + 8);
-}
-
 std::function<double(std::int64_t n)> planned_bytes(const EigenOptions& eigen,
                                                     double solve_vectors) {
     return [eigen, solve_vectors](std::int64_t n) {
         if (eigen.k >= n) return 0.0;
-        const double vectors = 2.0 + eigen_vectors(eigen, n) + solve_vectors;
-        return (4.0 + sizeof(double) * vectors) * static_cast<double>(n);
+        const double vectors = 2.0 + solve_vectors;
+        return (4.0 + sizeof(double) * vectors) * static_cast<double>(n) +
+               lanczos_memory_bytes(eigen, static_cast<Index>(n));
     };
 }
 
@@ -132,14 +127,12 @@ void check_eigen_memory(Index n, const EigenOptions& eigen) {
         throw UsageError("--subspace = " + std::to_string(eigen.subspace) +
                          " must satisfy k < subspace (k = " + std::to_string(eigen.k) +
                          "), or be 0 for the default");
-    const Index subspace =
-        eigen.subspace > 0 ? eigen.subspace : std::max(2 * eigen.k + 1, eigen.k + 20);
     // Lanczos basis, Ritz vectors and a few work vectors, all of length n.
-    const double vectors = eigen_vectors(eigen, n);
-    check_memory_estimate(vectors * static_cast<double>(n) * sizeof(double),
+    check_memory_estimate(lanczos_memory_bytes(eigen, n),
                           "the top " + std::to_string(eigen.k) + " eigenpairs of a " +
                               std::to_string(n) + "x" + std::to_string(n) + " H (" +
-                              std::to_string(std::min(subspace, n)) + " Lanczos vectors)");
+                              std::to_string(lanczos_subspace_size(eigen, n)) +
+                              " Lanczos vectors)");
 }
 
 void LoadedProblem::adopt_matrix(SparseMatrix matrix) {

@@ -49,10 +49,6 @@ void add_eigen_options(boost::program_options::options_description& options, Eig
 /// before compute_top_eigenpairs / analyze / compute_path.
 void check_eigen_memory(Index n, const EigenOptions& eigen);
 
-/// Vectors of length n kept by the top-k computation (Lanczos basis, Ritz
-/// vectors, work vectors) for `k` and `subspace` as given, the basis capped at n.
-double eigen_vectors(const EigenOptions& eigen, Index n);
-
 /// Bytes a command keeps for an n×n H once it is read: the operator's copy of
 /// one triangle's column pointers, its diagonal, θ̂, the eigen step and
 /// `solve_vectors` further vectors of length n (solutions, solver workspace).

@@ -4,6 +4,8 @@
 ///
 /// Numerical outcomes (not converged, not positive definite) are never thrown:
 /// they are a status with a message inside the result of the computation.
+///
+/// Thread safety: exception types; their objects are immutable once thrown.
 
 #include <stdexcept>
 #include <string>

@@ -1,6 +1,8 @@
 #pragma once
 /// @file random_vector.hpp
 /// Reproducible random vectors (Lanczos start vectors, a default θ̂).
+///
+/// Thread safety: pure functions of their seed; reentrant.
 
 #include <cstdint>
 

@@ -212,15 +212,26 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
     const Index n = H.rows();
     AnalysisResult result;
 
-    // 1. Spectrum: top-k pairs, then the PSD check (scaled by σ_1).
+    // 1. Spectrum: top-k pairs, then the PSD check (scaled by σ_1), unless
+    // the options carry them.
     auto start = Clock::now();
-    report_progress(options, "computing the top " + std::to_string(options.eigen.k) +
-                                 " eigenpairs of H (n = " + std::to_string(n) + ")");
-    result.eigen = options.eigensolvers.top(H, options.eigen, options.seed);
-    report_progress(options, result.eigen.message);
-    if (result.eigen.status != EigenStatus::converged) {
-        result.ok = false;
-        result.warnings.push_back("eigenpairs: " + result.eigen.message);
+    SpectralStep reused;
+    if (options.spectral) {
+        reused = pipeline::reuse_spectral_step(*options.spectral, options.eigen.k, n,
+                                               problem.psd_by_construction, "analyze",
+                                               result.checks, result.warnings);
+        result.spectral_reused = true;
+        result.eigen = std::move(reused.eigen);
+        if (result.eigen.status != EigenStatus::converged) result.ok = false;
+    } else {
+        report_progress(options, "computing the top " + std::to_string(options.eigen.k) +
+                                     " eigenpairs of H (n = " + std::to_string(n) + ")");
+        result.eigen = options.eigensolvers.top(H, options.eigen, options.seed);
+        report_progress(options, result.eigen.message);
+        if (result.eigen.status != EigenStatus::converged) {
+            result.ok = false;
+            result.warnings.push_back("eigenpairs: " + result.eigen.message);
+        }
     }
     const double sigma_scale = pipeline::spectral_scale(result.eigen);
     if (result.eigen.converged > 0)
@@ -240,12 +251,16 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
                     : problem.diagonal ? SolverKind::cg
                                        : SolverKind::deflated_multishift_cg;
     result.solver_reason = decision.reason;
-    result.psd =
-        pipeline::check_psd(problem, options.psd, sigma_scale, cholmod.get(), options.seed + 1,
-                            options.progress, result.checks, result.warnings, options.eigensolvers);
-    pipeline::describe_indefinite(problem, options.psd, options.eigen, sigma_scale,
-                                  options.eigensolvers, options.seed + 2, options.progress,
-                                  result.psd, result.checks, result.warnings);
+    if (options.spectral) {
+        result.psd = std::move(reused.psd);
+    } else {
+        result.psd = pipeline::check_psd(problem, options.psd, sigma_scale, cholmod.get(),
+                                         options.seed + 1, options.progress, result.checks,
+                                         result.warnings, options.eigensolvers);
+        pipeline::describe_indefinite(problem, options.psd, options.eigen, sigma_scale,
+                                      options.eigensolvers, options.seed + 2, options.progress,
+                                      result.psd, result.checks, result.warnings);
+    }
     result.eigen_seconds = eigen_seconds + seconds_since(start);
 
     // 3. Exact solves of (H + λI)x = Hθ̂ − g and the decay table, per λ.

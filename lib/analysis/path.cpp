@@ -249,7 +249,8 @@ void effective_degrees_of_freedom(const HessianProblem& problem, const PathOptio
                      "stochastic Lanczos quadrature: " + std::to_string(slq.probes) +
                          " probes of " + std::to_string(slq.lanczos_steps) + ".." +
                          std::to_string(slq.max_lanczos_steps) + " steps");
-    result.spectrum = estimate_spectrum(problem.hessian, result.eigen, options.lambdas, slq);
+    result.spectrum =
+        estimate_spectrum(problem.hessian, result.eigen, options.lambdas.sorted_distinct(), slq);
     result.total_matvecs += result.spectrum.matvecs;
     if (result.spectrum.indefinite) result.warnings.push_back("SLQ: " + result.spectrum.message);
 
@@ -384,56 +385,38 @@ void flag_unconverged(const std::vector<std::size_t>& indices, PathResult& resul
     }
 }
 
-}  // namespace
-
-std::vector<double> log_spaced(double low, double high, Index count) {
-    if (!(low > 0) || !(high >= low) || !std::isfinite(high) || count < 1 ||
-        (count == 1 && low != high))
-        throw UsageError("λ grid: need 0 < MIN <= MAX and COUNT >= 1 (COUNT = 1 needs MIN = MAX)");
-    std::vector<double> grid(static_cast<std::size_t>(count));
-    for (Index i = 0; i < count; ++i) {
-        const double t = count == 1 ? 0.0 : static_cast<double>(i) / static_cast<double>(count - 1);
-        grid[static_cast<std::size_t>(i)] =
-            std::exp(std::log(low) + t * (std::log(high) - std::log(low)));
-    }
-    grid.front() = low;
-    grid.back() = high;
-    return grid;
-}
-
-std::vector<double> parse_lambda_grid(const std::string& text) {
-    std::istringstream in(text);
-    double low = 0, high = 0;
-    long long count = 0;
-    char colon1 = 0, colon2 = 0;
-    in >> low >> colon1 >> high >> colon2 >> count;
-    if (!in || colon1 != ':' || colon2 != ':' || in.peek() != std::char_traits<char>::eof())
-        throw UsageError("the λ grid MIN:MAX:COUNT '" + text +
-                         "': expected MIN:MAX:COUNT, e.g. 1e-4:1e2:50");
-    if (count > 100000)
-        throw UsageError("the λ grid MIN:MAX:COUNT '" + text + "': COUNT above 100000");
-    return log_spaced(low, high, static_cast<Index>(count));
-}
-
-PathResult compute_path(const HessianProblem& problem, const PathOptions& options) {
-    pipeline::validate_problem(problem, options.lambdas, options.solver, "path");
-    const auto start = Clock::now();
+// The top-k pairs and the PSD check (or the given spectral step), and the
+// solver for the λ (chosen between them: the PSD check uses CHOLMOD).
+pipeline::SolverDecision run_spectral_step(const HessianProblem& problem,
+                                           const PathOptions& options, PathResult& result) {
     const OperatorRef H = problem.hessian;
-    PathResult result;
-
-    pipeline::report(options.progress,
-                     "computing the top " + std::to_string(options.eigen.k) +
-                         " eigenpairs of H (n = " + std::to_string(H.global_rows()) + ")");
-    result.eigen = options.eigensolvers.top(H, options.eigen, options.seed);
-    pipeline::report(options.progress, result.eigen.message);
-    result.total_matvecs += result.eigen.matvecs;
-    if (result.eigen.status != EigenStatus::converged) {
-        result.ok = false;
-        result.warnings.push_back("eigenpairs: " + result.eigen.message);
+    SpectralStep reused;
+    if (options.spectral) {
+        reused = pipeline::reuse_spectral_step(*options.spectral, options.eigen.k, H.rows(),
+                                               problem.psd_by_construction, "path", result.checks,
+                                               result.warnings);
+        result.spectral_reused = true;
+        result.eigen = std::move(reused.eigen);
+        if (result.eigen.status != EigenStatus::converged) result.ok = false;
+    } else {
+        pipeline::report(options.progress,
+                         "computing the top " + std::to_string(options.eigen.k) +
+                             " eigenpairs of H (n = " + std::to_string(H.global_rows()) + ")");
+        result.eigen = options.eigensolvers.top(H, options.eigen, options.seed);
+        pipeline::report(options.progress, result.eigen.message);
+        result.total_matvecs += result.eigen.matvecs;
+        if (result.eigen.status != EigenStatus::converged) {
+            result.ok = false;
+            result.warnings.push_back("eigenpairs: " + result.eigen.message);
+        }
     }
     const double sigma_scale = pipeline::spectral_scale(result.eigen);
     pipeline::SolverDecision decision = pipeline::choose_solver(problem, options.solver);
     result.solver_reason = decision.reason;
+    if (options.spectral) {
+        result.psd = std::move(reused.psd);
+        return decision;
+    }
     result.psd = pipeline::check_psd(problem, options.psd, sigma_scale, decision.cholmod.get(),
                                      options.seed + 1, options.progress, result.checks,
                                      result.warnings, options.eigensolvers);
@@ -441,10 +424,24 @@ PathResult compute_path(const HessianProblem& problem, const PathOptions& option
     result.total_matvecs += pipeline::describe_indefinite(
         problem, options.psd, options.eigen, sigma_scale, options.eigensolvers, options.seed + 2,
         options.progress, result.psd, result.checks, result.warnings);
+    return decision;
+}
+
+}  // namespace
+
+PathResult compute_path(const HessianProblem& problem, const PathOptions& options) {
+    pipeline::validate_problem(problem, options.lambdas, options.solver, "path");
+    const auto start = Clock::now();
+    const OperatorRef H = problem.hessian;
+    PathResult result;
+
+    pipeline::SolverDecision decision = run_spectral_step(problem, options, result);
+    const double sigma_scale = pipeline::spectral_scale(result.eigen);
 
     const Vector rhs = ridge_right_hand_side(problem, result);
-    const std::vector<std::size_t> all = add_points(
-        H, rhs, std::min(options.path_directions, result.eigen.converged), options.lambdas, result);
+    const std::vector<std::size_t> all =
+        add_points(H, rhs, std::min(options.path_directions, result.eigen.converged),
+                   options.lambdas.sorted_distinct(), result);
     solve_path_points(problem, options, decision, rhs, sigma_scale, all, result);
     flag_unconverged(all, result);
 
@@ -454,11 +451,8 @@ PathResult compute_path(const HessianProblem& problem, const PathOptions& option
 }
 
 void extend_path(const HessianProblem& problem, const PathOptions& options,
-                 const std::vector<double>& lambdas, PathResult& result) {
+                 const LambdaGrid& lambdas, PathResult& result) {
     for (const double lambda : lambdas) {
-        if (!std::isfinite(lambda) || lambda < 0)
-            throw UsageError("extend_path: λ = " + format_double(lambda) +
-                             " must be finite and non-negative");
         for (const PathPoint& point : result.points)
             if (point.lambda == lambda)
                 throw UsageError("extend_path: λ = " + format_double(lambda) +

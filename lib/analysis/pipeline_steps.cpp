@@ -38,14 +38,10 @@ std::string format_double(double value) {
     return out.str();
 }
 
-void validate_problem(const HessianProblem& problem, const std::vector<double>& lambdas,
-                      SolverChoice solver, const std::string& context) {
+void validate_problem(const HessianProblem& problem, const LambdaGrid& lambdas, SolverChoice solver,
+                      const std::string& context) {
     const Index n = problem.hessian.rows();
-    if (lambdas.empty()) throw UsageError(context + ": at least one λ is required");
-    for (double lambda : lambdas)
-        if (!(lambda >= 0) || !std::isfinite(lambda))
-            throw UsageError(context + ": λ = " + std::to_string(lambda) +
-                             " is invalid; λ must be finite and >= 0");
+    lambdas.require_nonempty(context);
     if (problem.theta.size() != n)
         throw UsageError(context + ": θ̂ has length " + std::to_string(problem.theta.size()) +
                          " but H is " + std::to_string(n) + "x" + std::to_string(n));

@@ -60,10 +60,11 @@ PsdVerdict check_psd(const HessianProblem& problem, const PsdCheckOptions& optio
 SolveResult solve_with_cholmod(CholmodSolver& cholmod, const PsdVerdict& psd, double lambda,
                                const Vector& rhs);
 
-/// Checks sizes, the λ grid and the solver choice.
+/// Checks sizes, that the λ grid is not empty (its values were checked when
+/// it was built) and the solver choice.
 /// @throws UsageError naming `context` and what is wrong.
-void validate_problem(const HessianProblem& problem, const std::vector<double>& lambdas,
-                      SolverChoice solver, const std::string& context);
+void validate_problem(const HessianProblem& problem, const LambdaGrid& lambdas, SolverChoice solver,
+                      const std::string& context);
 
 /// Every λ of the grid solved in one multi-shift CG run (on right-hand side
 /// `rhs`), deflated by the top-k pairs when `deflate` is set and all of them
@@ -79,5 +80,16 @@ ShiftedSolves solve_shifted_systems(OperatorRef hessian, const Eigenpairs& eigen
 
 /// The largest |σ_j| of the computed pairs, or 1 when there is none.
 double spectral_scale(const Eigenpairs& pairs);
+
+/// The spectral step `given` as a run with `k` pairs on an operator of
+/// `rows` rows (this process's) uses it: its first k pairs and its verdict;
+/// appends the reuse, the eigenpairs' failure and the PSD verdict to `checks`
+/// or `warnings` as the computed steps would.
+/// @throws UsageError naming `context` when given asked for fewer than k
+/// pairs or its eigenvectors do not have `rows` rows.
+SpectralStep reuse_spectral_step(const SpectralStep& given, Index k, Index rows,
+                                 bool psd_by_construction, const std::string& context,
+                                 std::vector<std::string>& checks,
+                                 std::vector<std::string>& warnings);
 
 }  // namespace ridgelens::pipeline

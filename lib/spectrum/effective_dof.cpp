@@ -11,7 +11,6 @@
 
 #include "ridgelens/error.hpp"
 #include "ridgelens/spectrum/spectral_density.hpp"
-#include "spectrum/lambda_grid_check.hpp"
 #include "spectrum/lapack_symmetric_eigen.hpp"
 
 namespace ridgelens {
@@ -79,8 +78,6 @@ void lapack_eigenvalues(DenseMatrix& a, DenseEigenvalues& result) {
     result.message = message.str();
 }
 
-using detail::validate_lambdas;
-
 }  // namespace
 
 DenseEigenvalues dense_spectrum(const SparseMatrix& h, Index max_rows) {
@@ -145,9 +142,9 @@ DenseEigenvalues dense_spectrum(OperatorRef op, Index max_rows) {
     return result;
 }
 
-Vector exact_effective_dof(const Vector& all_eigenvalues, const std::vector<double>& lambdas,
+Vector exact_effective_dof(const Vector& all_eigenvalues, const LambdaGrid& lambdas,
                            double null_tolerance) {
-    validate_lambdas(lambdas, "exact_effective_dof");
+    lambdas.require_nonempty("exact_effective_dof");
     if (all_eigenvalues.size() == 0) throw UsageError("exact_effective_dof: no eigenvalues given");
     if (!all_eigenvalues.allFinite())
         throw UsageError("exact_effective_dof: the eigenvalues are not all finite");
@@ -186,7 +183,7 @@ namespace {
 // Σ_j max |t(σ') − t(σ_j)| over σ' ∈ [max(σ_j − τ, 0), σ_j + τ] for the
 // spectral term t(σ, λ) (0 at a null σ), τ = max(null_tolerance, nε)·max|σ|.
 template <class Term>
-Vector resolution_bound(const Vector& all_eigenvalues, const std::vector<double>& lambdas,
+Vector resolution_bound(const Vector& all_eigenvalues, const LambdaGrid& lambdas,
                         double null_tolerance, Term term) {
     const double scale = all_eigenvalues.cwiseAbs().maxCoeff();
     const double threshold = null_tolerance * scale;
@@ -216,14 +213,14 @@ double log_det_term(double sigma, double lambda) {
 
 }  // namespace
 
-Vector exact_effective_dof_resolution(const Vector& all_eigenvalues,
-                                      const std::vector<double>& lambdas, double null_tolerance) {
+Vector exact_effective_dof_resolution(const Vector& all_eigenvalues, const LambdaGrid& lambdas,
+                                      double null_tolerance) {
     exact_effective_dof(all_eigenvalues, lambdas, null_tolerance);  // the same validation
     return resolution_bound(all_eigenvalues, lambdas, null_tolerance,
                             [](double s, double lambda) { return s > 0 ? s / (s + lambda) : 0.0; });
 }
 
-Vector exact_log_det(const Vector& all_eigenvalues, const std::vector<double>& lambdas,
+Vector exact_log_det(const Vector& all_eigenvalues, const LambdaGrid& lambdas,
                      double null_tolerance) {
     exact_effective_dof(all_eigenvalues, lambdas, null_tolerance);  // the same validation
     const double threshold = null_tolerance * all_eigenvalues.cwiseAbs().maxCoeff();
@@ -244,7 +241,7 @@ Vector exact_log_det(const Vector& all_eigenvalues, const std::vector<double>& l
     return log_det;
 }
 
-Vector exact_log_det_resolution(const Vector& all_eigenvalues, const std::vector<double>& lambdas,
+Vector exact_log_det_resolution(const Vector& all_eigenvalues, const LambdaGrid& lambdas,
                                 double null_tolerance) {
     exact_effective_dof(all_eigenvalues, lambdas, null_tolerance);  // the same validation
     Vector bound = resolution_bound(all_eigenvalues, lambdas, null_tolerance, log_det_term);

@@ -14,7 +14,6 @@
 
 #include "ridgelens/error.hpp"
 #include "ridgelens/spectrum/spectral_density.hpp"
-#include "spectrum/lambda_grid_check.hpp"
 #include "spectrum/sample_statistics.hpp"
 
 namespace ridgelens {
@@ -69,9 +68,8 @@ TraceEstimate estimate_trace(const SlqQuadrature& quadrature, Term term) {
 
 }  // namespace
 
-DofCurve effective_dof_from_quadrature(const SlqQuadrature& quadrature,
-                                       const std::vector<double>& lambdas) {
-    detail::validate_lambdas(lambdas, "effective_dof_from_quadrature");
+DofCurve effective_dof_from_quadrature(const SlqQuadrature& quadrature, const LambdaGrid& lambdas) {
+    lambdas.require_nonempty("effective_dof_from_quadrature");
     const std::size_t probes = quadrature.probes.size();
     if (probes < 2)
         throw UsageError("effective_dof_from_quadrature: need at least 2 probes, have " +

@@ -19,7 +19,6 @@
 
 #include "ridgelens/error.hpp"
 #include "ridgelens/spectrum/spectral_density.hpp"
-#include "spectrum/lambda_grid_check.hpp"
 #include "spectrum/sample_statistics.hpp"
 #include "spectrum/slq_lanczos.hpp"
 
@@ -27,7 +26,6 @@ namespace ridgelens {
 namespace {
 
 using detail::sample_std;
-using detail::validate_lambdas;
 using slq::LanczosRun;
 using slq::StopRule;
 
@@ -246,10 +244,10 @@ std::string summary_message(const SpectralEstimate& result, const Eigenpairs& to
 
 }  // namespace
 
-SpectralEstimate estimate_spectrum(OperatorRef op, const Eigenpairs& top,
-                                   const std::vector<double>& lambdas, const SlqOptions& options) {
+SpectralEstimate estimate_spectrum(OperatorRef op, const Eigenpairs& top, const LambdaGrid& lambdas,
+                                   const SlqOptions& options) {
     const auto start = std::chrono::steady_clock::now();
-    validate_lambdas(lambdas, "estimate_spectrum");
+    lambdas.require_nonempty("estimate_spectrum");
     validate(op, top, options);
     const Index n = op.global_rows();
     const Index k = top.values.size();

@@ -17,12 +17,6 @@
 namespace ridgelens {
 namespace {
 
-Index choose_subspace(const EigenOptions& options, Index n) {
-    Index subspace = options.subspace;
-    if (subspace == 0) subspace = std::max(2 * options.k + 1, options.k + 20);
-    return std::min(subspace, n);
-}
-
 void validate(const EigenOptions& options, Index n, Index subspace) {
     if (options.k < 1 || options.k >= n)
         throw UsageError("eigensolver: k = " + std::to_string(options.k) +
@@ -170,7 +164,7 @@ Eigenpairs run_top_eigenpairs(OperatorRef op, const EigenOptions& options, std::
                               const char* who, TopIteration iteration, const std::string& method) {
     require_whole_vectors(op, who);
     const Index n = op.rows();
-    const Index subspace = choose_subspace(options, n);
+    const Index subspace = lanczos_subspace_size(options, n);
     validate(options, n, subspace);
 
     CountingOperator counting(op);
@@ -254,6 +248,17 @@ SmallestRitz smallest_ritz(const std::vector<double>& alpha, const std::vector<d
 }
 
 }  // namespace
+
+Index lanczos_subspace_size(const EigenOptions& options, Index n) {
+    const Index subspace =
+        options.subspace != 0 ? options.subspace : std::max(2 * options.k + 1, options.k + 20);
+    return std::min(subspace, n);
+}
+
+double lanczos_memory_bytes(const EigenOptions& options, Index n) {
+    const double vectors = static_cast<double>(lanczos_subspace_size(options, n) + options.k + 8);
+    return vectors * static_cast<double>(n) * sizeof(double);
+}
 
 const char* to_string(EigenStatus status) {
     switch (status) {

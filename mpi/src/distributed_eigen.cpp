@@ -56,8 +56,7 @@ DistributedEigenpairs compute_top_eigenpairs(Mat hessian, const EigenOptions& op
     if (k < 1 || k >= n)
         throw UsageError("k = " + std::to_string(k) +
                          " must be in [1, n) with n = " + std::to_string(n));
-    Index subspace = options.subspace > 0 ? options.subspace : std::max(2 * k + 1, k + 20);
-    subspace = std::min<Index>(subspace, n);
+    const Index subspace = lanczos_subspace_size(options, static_cast<Index>(n));
     if (subspace <= k)
         throw UsageError("the subspace (" + std::to_string(subspace) + ") must exceed k");
 

@@ -2,6 +2,14 @@
 /// @file analyze.hpp
 /// The whole decay analysis of one Hessian for one or several λ: top-k
 /// eigenpairs, PSD check, exact ridge solves, per-direction decay table.
+///
+/// Thread safety: `analyze` and the functions here are reentrant: calls on
+/// distinct problems may run concurrently (each opens its own OpenMP regions).
+/// Calls that share one operator are safe when its `perform_op` is (a
+/// SparseSymmetricOperator's is; a CountingOperator's counter, a DeflatedOperator
+/// and a model whose curvature point is being moved are not). `progress` is
+/// called on the calling thread. An entry point given an operator with a
+/// RowPartition is collective: every rank calls it with the same options.
 
 #include <functional>
 #include <memory>
@@ -15,6 +23,7 @@
 #include "ridgelens/solve/conjugate_gradient.hpp"
 #include "ridgelens/solve/solve_result.hpp"
 #include "ridgelens/spectrum/eigensolvers.hpp"
+#include "ridgelens/spectrum/lambda_grid.hpp"
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
 
 namespace ridgelens {
@@ -83,10 +92,12 @@ struct AutomaticCholmod {
 };
 RIDGELENS_API AutomaticCholmod choose_cholmod_automatically(const SparseMatrix& matrix);
 
+struct SpectralStep;
+
 /// Settings of `analyze`.
 struct AnalyzeOptions {
-    std::vector<double> lambdas;  ///< λ ≥ 0, at least one
-    EigenOptions eigen;           ///< top-k Lanczos settings
+    LambdaGrid lambdas;  ///< λ ≥ 0, at least one, each analyzed in this order (see LambdaGrid)
+    EigenOptions eigen;  ///< top-k Lanczos settings
     SolverChoice solver = SolverChoice::automatic;
     CgOptions cg;         ///< CG settings (tolerance also for the PSD check)
     PsdCheckOptions psd;  ///< the smallest-eigenvalue check
@@ -98,6 +109,10 @@ struct AnalyzeOptions {
     /// solvers: the library's Lanczos by default, `make_eigensolvers` for
     /// another backend.
     Eigensolvers eigensolvers;
+    /// The top-k pairs and PSD verdict of an earlier run on the same H (e.g.
+    /// `spectral_step(analyze(...))`): when set, neither is recomputed (see
+    /// SpectralStep); `eigensolvers`, `psd` and the seed then serve nothing.
+    std::shared_ptr<const SpectralStep> spectral;
 };
 
 /// Whether H is positive semidefinite, and the evidence.
@@ -118,6 +133,28 @@ struct RIDGELENS_API PsdVerdict {
     /// The most negative eigenvalue known: min(smallest.value, negative
     /// values), an upper bound on σ_min (every Ritz value lies above σ_min).
     double sigma_min() const;
+};
+
+/// The spectral step of an analysis, computed once and reusable by
+/// `analyze`, `compute_path` and `select_lambda` (through
+/// `AnalyzeOptions::spectral`, `PathOptions::spectral`): the top-k eigenpairs
+/// and the PSD verdict with its evidence (a Cholesky certificate, the most
+/// negative pairs of an indefinite H).
+///
+/// A run given a step takes its first k pairs (k = the run's
+/// EigenOptions::k) instead of computing them and its verdict instead of the
+/// PSD check, spends no product with H on either, and says so
+/// (`AnalysisResult::spectral_reused`, `PathResult::spectral_reused`, and a
+/// line among the checks). It checks what it can: the step must have been
+/// asked for at least k pairs (Eigenpairs::requested) and its eigenvectors
+/// must have H's rows (this process's rows of a partitioned H), else
+/// UsageError. That the step belongs to the same H (the same operator, the
+/// same matrix, the same PSD tolerance) is the caller's responsibility: a
+/// step of another H gives wrong decay factors, deflation and df without an
+/// error.
+struct SpectralStep {
+    Eigenpairs eigen;
+    PsdVerdict psd;
 };
 
 /// What θ̂_ridge is for the regularized quadratic model at one λ.
@@ -157,7 +194,13 @@ struct AnalysisResult {
     std::vector<std::string> checks;    ///< what was verified, in words
     std::vector<std::string> warnings;  ///< what did not hold
     bool ok = true;                     ///< false if any numerical step failed
+    /// `eigen` and `psd` came from AnalyzeOptions::spectral (not recomputed)
+    bool spectral_reused = false;
 };
+
+/// The spectral step of `result` (a copy of its eigenpairs and verdict), for
+/// AnalyzeOptions::spectral or PathOptions::spectral.
+RIDGELENS_API std::shared_ptr<const SpectralStep> spectral_step(const AnalysisResult& result);
 
 /// What θ̂_ridge is at entry.lambda, as analyze() decides it: sets
 /// entry.stationary and entry.stationary_reason from the PSD verdict and the
@@ -177,7 +220,7 @@ RIDGELENS_API void classify_stationary_point(const PsdVerdict& psd, const Eigenp
 RIDGELENS_API void record_lambda_result(AnalysisResult& result, LambdaResult entry);
 
 /// Runs the analysis. Numerical failures are recorded in the result (`ok`,
-/// statuses, warnings); misuse throws UsageError (negative λ, k ≥ n, wrong
+/// statuses, warnings); misuse throws UsageError (an empty λ grid, k ≥ n, wrong
 /// vector length, CHOLMOD requested without a matrix, an operator with a
 /// RowPartition: use ridgelens::mpi::analyze or compute_path).
 RIDGELENS_API AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& options);

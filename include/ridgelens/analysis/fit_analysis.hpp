@@ -3,6 +3,10 @@
 /// The decay analysis of a real model: fit θ̂ by Newton-CG, analyze the
 /// curvature at θ̂ matrix-free, and measure how good the quadratic
 /// approximation θ̂_ridge is against the true regularized minimizer θ*_λ.
+///
+/// Thread safety: these functions fit or move the curvature point of the
+/// `Model` they are given: no other call on that model may run meanwhile.
+/// Calls on distinct models are reentrant.
 
 #include <functional>
 #include <vector>

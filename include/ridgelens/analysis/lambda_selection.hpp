@@ -17,6 +17,11 @@
 ///   Laplace evidence of the quadratic model gᵀ(θ − θ̂) + ½(θ − θ̂)ᵀH(θ − θ̂)
 ///   with n the given number of samples, exact for that model up to the
 ///   constant −n·R(θ̂).
+///
+/// Thread safety: `evaluate_selection_criteria` and `select_lambda` modify the
+/// `path` they are given (no other use of it meanwhile) and are otherwise
+/// reentrant, as compute_path (path.hpp); the function `quadratic_model_risk`
+/// returns is as thread-safe as the problem's operator.
 
 #include <functional>
 #include <string>

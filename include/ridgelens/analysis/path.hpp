@@ -2,9 +2,15 @@
 /// @file path.hpp
 /// The regularization path: θ̂_ridge(λ), the coefficient paths of the top
 /// directions and the effective degrees of freedom for a whole grid of λ.
+///
+/// Thread safety: as analyze.hpp. `compute_path` is reentrant on distinct
+/// problems; `extend_path` modifies its `result` (no other use of that result
+/// meanwhile). `PathOptions::risk` and `progress` are called on the calling
+/// thread, one λ at a time. On a partitioned H both are collective.
 
 #include <functional>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,21 +19,17 @@
 #include "ridgelens/export.hpp"
 #include "ridgelens/solve/multishift_cg.hpp"
 #include "ridgelens/spectrum/eigensolvers.hpp"
+#include "ridgelens/spectrum/lambda_grid.hpp"
 #include "ridgelens/spectrum/spectral_density.hpp"
 
 namespace ridgelens {
 
-/// `count` values log-spaced from `low` to `high` (inclusive).
-/// @throws UsageError unless 0 < low ≤ high and count ≥ 1 (count = 1 needs low = high).
-RIDGELENS_API std::vector<double> log_spaced(double low, double high, Index count);
-
-/// Parses "MIN:MAX:COUNT" into a log-spaced grid. @throws UsageError naming the text.
-RIDGELENS_API std::vector<double> parse_lambda_grid(const std::string& text);
-
 /// Settings of `compute_path`.
 struct PathOptions {
-    std::vector<double> lambdas;  ///< the grid, λ > 0
-    EigenOptions eigen;           ///< top-k pairs (deflation, coefficient paths, df)
+    /// The grid, λ ≥ 0, at least one (the path's points are its sorted
+    /// distinct λ; at λ = 0 log det is NaN: see LambdaGrid).
+    LambdaGrid lambdas;
+    EigenOptions eigen;  ///< top-k pairs (deflation, coefficient paths, df)
     PsdCheckOptions psd;
     SolverChoice solver = SolverChoice::automatic;  ///< cholmod, multi-shift CG ("cg") or dense
     MultiShiftCgOptions cg;
@@ -49,6 +51,11 @@ struct PathOptions {
     /// The top-k and smallest-eigenvalue solvers (replaced by the distributed
     /// backend for a partitioned H).
     Eigensolvers eigensolvers;
+    /// The top-k pairs and PSD verdict of an earlier `analyze` or
+    /// `compute_path` on the same H (`spectral_step`): when set, neither is
+    /// recomputed (see SpectralStep in analyze.hpp); `select_lambda` and
+    /// `extend_path` reuse the path's own.
+    std::shared_ptr<const SpectralStep> spectral;
 };
 
 /// One λ of the path.
@@ -122,7 +129,13 @@ struct PathResult {
     /// the approximation they rest on); empty when they were not evaluated.
     std::string criteria_note;
     std::vector<LambdaSelection> selections;  ///< one per criterion asked (select_lambda)
+    /// `eigen` and `psd` came from PathOptions::spectral (not recomputed)
+    bool spectral_reused = false;
 };
+
+/// The spectral step of a path (a copy of its eigenpairs and verdict), for
+/// AnalyzeOptions::spectral or PathOptions::spectral.
+RIDGELENS_API std::shared_ptr<const SpectralStep> spectral_step(const PathResult& result);
 
 /// Computes the path. Misuse throws UsageError; numerical failures are
 /// statuses in the points, `ok` and `warnings`.
@@ -141,8 +154,9 @@ RIDGELENS_API PathResult compute_path(const HessianProblem& problem, const PathO
 /// log det from the stored spectrum or SLQ rules (no new eigen step or SLQ
 /// run). The points stay sorted by λ; the matrix-vector products are added
 /// to `total_matvecs`. Used to refine a λ selection.
-/// @throws UsageError for a λ that is negative, not finite or already on the path.
+/// @throws UsageError for a λ already on the path (a negative or non-finite
+/// one cannot be in a LambdaGrid).
 RIDGELENS_API void extend_path(const HessianProblem& problem, const PathOptions& options,
-                               const std::vector<double>& lambdas, PathResult& result);
+                               const LambdaGrid& lambdas, PathResult& result);
 
 }  // namespace ridgelens

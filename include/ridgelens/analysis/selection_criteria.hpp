@@ -2,6 +2,8 @@
 /// @file selection_criteria.hpp
 /// The values of the criteria for choosing λ at one point of a path, and the
 /// outcome of a selection (see lambda_selection.hpp for the functions).
+///
+/// Thread safety: value types and a pure function; reentrant.
 
 #include <limits>
 #include <string>

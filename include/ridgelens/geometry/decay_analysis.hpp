@@ -2,6 +2,8 @@
 /// @file decay_analysis.hpp
 /// The per-direction decay analysis of geometry.md §2–§3: components,
 /// decay factors, the self-check against an exact solve, and the tail bound.
+///
+/// Thread safety: pure functions of their arguments; reentrant.
 
 #include <string>
 #include <vector>

@@ -2,6 +2,9 @@
 /// @file feature_scaling.hpp
 /// Preparing a training set read from a file for a regression model:
 /// feature scaling, an intercept column, and label conventions.
+///
+/// Thread safety: functions of their arguments (the in-place ones modify only
+/// the matrix they are given); reentrant.
 
 #include <string>
 #include <string_view>

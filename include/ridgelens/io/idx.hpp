@@ -1,6 +1,8 @@
 #pragma once
 /// @file idx.hpp
 /// Reading IDX files (the MNIST / Fashion-MNIST format), gzipped or not.
+///
+/// Thread safety: readers of their own files; reentrant.
 
 #include <cstdint>
 #include <string>

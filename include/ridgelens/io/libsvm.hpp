@@ -19,6 +19,8 @@
 ///
 /// Anything else is refused with an InputError whose message starts with
 /// `name:line:` (1-based line) and quotes the offending token.
+///
+/// Thread safety: readers of their own files (OpenMP inside); reentrant.
 
 #include <cstdint>
 #include <istream>

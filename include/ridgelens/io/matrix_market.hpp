@@ -1,6 +1,8 @@
 #pragma once
 /// @file matrix_market.hpp
 /// Reading symmetric matrices from Matrix Market coordinate files.
+///
+/// Thread safety: readers of their own files and buffers; reentrant.
 
 #include <cstdint>
 #include <functional>

@@ -4,6 +4,9 @@
 /// allocation, so that a problem too large for the machine ends in a clear
 /// ResourceError (exit code 4 of the ridgelens program) rather than in the
 /// out-of-memory killer.
+///
+/// Thread safety: reentrant; they read /proc, the resource limits and the
+/// environment (not safe against a concurrent setenv of RIDGELENS_MEMORY_LIMIT).
 
 #include <cstdint>
 #include <string>

@@ -1,6 +1,9 @@
 #pragma once
 /// @file vector_io.hpp
 /// Reading and writing dense vectors (θ̂, θ̂_ridge).
+///
+/// Thread safety: readers and writers of their own files; reentrant for
+/// distinct paths.
 
 #include <istream>
 #include <string>

@@ -2,6 +2,8 @@
 /// @file dense_least_squares.hpp
 /// Least squares R(θ) = ‖Xθ − y‖²/(2n) on dense data, with the explicit
 /// Hessian H = XᵀX/n and the minimum-norm minimizer θ̂.
+///
+/// Thread safety: functions of their arguments; reentrant.
 
 #include <string>
 

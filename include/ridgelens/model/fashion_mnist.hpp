@@ -1,6 +1,8 @@
 #pragma once
 /// @file fashion_mnist.hpp
 /// Loading Fashion-MNIST (Debian package `dataset-fashion-mnist`).
+///
+/// Thread safety: readers of their own files; reentrant.
 
 #include <string>
 

@@ -2,6 +2,8 @@
 /// @file fashion_mnist_least_squares.hpp
 /// The embedded default problem: least squares on Fashion-MNIST, one class
 /// against the rest.
+///
+/// Thread safety: reentrant (each call reads and builds its own data).
 
 #include <string>
 

@@ -18,6 +18,10 @@
 /// parameter, the intercept included (it is shrunk like the other weights).
 /// Scale the features before adding an intercept if the column of ones is
 /// meant to stay unscaled.
+///
+/// Thread safety: a FeatureMatrix is immutable after construction except for
+/// its tuning setters (`set_dense_block_rows`); its const products may be called
+/// concurrently (each runs its own OpenMP team or BLAS call).
 
 #include <functional>
 #include <memory>

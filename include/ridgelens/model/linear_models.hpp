@@ -20,6 +20,10 @@
 ///
 /// The ridge penalty λ/2‖θ‖² of ridgelens covers every parameter, the
 /// intercept weight included (see feature_matrix.hpp).
+///
+/// Thread safety: the Model rule (model.hpp): const calls may run
+/// concurrently; `set_curvature_point`, `evaluate_at_curvature_point` and
+/// `set_curvature` must not overlap any other call on the same model.
 
 #include <memory>
 #include <optional>

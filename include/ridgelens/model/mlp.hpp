@@ -25,6 +25,11 @@
 /// of threads. Several vectors share the two passes over X
 /// (curvature_products). The forward pass above the first layer is recomputed
 /// per block at every product (only X·W_1ᵀ is cached at the curvature point).
+///
+/// Thread safety: the Model rule (model.hpp): const calls may run
+/// concurrently; `set_curvature_point`, `evaluate_at_curvature_point`,
+/// `set_curvature` and `set_block_samples` must not overlap any other call on
+/// the same model.
 
 #include <cstdint>
 #include <optional>

@@ -2,6 +2,14 @@
 /// @file model.hpp
 /// A model's empirical risk R(θ) = (1/n) Σ_i loss_i(θ) with its gradient and
 /// a matrix-free curvature product (exact Hessian or generalized Gauss-Newton).
+///
+/// Thread safety (every Model of the library): the const members (`evaluate`,
+/// the curvature products, `curvature_diagonal`, `curvature_matrix`) keep no
+/// state between calls and may run concurrently on one model; the curvature
+/// point is state: `set_curvature_point`, `evaluate_at_curvature_point` and
+/// `set_curvature` must not overlap any other call on that model (an
+/// OperatorRef to its curvature product then changes meaning too). Distinct
+/// models are independent.
 
 #include <memory>
 #include <optional>

@@ -25,6 +25,10 @@
 /// `newton.max_seconds` the whole training. The result says which phase
 /// stopped and why. Whether θ̂ is a minimizer (no negative curvature of the
 /// Hessian) is for the eigen step to show.
+///
+/// Thread safety: `train_network` moves the curvature point (and, for a
+/// while, the curvature setting) of the model it is given: no other call on that
+/// model meanwhile; distinct models are independent.
 
 #include "ridgelens/export.hpp"
 #include "ridgelens/model/newton_cg.hpp"

@@ -28,6 +28,10 @@
 /// the fit runs normally and `separable` reports whether any iterate, or a
 /// short unpenalized probe from θ̂ (separability_probe_iterations), found a
 /// separating θ.
+///
+/// Thread safety: `fit_newton_cg` moves the curvature point of the model it
+/// is given: no other call on that model meanwhile; distinct models are
+/// independent.
 
 #include <functional>
 #include <string>

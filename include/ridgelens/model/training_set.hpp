@@ -2,6 +2,8 @@
 /// @file training_set.hpp
 /// Loading a training set for a model: LIBSVM files or IDX images, feature
 /// scaling, an optional intercept, and one-class-against-the-rest labels.
+///
+/// Thread safety: reentrant (each call reads and builds its own data).
 
 #include <string>
 

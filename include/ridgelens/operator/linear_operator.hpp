@@ -2,6 +2,12 @@
 /// @file linear_operator.hpp
 /// The operator concept shared by every solver in ridgelens, and a
 /// non-owning, type-erased reference to any operator that satisfies it.
+///
+/// Thread safety: an OperatorRef is a view; copies of it may be used from
+/// several threads exactly when the operator it refers to allows concurrent
+/// `perform_op` calls (SparseSymmetricOperator does; CountingOperator does
+/// not). `OperatorRef::sum` and the norms of a partitioned operator are
+/// collective over its ranks.
 
 #include <cmath>
 #include <concepts>

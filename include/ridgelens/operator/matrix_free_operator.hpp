@@ -1,6 +1,9 @@
 #pragma once
 /// @file matrix_free_operator.hpp
 /// An operator around any callable computing y = H·x (a Hessian-vector product).
+///
+/// Thread safety: `perform_op` calls the stored callable: concurrent products
+/// are safe exactly when the callable is.
 
 #include <functional>
 #include <optional>

@@ -1,6 +1,8 @@
 #pragma once
 /// @file shifted_operator.hpp
 /// The shifted operator H + λI over any operator, without copying it.
+///
+/// Thread safety: as thread-safe as the operator they wrap (no state of their own).
 
 #include "ridgelens/operator/linear_operator.hpp"
 

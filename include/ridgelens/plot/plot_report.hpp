@@ -3,6 +3,8 @@
 /// All pictures of an analysis, a fit or a path: drawn from the results in
 /// memory (what the programs' `--plot DIR` does) or from a JSON report read
 /// back (`ridgelens plot`). Both give the same pictures.
+///
+/// Thread safety: reentrant for distinct output paths.
 
 #include <cstddef>
 #include <nlohmann/json.hpp>

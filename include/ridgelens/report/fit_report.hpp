@@ -2,6 +2,8 @@
 /// @file fit_report.hpp
 /// The JSON report of `ridgelens fit`: the analysis report plus a "model"
 /// section and, per λ, an "approximation" section.
+///
+/// Thread safety: pure functions building JSON from results; reentrant.
 
 #include <nlohmann/json.hpp>
 #include <string>

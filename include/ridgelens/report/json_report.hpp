@@ -3,6 +3,9 @@
 /// The JSON report of an analysis. Its field names are a contract other
 /// tools read (see README "The JSON report"); fields may be added, never
 /// renamed.
+///
+/// Thread safety: pure functions building JSON from results, and writers of
+/// their own files; reentrant for distinct paths.
 
 #include <nlohmann/json.hpp>
 #include <string>

@@ -1,6 +1,8 @@
 #pragma once
 /// @file path_report.hpp
 /// The JSON report and the CSV table of a regularization path.
+///
+/// Thread safety: pure functions building JSON from results; reentrant.
 
 #include <nlohmann/json.hpp>
 #include <string>

@@ -2,6 +2,10 @@
 /// @file cholmod_solver.hpp
 /// Sparse Cholesky of H + λI by CHOLMOD: symbolic analysis once, numeric
 /// factorization per λ.
+///
+/// Thread safety: one CholmodSolver is not thread-safe (a solve refactorizes
+/// its state); distinct solvers may be used concurrently. The free functions are
+/// reentrant.
 
 #include <memory>
 

@@ -1,6 +1,9 @@
 #pragma once
 /// @file conjugate_gradient.hpp
 /// Preconditioned conjugate gradient for (H + λI)x = b with a matrix-free H.
+///
+/// Thread safety: reentrant; concurrent calls that share an operator need an
+/// operator whose `perform_op` allows it (linear_operator.hpp).
 
 #include <optional>
 

@@ -4,6 +4,10 @@
 /// of b in span(Q_k) is solved exactly from the eigenpairs, the rest by
 /// multi-shift CG on P⊥HP⊥, whose condition number is (σ_{k+1}+λ)/(σ_min+λ)
 /// instead of (σ_1+λ)/(σ_min+λ).
+///
+/// Thread safety: one DeflatedOperator is not thread-safe (its product uses a
+/// work vector); the solve functions are reentrant under the operator rule of
+/// linear_operator.hpp.
 
 #include "ridgelens/export.hpp"
 #include "ridgelens/solve/multishift_cg.hpp"

@@ -2,6 +2,10 @@
 /// @file dense_shifted_solve.hpp
 /// Every (H + λI)x = b of a λ grid from one eigendecomposition of a small,
 /// explicit H.
+///
+/// Thread safety: reentrant. Up to order 500 the eigendecomposition runs on one
+/// OpenBLAS thread by setting OpenBLAS's process-wide thread count for its
+/// duration: BLAS calls on other threads meanwhile also run on one thread.
 
 #include <vector>
 

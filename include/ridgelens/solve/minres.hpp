@@ -2,6 +2,8 @@
 /// @file minres.hpp
 /// MINRES (Paige & Saunders) for symmetric, possibly indefinite shifted
 /// systems (H + λ_i I)x_i = b, every shift from one Lanczos run.
+///
+/// Thread safety: reentrant under the operator rule of linear_operator.hpp.
 
 #include <vector>
 

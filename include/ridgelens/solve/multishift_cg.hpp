@@ -2,6 +2,9 @@
 /// @file multishift_cg.hpp
 /// Multi-shift conjugate gradient: (H + λ_i I)x_i = b for a whole grid of λ
 /// in one Krylov run (K_m(H + λI, b) = K_m(H, b) for every λ).
+///
+/// Thread safety: reentrant under the operator rule of linear_operator.hpp;
+/// with a partitioned operator, collective over its ranks.
 
 #include <cstdint>
 #include <vector>

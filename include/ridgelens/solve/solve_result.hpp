@@ -1,6 +1,8 @@
 #pragma once
 /// @file solve_result.hpp
 /// The result every linear solve returns: solution, evidence and status.
+///
+/// Thread safety: value types and pure functions; reentrant.
 
 #include <string>
 

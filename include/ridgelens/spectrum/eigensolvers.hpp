@@ -13,13 +13,28 @@ namespace ridgelens {
 
 /// The eigen computations of `analyze` and `compute_path`: the top-k pairs
 /// (also the most negative pairs of an indefinite H, as the top pairs of −H)
-/// and the smallest eigenvalue (the PSD check). The defaults are this
-/// library's thick-restart Lanczos (`compute_top_eigenpairs`) and Lanczos
-/// with reorthogonalization (`compute_smallest_eigenvalue`), which need whole
-/// vectors on one process; `make_eigensolvers(EigensolverBackend::spectra)` puts
-/// Spectra's SymEigsSolver in `top`. The distributed backend
-/// (ridgelens::mpi) supplies SLEPc's for operators with a `RowPartition`:
-/// then the returned `Eigenpairs::vectors` hold this process's rows of q_j.
+/// and the smallest eigenvalue (the PSD check). A default-constructed set is:
+/// - `top` = `compute_top_eigenpairs`: this library's thick-restart Lanczos
+///   with full re-orthogonalisation (basis `lanczos_subspace_size`, restarts
+///   capped by EigenOptions::max_iterations, residuals recomputed unless
+///   EigenOptions::recompute_residuals is false);
+/// - `smallest` = `compute_smallest_eigenvalue`: Lanczos without restarts
+///   from a seeded vector, fully re-orthogonalised while its basis
+///   (n·PsdCheckOptions::max_steps doubles) fits in 512 MB and a plain
+///   three-term recurrence beyond, stopping at PsdCheckOptions::max_steps
+///   products or when the smallest Ritz pair has converged.
+///
+/// Both need whole vectors on one process (they throw UsageError for an
+/// operator with a `RowPartition`). `make_eigensolvers(EigensolverBackend::
+/// spectra)` replaces `top` only, by Spectra's SymEigsSolver
+/// (`compute_top_eigenpairs_spectra`); `make_eigensolvers(lanczos)` is the
+/// default set. The distributed backend (ridgelens::mpi) supplies SLEPc's
+/// for operators with a `RowPartition`: then the returned
+/// `Eigenpairs::vectors` hold this process's rows of q_j.
+///
+/// Thread safety: the default functions keep no state between calls (calls
+/// on distinct operators may run concurrently); a replacement must say what
+/// it allows.
 struct Eigensolvers {
     std::function<Eigenpairs(OperatorRef, const EigenOptions&, std::uint64_t seed)> top =
         [](OperatorRef op, const EigenOptions& options, std::uint64_t seed) {
@@ -45,8 +60,8 @@ RIDGELENS_API const char* to_string(EigensolverBackend backend);
 /// Parses "lanczos" or "spectra". @throws UsageError otherwise.
 RIDGELENS_API EigensolverBackend parse_eigensolver_backend(const std::string& text);
 
-/// The eigensolvers with `backend` computing the top-k pairs (the smallest
-/// eigenvalue is always the library's Lanczos PSD check).
+/// The default set (see Eigensolvers) with `backend` computing the top-k
+/// pairs; `smallest` is always the library's Lanczos PSD check.
 RIDGELENS_API Eigensolvers make_eigensolvers(EigensolverBackend backend);
 
 }  // namespace ridgelens

@@ -15,6 +15,12 @@
 /// Decay factor convention (geometry.md §2): f(σ, λ) = σ/(σ+λ), and f = 0 for
 /// σ ≤ null_tolerance·scale (a null direction, scale = the largest |σ|), so
 /// df(0) = rank(H) and df(0⁺) → rank(H).
+///
+/// Thread safety: reentrant under the operator rule of linear_operator.hpp;
+/// with a partitioned operator, `estimate_spectrum` and `dense_spectrum` are
+/// collective. `dense_spectrum` up to order 500 sets OpenBLAS's process-wide
+/// thread count to one for its eigendecomposition (BLAS calls on other threads
+/// meanwhile also run on one thread).
 
 #include <cstdint>
 #include <string>
@@ -22,6 +28,7 @@
 
 #include "ridgelens/export.hpp"
 #include "ridgelens/operator/linear_operator.hpp"
+#include "ridgelens/spectrum/lambda_grid.hpp"
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
 
 namespace ridgelens {
@@ -71,12 +78,11 @@ inline constexpr double default_null_tolerance = 1e-12;
 /// df(λ) = Σ_j f(σ_j, λ) for every λ of `lambdas` from the full spectrum,
 /// f(σ, λ) = σ/(σ+λ), f = 0 for |σ| ≤ null_tolerance·max_j|σ_j|.
 /// λ = 0 is allowed (df(0) = the numerical rank).
-/// @throws UsageError if `all_eigenvalues` is empty or not finite, a λ is
-/// negative or not finite, `null_tolerance` is not in [0, 1), or an eigenvalue
+/// @throws UsageError if `all_eigenvalues` is empty or not finite, the λ grid
+/// is empty, `null_tolerance` is not in [0, 1), or an eigenvalue
 /// is below −null_tolerance·max|σ| (H indefinite: df is not defined; such
 /// directions are refused rather than silently dropped).
-RIDGELENS_API Vector exact_effective_dof(const Vector& all_eigenvalues,
-                                         const std::vector<double>& lambdas,
+RIDGELENS_API Vector exact_effective_dof(const Vector& all_eigenvalues, const LambdaGrid& lambdas,
                                          double null_tolerance = default_null_tolerance);
 
 /// How much the eigenvalues a dense eigendecomposition does not resolve may
@@ -89,7 +95,7 @@ RIDGELENS_API Vector exact_effective_dof(const Vector& all_eigenvalues,
 /// to 1: the exact df is then not exact, and this says by how much.
 /// @throws UsageError as `exact_effective_dof`.
 RIDGELENS_API Vector exact_effective_dof_resolution(const Vector& all_eigenvalues,
-                                                    const std::vector<double>& lambdas,
+                                                    const LambdaGrid& lambdas,
                                                     double null_tolerance = default_null_tolerance);
 
 /// log det(I + H/λ) = Σ_j log(1 + σ_j/λ) for every λ of `lambdas` from the
@@ -97,15 +103,14 @@ RIDGELENS_API Vector exact_effective_dof_resolution(const Vector& all_eigenvalue
 /// λ = 0, where it is infinite for any H ≠ 0 (log 1p terms, summed from the
 /// smallest). The quantity the evidence (marginal likelihood) needs.
 /// @throws UsageError as `exact_effective_dof` (an indefinite H included).
-RIDGELENS_API Vector exact_log_det(const Vector& all_eigenvalues,
-                                   const std::vector<double>& lambdas,
+RIDGELENS_API Vector exact_log_det(const Vector& all_eigenvalues, const LambdaGrid& lambdas,
                                    double null_tolerance = default_null_tolerance);
 
 /// How much the eigenvalues a dense eigendecomposition does not resolve may
 /// move `exact_log_det` (the bound of `exact_effective_dof_resolution` for
 /// the term log(1 + σ/λ)); NaN at λ = 0.
 RIDGELENS_API Vector exact_log_det_resolution(const Vector& all_eigenvalues,
-                                              const std::vector<double>& lambdas,
+                                              const LambdaGrid& lambdas,
                                               double null_tolerance = default_null_tolerance);
 
 // ---------------------------------------------------------------------------
@@ -181,10 +186,9 @@ struct DofCurve {
 
 /// Evaluates df and log det(I + H/λ) for `lambdas` from a stored quadrature
 /// (no products with H).
-/// @throws UsageError for an empty grid, a negative or non-finite λ, or fewer
-/// than two probes.
+/// @throws UsageError for an empty grid or fewer than two probes.
 RIDGELENS_API DofCurve effective_dof_from_quadrature(const SlqQuadrature& quadrature,
-                                                     const std::vector<double>& lambdas);
+                                                     const LambdaGrid& lambdas);
 
 /// The result of `estimate_spectrum`.
 ///
@@ -255,14 +259,14 @@ struct SpectralEstimate : DofCurve {
 ///
 /// @param top eigenpairs to deflate (values and n × k orthonormal vectors, k ≥ 0,
 ///        k < n); pass a default `Eigenpairs` (k = 0) for plain SLQ.
-/// @throws UsageError for an empty grid, a negative or non-finite λ, probes < 2,
+/// @throws UsageError for an empty grid, probes < 2,
 ///         lanczos_steps < 1, max_lanczos_steps ∉ {0} ∪ [lanczos_steps, ∞),
 ///         quadrature_tolerance ≤ 0, null_tolerance ∉ [0, 1), density_points < 2,
 ///         density_bandwidth ∉ (0, 1], or `top` of the wrong shape, not
 ///         finite or not orthonormal (‖QᵀQ − I‖ > 1e-8).
 /// @throws ResourceError if the Lanczos basis cannot be allocated.
 RIDGELENS_API SpectralEstimate estimate_spectrum(OperatorRef op, const Eigenpairs& top,
-                                                 const std::vector<double>& lambdas,
+                                                 const LambdaGrid& lambdas,
                                                  const SlqOptions& options = {});
 
 }  // namespace ridgelens

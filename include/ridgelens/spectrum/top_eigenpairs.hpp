@@ -1,6 +1,11 @@
 #pragma once
 /// @file top_eigenpairs.hpp
 /// Extreme eigenpairs of a symmetric operator by thick-restart Lanczos.
+///
+/// Thread safety: reentrant under the operator rule of linear_operator.hpp
+/// (each call counts and checks its products on its own wrapper). The Spectra
+/// backend sets the OpenMP thread count of the calling thread only, and
+/// restores it.
 
 #include <cstdint>
 #include <string>
@@ -20,9 +25,9 @@ inline constexpr double max_eigen_tolerance = 1e-2;
 struct EigenOptions {
     Index k = 10;  ///< number of eigenpairs wanted (1 ≤ k < n)
     /// Largest Lanczos basis before a thick restart; 0 picks max(2k+1, k+20),
-    /// capped at n. Convergence is checked while the basis grows, so a run
-    /// that converges early stops early: this bounds memory (8·n bytes per
-    /// vector) and the work per step, not the number of products.
+    /// capped at n (`lanczos_subspace_size`). Convergence is checked while the basis grows, so a
+    /// run that converges early stops early: this bounds memory (8·n bytes per vector) and the work
+    /// per step, not the number of products.
     Index subspace = 0;
     /// ARPACK's test on each Ritz pair (θ, Vy): β·|y_m| < tolerance·max(|θ|, ε^{2/3}·‖H‖),
     /// ‖H‖ estimated by the largest |Ritz value| (ARPACK's floor is ε^{2/3}
@@ -38,6 +43,17 @@ struct EigenOptions {
     /// basis stays orthogonal, which full reorthogonalization maintains).
     bool recompute_residuals = true;
 };
+
+/// The Lanczos basis size of a top-k run on an n×n operator (this library's
+/// thick-restart Lanczos, Spectra's and SLEPc's): EigenOptions::subspace, or
+/// for 0 the default max(2k+1, k+20); capped at n.
+RIDGELENS_API Index lanczos_subspace_size(const EigenOptions& options, Index n);
+
+/// The bytes a top-k run on an n×n operator holds in vectors of length n: the
+/// Lanczos basis (`lanczos_subspace_size`), the k Ritz vectors and 8 work
+/// vectors, 8 bytes per entry. What the programs check against the memory
+/// budget before the run.
+RIDGELENS_API double lanczos_memory_bytes(const EigenOptions& options, Index n);
 
 /// Outcome of an eigen computation. Never thrown: read `status`.
 enum class EigenStatus { converged, not_converged, numerical_issue };
