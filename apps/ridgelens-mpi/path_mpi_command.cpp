@@ -97,7 +97,7 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
         matrix_source = DistributedSource::load(comm, a.source, progress);
         const mpi::DistributedProblem& distributed = matrix_source->problem();
         hessian.emplace(distributed.hessian);
-        HessianProblem& problem = problem_storage.emplace(HessianProblem{*hessian});
+        HessianProblem& problem = problem_storage.emplace(*hessian);
         problem.theta = mpi::local_part(distributed.theta);
         problem.source = distributed.source;
         problem.theta_source = distributed.theta_source;
@@ -121,7 +121,7 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
         progress(fit.message);
         model->set_curvature_point(fit.theta);  // also the shell's
         hessian.emplace(loaded_model.model->curvature());
-        HessianProblem& problem = problem_storage.emplace(HessianProblem{*hessian});
+        HessianProblem& problem = problem_storage.emplace(*hessian);
         problem.theta = hessian->local_rows(fit.theta);
         if (a.model_source.fit.base_lambda > 0) {
             Vector gradient;

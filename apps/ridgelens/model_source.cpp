@@ -233,28 +233,19 @@ LoadedModel load_model(const ModelSourceArguments& a, const Progress& progress) 
     return loaded;
 }
 
-FittedModelProblem::FittedModelProblem(LoadedModel loaded, const FitOptions& options,
-                                       const std::function<FitResult(Model&)>& fitter)
+FittedModel::FittedModel(LoadedModel loaded, const FitOptions& options,
+                         const std::function<FitResult(Model&)>& fitter)
     : loaded_(std::move(loaded)) {
     Model& model = *loaded_.model;
     fit_ = fitter ? fitter(model) : fit_newton_cg(model, options);
     fit_.message = with_flag_advice(std::move(fit_.message));
     if (!fit_.converged && !fitter) return;
-    model.set_curvature_point(fit_.theta);
-    curvature_ = std::make_unique<ModelCurvatureOperator>(model);
-    HessianProblem& problem = problem_.emplace(HessianProblem{*curvature_});
-    problem.theta = fit_.theta;
-    if (options.base_lambda > 0 || fitter) model.evaluate(fit_.theta, &problem.gradient);
-    problem.psd_by_construction = model.curvature_psd();  // convex losses; any GGN
-    problem.source = model.name() + " model on " + loaded_.description + ", " +
-                     to_string(model.curvature()) + " curvature at θ̂ (matrix-free)";
-    problem.theta_source = fitter ? fit_.message : "Newton-CG fit: " + fit_.message;
-    if (std::optional<DenseMatrix> formed = model.curvature_matrix(dense_model_parameters)) {
-        dense_curvature_ = std::move(*formed);
-        problem.dense = &dense_curvature_;
-        problem.source += "; also formed as a dense matrix (" + std::to_string(model.parameters()) +
-                          " parameters)";
-    }
+    FittedModelProblemOptions problem_options;
+    problem_options.dense_parameters = dense_model_parameters;
+    problem_options.with_gradient = options.base_lambda > 0 || fitter;
+    problem_options.data = loaded_.description;
+    problem_options.theta_source = fitter ? fit_.message : "Newton-CG fit: " + fit_.message;
+    problem_.emplace(model, fit_.theta, problem_options);
 }
 
 void advise_gauss_newton(const ModelSourceArguments& arguments, const PsdVerdict& psd,

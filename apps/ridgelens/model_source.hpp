@@ -90,28 +90,27 @@ void advise_gauss_newton(const ModelSourceArguments& arguments, const PsdVerdict
 /// eigendecomposition.
 inline constexpr Index dense_model_parameters = 3000;
 
-/// A fitted model and its curvature at θ̂ as a Hessian problem (matrix-free,
-/// g = ∇R(θ̂) when λ₀ > 0; also formed as a dense matrix for small models).
-class FittedModelProblem {
+/// A model fitted on its training data, and its curvature at θ̂ as a Hessian
+/// problem (matrix-free, g = ∇R(θ̂) when λ₀ > 0; also formed as a dense
+/// matrix for small models). Owns the model the problem refers to.
+class FittedModel {
   public:
     /// Fits θ̂ (throws nothing for a failed fit: check `fit().converged`).
     /// With a `fitter` (a network), θ̂ comes from it and is analyzed even when
     /// not converged; g = ∇R(θ̂) then always enters.
-    FittedModelProblem(LoadedModel loaded, const FitOptions& options,
-                       const std::function<FitResult(Model&)>& fitter = {});
+    FittedModel(LoadedModel loaded, const FitOptions& options,
+                const std::function<FitResult(Model&)>& fitter = {});
     const FitResult& fit() const { return fit_; }
     /// Whether there is a problem to analyze: the fit converged, or θ̂ came from a fitter.
     bool analyzable() const { return problem_.has_value(); }
-    /// Only valid when analyzable().
-    const HessianProblem& problem() const { return *problem_; }
+    /// Only valid when analyzable(); refers to this object's model.
+    const HessianProblem& problem() const { return problem_->problem(); }
     const LoadedModel& loaded() const { return loaded_; }
 
   private:
     LoadedModel loaded_;
     FitResult fit_;
-    std::unique_ptr<ModelCurvatureOperator> curvature_;
-    DenseMatrix dense_curvature_;  ///< H formed, for small models (HessianProblem::dense)
-    std::optional<HessianProblem> problem_;
+    std::optional<FittedModelProblem> problem_;  // refers to *loaded_.model
 };
 
 }  // namespace ridgelens::cli

@@ -113,7 +113,7 @@ int run_path(const std::vector<std::string>& arguments) {
     configure_path(a, !theta_ridge_out.empty(), progress);
 
     std::unique_ptr<LoadedProblem> loaded;
-    std::unique_ptr<FittedModelProblem> fitted;
+    std::unique_ptr<FittedModel> fitted;
     if (a.model_source.data.path.empty()) {
         loaded = LoadedProblem::load(a.source, progress);
     } else {
@@ -127,8 +127,8 @@ int run_path(const std::vector<std::string>& arguments) {
             fitter = make_network_fitter(a.model_source, !values["fit-tol"].defaulted(),
                                          a.source.seed, progress);
         report_newton_progress(a.model_source.fit, progress);
-        fitted = std::make_unique<FittedModelProblem>(load_model(a.model_source, progress),
-                                                      a.model_source.fit, fitter);
+        fitted = std::make_unique<FittedModel>(load_model(a.model_source, progress),
+                                               a.model_source.fit, fitter);
         if (!fitted->analyzable()) {
             // Like `fit`: the report says what the fit did (no path, no CSV).
             if (!a.out_path.empty()) {

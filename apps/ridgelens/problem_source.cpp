@@ -135,81 +135,80 @@ void check_eigen_memory(Index n, const EigenOptions& eigen) {
                               " Lanczos vectors)");
 }
 
-void LoadedProblem::adopt_matrix(SparseMatrix matrix) {
-    matrix_ = std::move(matrix);
-    op_ = std::make_unique<SparseSymmetricOperator>(matrix_);
-    HessianProblem& problem = problem_.emplace(HessianProblem{*op_});
-    problem.matrix = &matrix_;
-    problem.diagonal = op_->diagonal();
-    problem.nonzeros = matrix_.nonZeros();
+namespace {
+
+/// The Fashion-MNIST least-squares default (no --hessian).
+MatrixProblem fashion_mnist_problem(const ProblemSourceArguments& a, const Progress& progress) {
+    if (!a.theta_path.empty())
+        throw UsageError("--theta needs --hessian (the Fashion-MNIST default fits its own θ̂)");
+    if (!a.gradient_path.empty())
+        throw UsageError(
+            "--gradient needs --hessian (the Fashion-MNIST default is at its minimizer, g = 0)");
+    // The dense design matrix (60,000 × 785 doubles) and its Gram matrix.
+    check_memory_estimate(60000.0 * 785 * sizeof(double) + 2.0 * 785 * 785 * sizeof(double),
+                          "the Fashion-MNIST least-squares problem");
+    progress("building the Fashion-MNIST least-squares problem (class " +
+             std::to_string(a.fashion_class) + " against the rest)");
+    FashionMnistLeastSquares fashion =
+        fashion_mnist_least_squares(a.fashion_class, a.fashion_directory);
+    MatrixProblem problem(std::move(fashion.hessian), std::move(fashion.fit.theta));
+    // The dense H the fit formed: the solves take the dense path (one
+    // eigendecomposition for every λ) instead of a sparse factorization
+    // of a matrix with no zeros to exploit.
+    problem.set_dense(std::move(fashion.fit.hessian));
+    problem.describe(fashion.description, fashion.fit.method);
+    problem.set_psd_by_construction(true);  // H = XᵀX/n
+    return problem;
 }
+
+/// A vector file of length n (θ̂ or g), named in the error.
+Vector read_vector_of_length(const std::string& path, Index n, const char* what) {
+    Vector v = read_vector(path);
+    if (v.size() != n)
+        throw InputError(path + ": " + what + " has " + std::to_string(v.size()) +
+                         " entries but H is " + std::to_string(n) + "x" + std::to_string(n));
+    return v;
+}
+
+/// --hessian H.mtx with --theta (or a seeded θ̂) and --gradient.
+MatrixProblem matrix_file_problem(const ProblemSourceArguments& a, const Progress& progress) {
+    progress("reading " + a.hessian_path);
+    MatrixMarketOptions options;
+    options.symmetry_tolerance = a.symmetry_tolerance;
+    options.bytes_after_read = a.bytes_after_read;
+    SymmetricMatrixFile file = read_symmetric_matrix_market(a.hessian_path, options);
+    for (const std::string& warning : file.warnings) std::cerr << "warning: " << warning << "\n";
+    const std::string source = describe_matrix_file(a.hessian_path, file);
+    const Index n = file.matrix.rows();
+    Vector theta;
+    std::string theta_source;
+    if (a.theta_path.empty()) {
+        theta = seeded_normal_vector(n, a.seed);
+        theta_source = "seeded random vector (standard normal entries, seed " +
+                       std::to_string(a.seed) + "): no --theta given";
+    } else {
+        theta = read_vector_of_length(a.theta_path, n, "θ̂");
+        theta_source = a.theta_path;
+    }
+    MatrixProblem problem(std::move(file.matrix), std::move(theta));
+    if (!a.gradient_path.empty()) {
+        problem.set_gradient(read_vector_of_length(a.gradient_path, n, "the gradient g"));
+        theta_source += "; gradient g from " + a.gradient_path;
+    }
+    problem.describe(source, theta_source);
+    return problem;
+}
+
+}  // namespace
 
 std::unique_ptr<LoadedProblem> LoadedProblem::load(const ProblemSourceArguments& a,
                                                    const Progress& progress) {
     const auto start = std::chrono::steady_clock::now();
-    auto loaded = std::make_unique<LoadedProblem>();
-    if (a.hessian_path.empty()) {
-        if (!a.theta_path.empty())
-            throw UsageError("--theta needs --hessian (the Fashion-MNIST default fits its own θ̂)");
-        if (!a.gradient_path.empty())
-            throw UsageError(
-                "--gradient needs --hessian (the Fashion-MNIST default is at its minimizer, g = "
-                "0)");
-        // The dense design matrix (60,000 × 785 doubles) and its Gram matrix.
-        check_memory_estimate(60000.0 * 785 * sizeof(double) + 2.0 * 785 * 785 * sizeof(double),
-                              "the Fashion-MNIST least-squares problem");
-        progress("building the Fashion-MNIST least-squares problem (class " +
-                 std::to_string(a.fashion_class) + " against the rest)");
-        FashionMnistLeastSquares fashion =
-            fashion_mnist_least_squares(a.fashion_class, a.fashion_directory);
-        loaded->adopt_matrix(std::move(fashion.hessian));
-        HessianProblem& problem = loaded->problem();
-        // The dense H the fit formed: the solves take the dense path (one
-        // eigendecomposition for every λ) instead of a sparse factorization
-        // of a matrix with no zeros to exploit.
-        loaded->dense_ = std::move(fashion.fit.hessian);
-        problem.dense = &loaded->dense_;
-        problem.source = fashion.description;
-        problem.theta = std::move(fashion.fit.theta);
-        problem.theta_source = fashion.fit.method;
-        problem.psd_by_construction = true;  // H = XᵀX/n
-    } else {
-        progress("reading " + a.hessian_path);
-        MatrixMarketOptions options;
-        options.symmetry_tolerance = a.symmetry_tolerance;
-        options.bytes_after_read = a.bytes_after_read;
-        SymmetricMatrixFile file = read_symmetric_matrix_market(a.hessian_path, options);
-        for (const std::string& warning : file.warnings)
-            std::cerr << "warning: " << warning << "\n";
-        const std::string source = describe_matrix_file(a.hessian_path, file);
-        loaded->adopt_matrix(std::move(file.matrix));
-        HessianProblem& problem = loaded->problem();
-        problem.source = source;
-        const Index n = problem.hessian.rows();
-        if (a.theta_path.empty()) {
-            problem.theta = seeded_normal_vector(n, a.seed);
-            problem.theta_source = "seeded random vector (standard normal entries, seed " +
-                                   std::to_string(a.seed) + "): no --theta given";
-        } else {
-            problem.theta = read_vector(a.theta_path);
-            if (problem.theta.size() != n)
-                throw InputError(a.theta_path + ": θ̂ has " + std::to_string(problem.theta.size()) +
-                                 " entries but H is " + std::to_string(n) + "x" +
-                                 std::to_string(n));
-            problem.theta_source = a.theta_path;
-        }
-        if (!a.gradient_path.empty()) {
-            problem.gradient = read_vector(a.gradient_path);
-            if (problem.gradient.size() != n)
-                throw InputError(a.gradient_path + ": the gradient g has " +
-                                 std::to_string(problem.gradient.size()) + " entries but H is " +
-                                 std::to_string(n) + "x" + std::to_string(n));
-            problem.theta_source += "; gradient g from " + a.gradient_path;
-        }
-    }
-    loaded->read_seconds_ =
+    MatrixProblem problem = a.hessian_path.empty() ? fashion_mnist_problem(a, progress)
+                                                   : matrix_file_problem(a, progress);
+    const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return loaded;
+    return std::make_unique<LoadedProblem>(std::move(problem), seconds);
 }
 
 }  // namespace ridgelens::cli

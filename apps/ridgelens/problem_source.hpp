@@ -8,10 +8,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "progress.hpp"
 #include "ridgelens/analysis/analyze.hpp"
-#include "ridgelens/operator/sparse_symmetric_operator.hpp"
 #include "ridgelens/spectrum/eigensolvers.hpp"
 
 namespace ridgelens::cli {
@@ -56,11 +56,12 @@ void check_eigen_memory(Index n, const EigenOptions& eigen);
 std::function<double(std::int64_t n)> planned_bytes(const EigenOptions& eigen,
                                                     double solve_vectors);
 
-/// A loaded problem and everything its OperatorRef points into.
+/// A loaded problem (an explicit H: it owns everything its view refers to).
 class LoadedProblem {
   public:
-    HessianProblem& problem() { return *problem_; }
-    const HessianProblem& problem() const { return *problem_; }
+    LoadedProblem(MatrixProblem problem, double read_seconds)
+        : problem_(std::move(problem)), read_seconds_(read_seconds) {}
+    const HessianProblem& problem() const { return problem_.problem(); }
     double read_seconds() const { return read_seconds_; }
 
     /// From --hessian (and --theta), or the Fashion-MNIST default without --hessian.
@@ -68,13 +69,7 @@ class LoadedProblem {
                                                const Progress& progress);
 
   private:
-    void adopt_matrix(SparseMatrix matrix);
-
-    SparseMatrix matrix_;
-    DenseMatrix
-        dense_;  // H formed densely (the default problem): every λ from one eigendecomposition
-    std::unique_ptr<SparseSymmetricOperator> op_;
-    std::optional<HessianProblem> problem_;  // refers to *op_
+    MatrixProblem problem_;
     double read_seconds_ = 0;
 };
 

@@ -135,19 +135,6 @@ double PsdVerdict::sigma_min() const {
     return value;
 }
 
-ProblemSummary summarize(const HessianProblem& problem) {
-    ProblemSummary summary;
-    const OperatorRef hessian = problem.hessian;  // norms summed over a partition's ranks
-    summary.n = hessian.global_rows();
-    summary.nonzeros = problem.nonzeros;
-    summary.source = problem.source;
-    summary.theta_source = problem.theta_source;
-    summary.theta_norm = hessian.norm(problem.theta);
-    summary.gradient_norm = problem.gradient.size() ? hessian.norm(problem.gradient) : 0.0;
-    summary.psd_by_construction = problem.psd_by_construction;
-    return summary;
-}
-
 SolverChoice parse_solver_choice(const std::string& text) {
     if (text == "auto") return SolverChoice::automatic;
     if (text == "cholmod") return SolverChoice::cholmod;

@@ -1,39 +1,11 @@
 #include "ridgelens/analysis/fit_analysis.hpp"
 
-#include <algorithm>
-#include <chrono>
-
 #include "analysis/pipeline_steps.hpp"
 #include "ridgelens/error.hpp"
 
 namespace ridgelens {
-namespace {
 
 using pipeline::format_double;
-
-// Counts and times the curvature products the analysis makes.
-class TimedCurvatureOperator {
-  public:
-    using Scalar = double;
-    explicit TimedCurvatureOperator(const Model& model) : model_(&model) {}
-    Index rows() const { return model_->parameters(); }
-    Index cols() const { return model_->parameters(); }
-    void perform_op(const double* x, double* y) const {
-        const auto start = pipeline::Clock::now();
-        model_->curvature_product(x, y);
-        seconds_ += pipeline::seconds_since(start);
-        ++count_;
-    }
-    double seconds() const { return seconds_; }
-    Index count() const { return count_; }
-
-  private:
-    const Model* model_;
-    mutable double seconds_ = 0;
-    mutable Index count_ = 0;
-};
-
-}  // namespace
 
 FitAnalysisResult fit_and_analyze(Model& model, const FitAnalysisOptions& options) {
     if (!(options.fit.base_lambda >= 0)) throw UsageError("fit: the base penalty λ₀ must be >= 0");
@@ -47,24 +19,16 @@ FitAnalysisResult fit_and_analyze(Model& model, const FitAnalysisOptions& option
     if (!result.fit.converged && !options.fitter) return result;
 
     // The curvature and gradient of the unpenalized R at θ̂.
-    model.set_curvature_point(result.fit.theta);
-    const TimedCurvatureOperator curvature(model);
-    HessianProblem problem{curvature};
-    problem.theta = result.fit.theta;
-    Vector gradient;
-    model.evaluate(result.fit.theta, &gradient);
-    result.gradient_norm = gradient.norm();
-    if (options.fit.base_lambda > 0 || options.fitter) problem.gradient = std::move(gradient);
-    problem.psd_by_construction = model.curvature_psd();  // convex losses; any GGN
-    problem.source = model.name() + " model, " + to_string(model.curvature()) +
-                     " curvature at θ̂ (matrix-free products)";
-    problem.theta_source =
+    FittedModelProblemOptions problem_options;
+    problem_options.with_gradient = options.fit.base_lambda > 0 || options.fitter;
+    problem_options.theta_source =
         options.fitter ? result.fit.message : "Newton-CG fit: " + result.fit.message;
-
-    result.problem = summarize(problem);
-    result.analysis = analyze(problem, options.analysis);
-    result.hvp_seconds = curvature.seconds();
-    result.hvp_count = curvature.count();
+    const FittedModelProblem fitted(model, result.fit.theta, problem_options);
+    result.gradient_norm = fitted.gradient_norm();
+    result.problem = summarize(fitted.problem());
+    result.analysis = analyze(fitted.problem(), options.analysis);
+    result.hvp_seconds = fitted.product_seconds();
+    result.hvp_count = fitted.products();
     result.analyzed = true;
     result.ok = result.analysis.ok;
 

@@ -70,8 +70,10 @@ py::dict eigen_dict(const Eigenpairs& e) {
     return d;
 }
 
+// A view over `op`, which owns the matrix (or keeps the Python callable) and
+// outlives the computation.
 HessianProblem make_problem(PyOperator& op, const ProblemArguments& a) {
-    HessianProblem problem{op};
+    HessianProblem problem(op);
     problem.matrix = op.matrix();
     problem.dense = op.formed_matrix();
     problem.diagonal = op.diagonal();

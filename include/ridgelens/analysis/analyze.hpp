@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "ridgelens/analysis/hessian_problem.hpp"
 #include "ridgelens/export.hpp"
 #include "ridgelens/geometry/decay_analysis.hpp"
 #include "ridgelens/solve/cholmod_solver.hpp"
@@ -27,46 +28,6 @@
 #include "ridgelens/spectrum/top_eigenpairs.hpp"
 
 namespace ridgelens {
-
-/// A Hessian H at the analysis point θ̂, given as an operator, and where
-/// known as an explicit sparse matrix (which enables CHOLMOD).
-struct HessianProblem {
-    OperatorRef hessian;                   ///< y = H·x
-    const SparseMatrix* matrix = nullptr;  ///< H itself (both triangles), if explicit
-    /// H formed as a dense matrix, when n is small (a model's
-    /// `Model::curvature_matrix`): every λ then comes from one
-    /// eigendecomposition (`solve_shifted_dense`). Must equal H·x.
-    const DenseMatrix* dense = nullptr;
-    /// diag(H), when it is free to have (an explicit matrix). Without
-    /// CHOLMOD, analyze() then solves λ by λ with Jacobi-preconditioned CG
-    /// (what a badly scaled explicit matrix needs); without it, every λ
-    /// comes from one multi-shift CG run deflated by the top-k pairs
-    /// (matrix-free Hessians, where a diagonal costs a pass over the data
-    /// and deflation removes the stiff directions instead).
-    std::optional<Vector> diagonal;
-    Vector theta;               ///< θ̂
-    Vector gradient;            ///< g = ∇R(θ̂); empty means 0
-    std::string source;         ///< where H came from (for the report)
-    std::string theta_source;   ///< how θ̂ was obtained (for the report)
-    std::int64_t nonzeros = 0;  ///< stored nonzeros of H (0 if matrix-free)
-    /// H is PSD by construction (a Gram matrix XᵀX/n, a Gauss-Newton product);
-    /// the Lanczos check still runs, as evidence.
-    bool psd_by_construction = false;
-};
-
-/// What a report says about the problem (a HessianProblem without the operator).
-struct ProblemSummary {
-    Index n = 0;
-    std::int64_t nonzeros = 0;
-    std::string source;
-    std::string theta_source;
-    double theta_norm = 0;
-    double gradient_norm = 0;
-    bool psd_by_construction = false;
-};
-
-/// The summary of `problem` for reports.
-RIDGELENS_API ProblemSummary summarize(const HessianProblem& problem);
 
 /// Which solver computes θ̂_ridge.
 enum class SolverChoice {

@@ -65,7 +65,9 @@ const RowPartition* partition_of(const Op& op) {
 
 /// A non-owning reference to any `LinearOperator`: the one type compiled
 /// library code takes, so that solvers are not templates in every caller.
-/// The referenced operator must outlive the reference.
+/// The referenced operator must outlive the reference; a temporary operator
+/// is refused at compile time (a reference kept past the statement that
+/// made the temporary would dangle): name the operator first.
 ///
 /// It also carries the operator's `RowPartition`, if any, and offers the
 /// reductions the solvers need (`sum`, `dot`, `norm`), which are local when
@@ -90,6 +92,12 @@ class RIDGELENS_API OperatorRef {
                 static_cast<const Op*>(object)->perform_ops(x, count, y);
             };
     }
+    /// No reference to a temporary operator: it would dangle once the
+    /// full-expression ends. Name the operator (keep it alive) instead.
+    /// (Also for a call f(Op(...)) that would be safe: one rule, no exceptions.)
+    template <LinearOperator Op>
+    requires(!std::same_as<std::remove_cvref_t<Op>, OperatorRef>) OperatorRef(const Op&&)
+    = delete;
 
     /// Rows of the vectors this process holds (all of them without a partition).
     Index rows() const { return size_; }

@@ -76,7 +76,10 @@ struct LeastSquaresPath {
         : model(FeatureMatrix::dense(d.x), d.y),
           h(d.x.transpose() * d.x / static_cast<double>(d.x.rows())),
           op(model),
-          problem{op, nullptr, &h, {}, {}, {}, "test", "least squares"} {
+          problem(op) {
+        problem.dense = &h;
+        problem.source = "test";
+        problem.theta_source = "least squares";
         problem.theta = (d.x.transpose() * d.x).ldlt().solve(d.x.transpose() * d.y);
         model.set_curvature_point(problem.theta);
         model.evaluate(problem.theta, &problem.gradient);
@@ -246,7 +249,12 @@ TEST(LambdaSelection, LaplaceEvidenceOfALogisticModelMatchesTheDenseFormula) {
     model.evaluate(theta, &gradient);
     const DenseMatrix h = *model.curvature_matrix();
     ModelCurvatureOperator op(model);
-    HessianProblem problem{op, nullptr, &h, {}, theta, gradient, "test", "newton"};
+    HessianProblem problem(op);
+    problem.dense = &h;
+    problem.theta = theta;
+    problem.gradient = gradient;
+    problem.source = "test";
+    problem.theta_source = "newton";
     PathOptions options;
     options.lambdas = log_spaced(1e-3, 1, 6);
     options.eigen.k = 3;

@@ -148,7 +148,8 @@ TEST(Mlp, DenseHessianAndItsEigenvaluesMatchTheDifferencedOne) {
     EXPECT_LT(expected[expected.size() - 1], -1e-6) << "the test point should be a saddle";
     EigenOptions options;
     options.k = 6;
-    const Eigenpairs pairs = compute_top_eigenpairs(ModelCurvatureOperator(model), options);
+    const ModelCurvatureOperator curvature(model);
+    const Eigenpairs pairs = compute_top_eigenpairs(curvature, options);
     ASSERT_EQ(pairs.status, EigenStatus::converged) << pairs.message;
     for (Index j = 0; j < options.k; ++j)
         EXPECT_NEAR(pairs.values[j], expected[j], 1e-7 * std::abs(expected[0])) << j;

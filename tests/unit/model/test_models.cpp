@@ -434,7 +434,8 @@ TEST(LinearModels, HvpMatchesExplicitHessianFromIndependentFormula) {
                 EXPECT_LT((y - h_ref * v).norm(), 1e-12 * h_ref.norm() * v.norm())
                     << count << " vectors";
             }
-            const DenseEigenvalues spectrum = dense_spectrum(ModelCurvatureOperator(model));
+            const ModelCurvatureOperator curvature(model);
+            const DenseEigenvalues spectrum = dense_spectrum(curvature);
             ASSERT_TRUE(spectrum.ok) << spectrum.message;
             const Vector expected =
                 Eigen::SelfAdjointEigenSolver<DenseMatrix>(h_ref, Eigen::EigenvaluesOnly)

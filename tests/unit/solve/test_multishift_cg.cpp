@@ -178,7 +178,8 @@ TEST(MultiShiftCg, MatchesDenseSolvesOnSpdSpectrum) {
     const DenseMatrix h = matrix_with_spectrum(log_spaced(1e-3, 1e2, n), 1);
     const Vector b = random_vector(n, 2);
     const std::vector<double> shifts = {0.0, 1e-3, 0.1, 1.0, 10.0};
-    const auto result = solve_multishift_cg(DenseOperator{&h}, shifts, b);
+    const DenseOperator h_op181{&h};
+    const auto result = solve_multishift_cg(h_op181, shifts, b);
     expect_matches_dense(h, shifts, b, result, 1e-10);
     EXPECT_GT(result.seconds, 0);
     for (const auto& solution : result.solutions) EXPECT_EQ(solution.seconds, result.seconds);
@@ -194,7 +195,8 @@ TEST(MultiShiftCg, SingularPsdWithPositiveShifts) {
     const DenseMatrix h = matrix_with_spectrum(eigenvalues, 3);
     const Vector b = random_vector(n, 4);  // not in the range of H
     const std::vector<double> shifts = {1e-3, 1e-2, 0.5, 3.0};
-    const auto result = solve_multishift_cg(DenseOperator{&h}, shifts, b);
+    const DenseOperator h_op197{&h};
+    const auto result = solve_multishift_cg(h_op197, shifts, b);
     expect_matches_dense(h, shifts, b, result, 1e-10);
 }
 
@@ -205,7 +207,8 @@ TEST(MultiShiftCg, FiftyLogSpacedShiftsMatchDenseSolves) {
     const DenseMatrix h = matrix_with_spectrum(eigenvalues, 5);
     const Vector b = random_vector(n, 6);
     const std::vector<double> shifts = to_std(log_spaced(1e-6, 1e2, 50));
-    const auto result = solve_multishift_cg(DenseOperator{&h}, shifts, b);
+    const DenseOperator h_op208{&h};
+    const auto result = solve_multishift_cg(h_op208, shifts, b);
     expect_matches_dense(h, shifts, b, result, 1e-10);
     // Frozen shifts stop early: the largest after far fewer iterations than the smallest.
     EXPECT_LT(3 * result.solutions.back().iterations, result.solutions.front().iterations);
@@ -241,14 +244,16 @@ TEST(MultiShiftCg, UnsortedAndRepeatedShiftsComeBackInGivenOrder) {
     const DenseMatrix h = matrix_with_spectrum(log_spaced(1e-3, 20, n), 9);
     const Vector b = random_vector(n, 10);
     const std::vector<double> shifts = {1.0, 0.01, 1.0, 10.0, 0.01, 0.3};
-    const auto result = solve_multishift_cg(DenseOperator{&h}, shifts, b);
+    const DenseOperator h_op244{&h};
+    const auto result = solve_multishift_cg(h_op244, shifts, b);
     expect_matches_dense(h, shifts, b, result, 1e-10);
     // Repeated shifts share one solve: identical solutions, one verification each.
     EXPECT_EQ(result.solutions[0].x, result.solutions[2].x);
     EXPECT_EQ(result.solutions[1].x, result.solutions[4].x);
     EXPECT_EQ(result.matvecs, result.iterations + 4);
     // Same answers as the sorted, distinct grid.
-    const auto sorted = solve_multishift_cg(DenseOperator{&h}, {0.01, 0.3, 1.0, 10.0}, b);
+    const DenseOperator h_op251{&h};
+    const auto sorted = solve_multishift_cg(h_op251, {0.01, 0.3, 1.0, 10.0}, b);
     EXPECT_EQ(result.solutions[1].x, sorted.solutions[0].x);
     EXPECT_EQ(result.solutions[5].x, sorted.solutions[1].x);
     EXPECT_EQ(result.solutions[0].x, sorted.solutions[2].x);
@@ -259,7 +264,8 @@ TEST(MultiShiftCg, SingleShiftIsPlainCg) {
     const Index n = 100;
     const DenseMatrix h = matrix_with_spectrum(log_spaced(1e-2, 10, n), 11);
     const Vector b = random_vector(n, 12);
-    const auto result = solve_multishift_cg(DenseOperator{&h}, {0.05}, b);
+    const DenseOperator h_op262{&h};
+    const auto result = solve_multishift_cg(h_op262, {0.05}, b);
     expect_matches_dense(h, {0.05}, b, result, 1e-10);
     EXPECT_EQ(result.matvecs, result.iterations + 1);
 }
@@ -267,7 +273,8 @@ TEST(MultiShiftCg, SingleShiftIsPlainCg) {
 TEST(MultiShiftCg, ZeroRightHandSideGivesZero) {
     const Index n = 50;
     const DenseMatrix h = matrix_with_spectrum(log_spaced(1e-2, 10, n), 13);
-    const auto result = solve_multishift_cg(DenseOperator{&h}, {0.1, 1.0}, Vector::Zero(n));
+    const DenseOperator h_op270{&h};
+    const auto result = solve_multishift_cg(h_op270, {0.1, 1.0}, Vector::Zero(n));
     EXPECT_EQ(result.iterations, 0);
     for (const auto& solution : result.solutions) {
         EXPECT_EQ(solution.status, SolveStatus::converged);
@@ -284,7 +291,8 @@ TEST(MultiShiftCg, IndefiniteSeedIsNeverSilentlyConverged) {
     const DenseMatrix h = matrix_with_spectrum(eigenvalues, 14);
     const Vector b = random_vector(n, 15);
     const std::vector<double> shifts = {0.01, 0.1, 0.3, 1.0, 5.0};
-    const auto result = solve_multishift_cg(DenseOperator{&h}, shifts, b);
+    const DenseOperator h_op287{&h};
+    const auto result = solve_multishift_cg(h_op287, shifts, b);
     bool flagged_not_positive_definite = false;
     for (std::size_t i = 0; i < shifts.size(); ++i) {
         const SolveResult& solution = result.solutions[i];
@@ -345,7 +353,8 @@ TEST(MultiShiftCg, InfFromOperatorIsNonFiniteWithRowAndIteration) {
 // silently. References: dense Cholesky and independent single-shift CG solves.
 void expect_indefinite_handled(const DenseMatrix& h, const Vector& b,
                                const std::vector<double>& shifts, double smallest_eigenvalue) {
-    const auto result = solve_multishift_cg(DenseOperator{&h}, shifts, b);
+    const DenseOperator h_op348{&h};
+    const auto result = solve_multishift_cg(h_op348, shifts, b);
     const Index n = h.rows();
     std::vector<double> distinct = shifts;
     std::sort(distinct.begin(), distinct.end());
@@ -372,7 +381,8 @@ void expect_indefinite_handled(const DenseMatrix& h, const Vector& b,
             const double condition = (h.norm() + shifts[i]) / (smallest_eigenvalue + shifts[i]);
             EXPECT_LE((solution.x - reference).norm() / reference.norm(),
                       condition * (2 * residual + 1e-14));
-            const SolveResult alone = solve_conjugate_gradient(DenseOperator{&h}, shifts[i], b);
+            const DenseOperator h_op375{&h};
+            const SolveResult alone = solve_conjugate_gradient(h_op375, shifts[i], b);
             ASSERT_TRUE(alone.ok()) << alone.message;
             // x − x_alone = (H+λI)⁻¹(r_alone − r), so its relative size is at most
             // κ times the sum of the two relative residuals.
@@ -392,7 +402,8 @@ TEST(MultiShiftCg, IndefiniteSeedRestartsForPositiveDefiniteShifts) {
     const DenseMatrix h = matrix_with_spectrum(eigenvalues, 14);
     const Vector b = random_vector(n, 15);
     expect_indefinite_handled(h, b, {0.01, 0.1, 0.3, 0.55, 1.0, 5.0, 1.0}, -0.5);
-    const auto result = solve_multishift_cg(DenseOperator{&h}, {0.01, 0.55, 5.0}, b);
+    const DenseOperator h_op395{&h};
+    const auto result = solve_multishift_cg(h_op395, {0.01, 0.55, 5.0}, b);
     EXPECT_EQ(result.solutions[0].status, SolveStatus::not_positive_definite);
     EXPECT_NE(result.solutions[0].message.find("not positive definite"), std::string::npos);
     EXPECT_NE(result.solutions[1].message.find("restarted at iteration"), std::string::npos)
@@ -420,10 +431,12 @@ TEST(MultiShiftCg, RaggedSizeAndManyShiftsMatchStepByStep) {
     const Vector b = random_vector(n, 35);
     const std::vector<double> shifts = to_std(log_spaced(1e-3, 1e3, 23));
     MultiShiftCgOptions options;
-    const auto result = solve_multishift_cg(DenseOperator{&h}, shifts, b, options);
+    const DenseOperator h_op423{&h};
+    const auto result = solve_multishift_cg(h_op423, shifts, b, options);
     expect_matches_dense(h, shifts, b, result, 1e-10);
     options.update_interval = 1;
-    const auto step_by_step = solve_multishift_cg(DenseOperator{&h}, shifts, b, options);
+    const DenseOperator h_op426{&h};
+    const auto step_by_step = solve_multishift_cg(h_op426, shifts, b, options);
     for (std::size_t i = 0; i < shifts.size(); ++i) {
         const Vector& x = step_by_step.solutions[i].x;
         EXPECT_LE((result.solutions[i].x - x).norm(), 1e-12 * x.norm());
@@ -436,7 +449,8 @@ TEST(MultiShiftCg, IterationCapIsNotConvergedWithResidualInMessage) {
     const Vector b = random_vector(n, 19);
     MultiShiftCgOptions options;
     options.max_iterations = 5;
-    const auto result = solve_multishift_cg(DenseOperator{&h}, {1e-4, 1e-3}, b, options);
+    const DenseOperator h_op439{&h};
+    const auto result = solve_multishift_cg(h_op439, {1e-4, 1e-3}, b, options);
     EXPECT_EQ(result.iterations, 5);
     EXPECT_EQ(result.matvecs, 7);
     for (const auto& solution : result.solutions) {
@@ -474,12 +488,14 @@ TEST(MultiShiftCg, DeferredUpdatesMatchStepByStepUpdates) {
     const std::vector<double> shifts = to_std(log_spaced(1e-3, 1e2, 12));
     MultiShiftCgOptions options;
     options.update_interval = 1;
-    const auto reference = solve_multishift_cg(DenseOperator{&h}, shifts, b, options);
+    const DenseOperator h_op477{&h};
+    const auto reference = solve_multishift_cg(h_op477, shifts, b, options);
     expect_matches_dense(h, shifts, b, reference, 1e-10);
     for (const int interval : {0, 3, 7, 32}) {
         SCOPED_TRACE("update_interval " + std::to_string(interval));
         options.update_interval = interval;
-        const auto result = solve_multishift_cg(DenseOperator{&h}, shifts, b, options);
+        const DenseOperator h_op482{&h};
+        const auto result = solve_multishift_cg(h_op482, shifts, b, options);
         EXPECT_EQ(result.iterations, reference.iterations);
         for (std::size_t i = 0; i < shifts.size(); ++i) {
             EXPECT_EQ(result.solutions[i].status, SolveStatus::converged);
@@ -497,7 +513,8 @@ TEST(MultiShiftCg, CapKeepsShiftsThatConvergedBeforeIt) {
     MultiShiftCgOptions options;
     options.max_iterations = 30;
     const std::vector<double> shifts = {1e-4, 50.0, 100.0, 10.0};
-    const auto result = solve_multishift_cg(DenseOperator{&h}, shifts, b, options);
+    const DenseOperator h_op500{&h};
+    const auto result = solve_multishift_cg(h_op500, shifts, b, options);
     EXPECT_EQ(result.iterations, 30);
     EXPECT_EQ(result.solutions[0].status, SolveStatus::not_converged);
     EXPECT_NE(result.solutions[0].message.find("iteration cap 30"), std::string::npos);
@@ -516,8 +533,8 @@ TEST(MultiShiftCg, LooseToleranceAcceptsZero) {
     const DenseMatrix h = matrix_with_spectrum(log_spaced(1e-2, 10, n), 28);
     MultiShiftCgOptions options;
     options.tolerance = 2;
-    const auto result =
-        solve_multishift_cg(DenseOperator{&h}, {0.1, 1.0}, random_vector(n, 29), options);
+    const DenseOperator h_op520{&h};
+    const auto result = solve_multishift_cg(h_op520, {0.1, 1.0}, random_vector(n, 29), options);
     EXPECT_EQ(result.iterations, 0);
     for (const auto& solution : result.solutions) {
         EXPECT_TRUE(solution.ok()) << solution.message;

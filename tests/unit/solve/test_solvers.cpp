@@ -80,8 +80,9 @@ TEST(ConjugateGradient, FlagsNonConvergenceIndefiniteAndNonFinite) {
 
     const SparseMatrix negative =
         testing::to_sparse(-testing::matrix_with_spectrum(Vector::LinSpaced(30, 1, 2), 1));
-    const SolveResult indefinite = solve_conjugate_gradient(SparseSymmetricOperator(negative), 0.1,
-                                                            testing::random_vector(30, 1));
+    const SparseSymmetricOperator negative_op(negative);
+    const SolveResult indefinite =
+        solve_conjugate_gradient(negative_op, 0.1, testing::random_vector(30, 1));
     EXPECT_EQ(indefinite.status, SolveStatus::not_positive_definite);
 
     struct NanOperator {

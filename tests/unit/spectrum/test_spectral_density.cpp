@@ -204,7 +204,8 @@ TEST(EffectiveDof, DenseSpectrumFromOperatorMatchesSparse) {
     const SparseMatrix h =
         testing::to_sparse(testing::matrix_with_spectrum(Vector::LinSpaced(80, 0.0, 3.0), 8));
     const DenseEigenvalues from_sparse = dense_spectrum(h);
-    const DenseEigenvalues from_operator = dense_spectrum(SparseSymmetricOperator(h));
+    const SparseSymmetricOperator op(h);
+    const DenseEigenvalues from_operator = dense_spectrum(op);
     ASSERT_TRUE(from_sparse.ok && from_operator.ok);
     EXPECT_EQ(from_sparse.matvecs, 0);
     EXPECT_EQ(from_operator.matvecs, 80);
@@ -420,8 +421,8 @@ TEST(Slq, DensityMatchesSmoothedExactSpectrum) {
     options.probes = 30;
     options.lanczos_steps = 60;
     options.density_bandwidth = 0.005;
-    const SpectralEstimate estimate =
-        estimate_spectrum(SparseSymmetricOperator(sparse), dense_top_pairs(h, 5), {1.0}, options);
+    const SparseSymmetricOperator op(sparse);
+    const SpectralEstimate estimate = estimate_spectrum(op, dense_top_pairs(h, 5), {1.0}, options);
     EXPECT_EQ(estimate.density_sigma.size(), 400);
     EXPECT_NEAR(estimate.density_bandwidth, 0.005 * 59.0, 0.005 * 2);  // core range [0, 60]
     EXPECT_GE(estimate.density_value.minCoeff(), 0.0);
@@ -462,8 +463,8 @@ TEST(Slq, NearlyFullDeflationIsExactInExpectation) {
     const Eigenpairs top = dense_top_pairs(h, 5);
     SlqOptions options;
     options.probes = 200;
-    const SpectralEstimate estimate =
-        estimate_spectrum(SparseSymmetricOperator(sparse), top, {0.5}, options);
+    const SparseSymmetricOperator op(sparse);
+    const SpectralEstimate estimate = estimate_spectrum(op, top, {0.5}, options);
     EXPECT_EQ(estimate.lanczos_steps, 1);
     EXPECT_EQ(estimate.invariant_subspaces, 200);
     EXPECT_EQ(estimate.df_quadrature_error[0], 0.0);

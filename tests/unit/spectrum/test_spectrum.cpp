@@ -71,8 +71,8 @@ TEST(TopEigenpairs, ReportsNotConvergedWhenCapped) {
 TEST(SmallestEigenvalue, CertifiesPsdAndDetectsIndefinite) {
     Vector spectrum = Vector::LinSpaced(150, 0.0, 10.0);
     const SparseMatrix psd = testing::to_sparse(testing::matrix_with_spectrum(spectrum, 2));
-    const SmallestEigenvalue positive =
-        compute_smallest_eigenvalue(SparseSymmetricOperator(psd), 10);
+    const SparseSymmetricOperator psd_op(psd);
+    const SmallestEigenvalue positive = compute_smallest_eigenvalue(psd_op, 10);
     ASSERT_TRUE(positive.converged) << positive.message;
     EXPECT_TRUE(positive.psd);
     EXPECT_NEAR(positive.value, 0.0, 1e-8 * 10);
@@ -80,8 +80,8 @@ TEST(SmallestEigenvalue, CertifiesPsdAndDetectsIndefinite) {
 
     spectrum[0] = -0.5;
     const SparseMatrix indefinite = testing::to_sparse(testing::matrix_with_spectrum(spectrum, 2));
-    const SmallestEigenvalue negative =
-        compute_smallest_eigenvalue(SparseSymmetricOperator(indefinite), 10);
+    const SparseSymmetricOperator indefinite_op(indefinite);
+    const SmallestEigenvalue negative = compute_smallest_eigenvalue(indefinite_op, 10);
     ASSERT_TRUE(negative.converged) << negative.message;
     EXPECT_FALSE(negative.psd);
     EXPECT_NEAR(negative.value, -0.5, 1e-8);
