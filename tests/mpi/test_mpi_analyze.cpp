@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "partitioned_problem.hpp"
@@ -136,7 +137,13 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, PartitionedAnalyze,
     ::testing::Values(Case{{}, {1e-2, 1.0}, true, false},  // Jacobi CG λ by λ
                       Case{{}, {1e-2, 1.0}, false, true},  // deflated multi-shift CG, g ≠ 0
-                      Case{{-3.0, -1.5, -0.75}, {5.0, 1.0}, true, false}));  // a saddle at λ = 1
+                      Case{{-3.0, -1.5, -0.75}, {5.0, 1.0}, true, false}),  // a saddle at λ = 1
+    [](const ::testing::TestParamInfo<Case>& info) {
+        const Case& c = info.param;
+        return std::string(!c.negative.empty() ? "indefinite_saddle"
+                           : c.diagonal        ? "jacobi_cg"
+                                               : "multishift_cg_with_gradient");
+    });
 
 }  // namespace
 }  // namespace ridgelens
