@@ -17,17 +17,20 @@ std::unique_ptr<DistributedSource> DistributedSource::load(MPI_Comm comm,
                                                            const Progress& progress) {
     const auto start = std::chrono::steady_clock::now();
     auto source = std::make_unique<DistributedSource>();
-    mpi::DistributedProblem& problem = source->problem_;
+    Vector theta;  // in full on every rank, then sliced (O(n) per rank)
+    std::string description, theta_source;
+    std::int64_t nonzeros = 0;
+    bool psd_by_construction = false;
     if (a.hessian_path.empty()) {
         // The small default: the single-machine loader on every rank.
         std::unique_ptr<LoadedProblem> loaded = LoadedProblem::load(a, progress);
         const HessianProblem& full = loaded->problem();
         source->matrix_ = mpi::distribute_matrix(comm, *full.matrix);
-        source->theta_ = mpi::distribute_vector(source->matrix_.get(), full.theta);
-        problem.source = full.source;
-        problem.theta_source = full.theta_source;
-        problem.nonzeros = full.nonzeros;
-        problem.psd_by_construction = full.psd_by_construction;
+        theta = full.theta;
+        description = full.source;
+        theta_source = full.theta_source;
+        nonzeros = full.nonzeros;
+        psd_by_construction = full.psd_by_construction;
     } else {
         progress("reading " + a.hessian_path + " row-distributed over " +
                  std::to_string(mpi::size(comm)) + " ranks");
@@ -36,35 +39,37 @@ std::unique_ptr<DistributedSource> DistributedSource::load(MPI_Comm comm,
         if (mpi::rank(comm) == 0)
             for (const std::string& warning : file.warnings)
                 std::cerr << "warning: " << warning << "\n";
-        std::ostringstream description;
-        description << a.hessian_path << " (Matrix Market " << file.field << " " << file.symmetry
-                    << ", " << file.stored_entries << " stored entries";
+        std::ostringstream text;
+        text << a.hessian_path << " (Matrix Market " << file.field << " " << file.symmetry << ", "
+             << file.stored_entries << " stored entries";
         if (file.symmetry == "general")
-            description << ", symmetrized: max relative asymmetry " << file.max_relative_asymmetry;
-        description << "; row-distributed over " << mpi::size(comm) << " ranks)";
-        problem.source = description.str();
-        problem.nonzeros = file.nonzeros;
+            text << ", symmetrized: max relative asymmetry " << file.max_relative_asymmetry;
+        text << "; row-distributed over " << mpi::size(comm) << " ranks)";
+        description = text.str();
+        nonzeros = file.nonzeros;
         source->matrix_ = std::move(file.matrix);
         const Index n = static_cast<Index>(file.n);
-        // θ̂ is formed in full on every rank, then sliced (O(n) per rank).
-        Vector theta;
         if (a.theta_path.empty()) {
             theta = seeded_normal_vector(n, a.seed);
-            problem.theta_source = "seeded random vector (standard normal entries, seed " +
-                                   std::to_string(a.seed) + "): no --theta given";
+            theta_source = "seeded random vector (standard normal entries, seed " +
+                           std::to_string(a.seed) + "): no --theta given";
         } else {
             theta = read_vector(a.theta_path);
             if (theta.size() != n)
                 throw InputError(a.theta_path + ": θ̂ has " + std::to_string(theta.size()) +
                                  " entries but H is " + std::to_string(n) + "x" +
                                  std::to_string(n));
-            problem.theta_source = a.theta_path;
+            theta_source = a.theta_path;
         }
-        source->theta_ = mpi::distribute_vector(source->matrix_.get(), theta);
     }
-    problem.hessian = source->matrix_.get();
-    problem.explicit_matrix = true;
-    problem.theta = source->theta_.get();
+    const mpi::PartitionedOperator& hessian = source->hessian_.emplace(source->matrix_.get());
+    HessianProblem& problem = source->problem_.emplace(HessianProblem{hessian});
+    problem.theta = hessian.local_rows(theta);
+    problem.diagonal = mpi::local_diagonal(source->matrix_.get());
+    problem.source = std::move(description);
+    problem.theta_source = std::move(theta_source);
+    problem.nonzeros = nonzeros;
+    problem.psd_by_construction = psd_by_construction;
     source->read_seconds_ =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return source;

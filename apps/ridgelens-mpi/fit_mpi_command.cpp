@@ -1,8 +1,9 @@
 // `ridgelens-mpi fit`: `ridgelens fit` with the data rows split across the
 // ranks. Newton-CG is the single-machine fit_newton_cg driven through a
-// ReplicatedModel (θ replicated, products reduced); the analysis runs on the
-// model's PETSc shell matrix (SLEPc, KSP CG). Same options (LIBSVM data
-// only), same tables, same JSON report (rank 0).
+// ReplicatedModel (θ replicated, products reduced); the library's analysis
+// runs on the model's PETSc shell matrix as a PartitionedOperator (SLEPc for
+// the eigenpairs, multi-shift CG on each rank's rows). Same options (LIBSVM
+// data only), same tables, same JSON report (rank 0).
 
 #include <boost/program_options.hpp>
 #include <iostream>
@@ -33,9 +34,9 @@ const char* const mpi_fit_usage =
     "              --lambda L [--lambda …] [--k 10] [--out report.json]\n\n"
     "ridgelens fit with the samples of a LIBSVM file split across the ranks: θ̂ by\n"
     "Newton-CG (θ replicated, every curvature product one local pass + one Allreduce),\n"
-    "then the top-k eigenpairs (SLEPc), θ̂_ridge per λ (PETSc KSP CG) and the decay\n"
-    "table on the model's PETSc shell matrix, and the approximation study. Same report\n"
-    "as ridgelens fit (written by rank 0).";
+    "then the top-k eigenpairs (SLEPc), θ̂_ridge for every λ (deflated multi-shift CG on\n"
+    "each rank's rows) and the decay table on the model's PETSc shell matrix, and the\n"
+    "approximation study. Same report as ridgelens fit (written by rank 0).";
 
 }  // namespace
 
@@ -76,8 +77,9 @@ int run_fit_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
                 make_fit_report(model, loaded.features, loaded.description, result, timings);
             report["mpi"] = {{"ranks", mpi::size(comm)},
                              {"backend",
-                              "Newton-CG on replicated θ (Allreduce per product) + PETSc KSP CG + "
-                              "SLEPc Krylov-Schur on a MATSHELL"}};
+                              "Newton-CG on replicated θ (Allreduce per product); SLEPc "
+                              "Krylov-Schur and the library's multi-shift CG on a MATSHELL, "
+                              "vectors split by rows"}};
             outputs.add_report(report, a.out_path);
         }
         if (result.analyzed)

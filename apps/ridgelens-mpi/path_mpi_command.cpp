@@ -74,8 +74,9 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
     a.path.lambdas = parse_lambda_grid(a.lambdas);
     a.path.solver = parse_solver_choice(a.solver);
     require_default_eigensolver(a.eigensolver);
-    if (a.path.solver == SolverChoice::cholmod)
-        throw UsageError("--solver cholmod is not available in ridgelens-mpi (use cg or auto)");
+    if (a.path.solver == SolverChoice::cholmod || a.path.solver == SolverChoice::dense)
+        throw UsageError("--solver " + a.solver +
+                         " is not available in ridgelens-mpi (use cg or auto)");
     if (a.samples > 0)
         throw UsageError("--samples is not available in ridgelens-mpi (use ridgelens path)");
     if (!a.select.empty())
@@ -93,16 +94,12 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
     DistributedLoadedModel loaded_model;
     std::optional<mpi::ReplicatedModel> model;
     std::optional<HessianProblem> problem_storage;
+    const HessianProblem* problem_of_matrix = nullptr;
+    Mat matrix = nullptr;
     if (a.model_source.data.path.empty()) {
         matrix_source = DistributedSource::load(comm, a.source, progress);
-        const mpi::DistributedProblem& distributed = matrix_source->problem();
-        hessian.emplace(distributed.hessian);
-        HessianProblem& problem = problem_storage.emplace(*hessian);
-        problem.theta = mpi::local_part(distributed.theta);
-        problem.source = distributed.source;
-        problem.theta_source = distributed.theta_source;
-        problem.nonzeros = distributed.nonzeros;
-        problem.psd_by_construction = distributed.psd_by_construction;
+        problem_of_matrix = &matrix_source->problem();
+        matrix = matrix_source->matrix();
     } else {
         if (!a.source.hessian_path.empty())
             throw UsageError("give either --hessian or --data, not both");
@@ -133,9 +130,10 @@ int run_path_mpi(MPI_Comm comm, const std::vector<std::string>& arguments) {
                          to_string(model->curvature()) + " curvature at θ̂ (matrix-free, " +
                          std::to_string(mpi::size(comm)) + " ranks)";
         problem.theta_source = "Newton-CG fit: " + fit.message;
+        matrix = hessian->matrix();
     }
-    const HessianProblem& problem = *problem_storage;
-    a.path.eigensolvers = mpi::slepc_eigensolvers(hessian->matrix());
+    const HessianProblem& problem = problem_of_matrix ? *problem_of_matrix : *problem_storage;
+    a.path.eigensolvers = mpi::slepc_eigensolvers(matrix);
     const PathResult result = compute_path(problem, a.path);
     const ProblemSummary summary = summarize(problem);  // collective: before rank 0 alone
     if (root) {

@@ -190,11 +190,9 @@ void record_lambda_result(AnalysisResult& result, LambdaResult entry) {
 }
 
 AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& options) {
+    // With a RowPartition every vector holds this process's rows, every
+    // reduction is summed over the processes (collective validation too).
     pipeline::validate_problem(problem, options.lambdas, options.solver, "analyze");
-    if (problem.hessian.partition() != nullptr)
-        throw UsageError(
-            "analyze: H's vectors are split over processes; use ridgelens::mpi::analyze "
-            "(SLEPc, PETSc KSP) or compute_path, which take a RowPartition");
     const OperatorRef H = problem.hessian;
     const Index n = H.rows();
     AnalysisResult result;
@@ -212,7 +210,7 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
         if (result.eigen.status != EigenStatus::converged) result.ok = false;
     } else {
         report_progress(options, "computing the top " + std::to_string(options.eigen.k) +
-                                     " eigenpairs of H (n = " + std::to_string(n) + ")");
+                                     " eigenpairs of H (n = " + std::to_string(H.global_rows()) + ")");
         result.eigen = options.eigensolvers.top(H, options.eigen, options.seed);
         report_progress(options, result.eigen.message);
         if (result.eigen.status != EigenStatus::converged) {
@@ -258,8 +256,8 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
     std::vector<LambdaResult> entries =
         solve_every_lambda(problem, options, result, decision, rhs, sigma_scale);
     for (LambdaResult& entry : entries) {
-        entry.ridge_norm = entry.ridge.x.norm();
-        entry.decay = analyze_decay(result.eigen, problem.theta, problem.gradient, entry.lambda,
+        entry.ridge_norm = H.norm(entry.ridge.x);
+        entry.decay = analyze_decay(H, result.eigen, problem.theta, problem.gradient, entry.lambda,
                                     entry.ridge.x, result.psd.psd, options.decay,
                                     entry.ridge.relative_residual, &result.psd.negative);
         record_lambda_result(result, std::move(entry));

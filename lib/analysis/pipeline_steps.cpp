@@ -38,8 +38,11 @@ std::string format_double(double value) {
     return out.str();
 }
 
-void validate_problem(const HessianProblem& problem, const LambdaGrid& lambdas, SolverChoice solver,
-                      const std::string& context) {
+namespace {
+
+// The checks of validate_problem on this process's rows.
+void validate_local_problem(const HessianProblem& problem, const LambdaGrid& lambdas,
+                            SolverChoice solver, const std::string& context) {
     const Index n = problem.hessian.rows();
     lambdas.require_nonempty(context);
     if (problem.theta.size() != n)
@@ -63,6 +66,50 @@ void validate_problem(const HessianProblem& problem, const LambdaGrid& lambdas, 
         throw UsageError(context + ": the dense H is " + std::to_string(problem.dense->rows()) +
                          "x" + std::to_string(problem.dense->cols()) + " but H has dimension " +
                          std::to_string(n));
+}
+
+// validate_problem for vectors split over processes: the lengths summed over
+// the processes first (the same message on every process), then the local
+// checks, whose failure on any process fails every process.
+void validate_partitioned_problem(const HessianProblem& problem, const LambdaGrid& lambdas,
+                                  SolverChoice solver, const std::string& context) {
+    const OperatorRef H = problem.hessian;
+    const Index n = H.global_rows();
+    if (solver == SolverChoice::cholmod || solver == SolverChoice::dense)
+        throw UsageError(context + ": SolverChoice::" + to_string(solver) +
+                         " needs H on one process; H's rows are split over processes (use "
+                         "SolverChoice::cg or SolverChoice::automatic)");
+    std::string local;
+    try {
+        validate_local_problem(problem, lambdas, solver, context);
+    } catch (const UsageError& error) {
+        local = error.what();
+    }
+    double sums[3] = {static_cast<double>(problem.theta.size()),
+                      static_cast<double>(problem.gradient.size()), local.empty() ? 0.0 : 1.0};
+    H.sum(sums, 3);
+    if (sums[0] != static_cast<double>(n))
+        throw UsageError(context + ": θ̂ has length " + std::to_string(std::llround(sums[0])) +
+                         " but H is " + std::to_string(n) + "x" + std::to_string(n));
+    if (sums[1] != 0 && sums[1] != static_cast<double>(n))
+        throw UsageError(context + ": gradient has length " +
+                         std::to_string(std::llround(sums[1])) + " but H has dimension " +
+                         std::to_string(n));
+    if (sums[2] > 0)
+        throw UsageError(local.empty() ? context + ": invalid arguments on " +
+                                             std::to_string(std::llround(sums[2])) +
+                                             " of the processes (their messages say which)"
+                                       : local);
+}
+
+}  // namespace
+
+void validate_problem(const HessianProblem& problem, const LambdaGrid& lambdas, SolverChoice solver,
+                      const std::string& context) {
+    if (problem.hessian.partition() != nullptr)
+        validate_partitioned_problem(problem, lambdas, solver, context);
+    else
+        validate_local_problem(problem, lambdas, solver, context);
 }
 
 ShiftedSolves solve_shifted_systems(OperatorRef hessian, const Eigenpairs& eigen,
@@ -105,6 +152,10 @@ SolverDecision choose_solver(const HessianProblem& problem, SolverChoice choice)
             decision.reason = "requested SolverChoice::dense";
             break;
         case SolverChoice::automatic: {
+            if (problem.hessian.partition() != nullptr) {
+                decision.reason = "H's rows are split over processes: conjugate gradient";
+                break;
+            }
             if (problem.dense != nullptr) {
                 decision.dense = true;
                 decision.reason = "H formed as a dense " + std::to_string(problem.dense->rows()) +

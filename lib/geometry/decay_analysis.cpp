@@ -1,5 +1,7 @@
 #include "ridgelens/geometry/decay_analysis.hpp"
 
+#include <Eigen/Eigenvalues>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -173,7 +175,7 @@ void record_self_check(DecayAnalysis& analysis) {
 void analyze_tail(DecayAnalysis& analysis, const Eigenpairs& pairs, const Vector& theta,
                   const Vector& gradient, const Vector& theta_ridge, const Vector& components,
                   const Vector& ridge_components, bool h_is_psd, double solve_error,
-                  double solve_relative_residual) {
+                  double solve_relative_residual, Index dimension) {
     const Index k = pairs.values.size();
     const double lambda = analysis.lambda;
     TailAnalysis& tail = analysis.tail;
@@ -194,7 +196,7 @@ void analyze_tail(DecayAnalysis& analysis, const Eigenpairs& pairs, const Vector
     // λ = 0 nothing computed here bounds it (it depends on the smallest
     // nonzero eigenvalue, which only a converged PSD check gives): the slack
     // then allows √n times the solve's relative residual, relative to ‖θ̂_ridge‖.
-    const double n = static_cast<double>(theta.size());
+    const double n = static_cast<double>(dimension);
     const double solve_tail =
         lambda > 0 ? solve_error / lambda
                    : std::sqrt(n) * std::max(solve_relative_residual, epsilon) * theta_ridge.norm();
@@ -214,7 +216,8 @@ void analyze_tail(DecayAnalysis& analysis, const Eigenpairs& pairs, const Vector
 // `solve_error` bounds the solve's residual norm (see bound_direction).
 void add_directions(const Eigenpairs& pairs, const Vector& theta, const Vector& gradient,
                     double lambda, const Vector& theta_ridge, double null_threshold, bool bottom,
-                    double solve_error, const DecayOptions& options, DecayAnalysis& analysis) {
+                    double solve_error, const DecayOptions& options, Index dimension,
+                    DecayAnalysis& analysis) {
     const Index n = theta.size();
     const Index k = pairs.values.size();
     if (pairs.vectors.rows() != n || pairs.vectors.cols() != k)
@@ -228,7 +231,7 @@ void add_directions(const Eigenpairs& pairs, const Vector& theta, const Vector& 
         gradient.size() ? Vector(pairs.vectors.transpose() * gradient) : Vector::Zero(k);
     for (Index j = 0; j < k; ++j) {
         DirectionDecay d;
-        d.j = bottom ? n - j : j + 1;
+        d.j = bottom ? dimension - j : j + 1;
         d.bottom = bottom;
         d.sigma = pairs.values[j];
         const double residual = j < pairs.residuals.size() ? pairs.residuals[j] : 0.0;
@@ -267,12 +270,15 @@ void add_directions(const Eigenpairs& pairs, const Vector& theta, const Vector& 
     }
 }
 
-}  // namespace
-
-DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const Vector& gradient,
-                            double lambda, const Vector& theta_ridge, bool h_is_psd,
-                            const DecayOptions& options, double solve_relative_residual,
-                            const Eigenpairs* negative) {
+// analyze_decay with the dimension of H given: `dimension` (not the length
+// of the vectors, which may be an isometric image of smaller dimension)
+// enters the rounding floor of the null rule, the index j of the most
+// negative directions and the solve's tail at λ = 0.
+DecayAnalysis decay_in_dimension(const Eigenpairs& pairs, const Vector& theta,
+                                 const Vector& gradient, double lambda, const Vector& theta_ridge,
+                                 bool h_is_psd, const DecayOptions& options,
+                                 double solve_relative_residual, const Eigenpairs* negative,
+                                 Index dimension) {
     const Index n = theta.size();
     const Index k = pairs.values.size();
     if (pairs.vectors.rows() != n || pairs.vectors.cols() != k)
@@ -289,7 +295,8 @@ DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const 
         scale = std::max(scale, negative->values.cwiseAbs().maxCoeff());
     // The floor of the null rule: the rounding level of a product with H.
     const double null_threshold =
-        std::max(options.null_tolerance, 64 * epsilon * std::sqrt(static_cast<double>(n))) * scale;
+        std::max(options.null_tolerance, 64 * epsilon * std::sqrt(static_cast<double>(dimension))) *
+        scale;
     const double theta_norm = theta.norm();
     const double ridge_norm = theta_ridge.norm();
     const double gradient_norm = gradient.size() ? gradient.norm() : 0.0;
@@ -300,10 +307,10 @@ DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const 
     DecayAnalysis analysis;
     analysis.lambda = lambda;
     add_directions(pairs, theta, gradient, lambda, theta_ridge, null_threshold, false, solve_error,
-                   options, analysis);
+                   options, dimension, analysis);
     if (negative != nullptr && negative->values.size() > 0)
         add_directions(*negative, theta, gradient, lambda, theta_ridge, null_threshold, true,
-                       solve_error, options, analysis);
+                       solve_error, options, dimension, analysis);
     const Vector components = pairs.vectors.transpose() * theta;
     const Vector ridge_components = pairs.vectors.transpose() * theta_ridge;
     analysis.self_check_relative = analysis.self_check_max_abs_error /
@@ -311,8 +318,85 @@ DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const 
     record_self_check(analysis);
     if (analysis.unresolved > 0) analysis.failures.push_back(unresolved_failure(analysis));
     analyze_tail(analysis, pairs, theta, gradient, theta_ridge, components, ridge_components,
-                 h_is_psd, solve_error, solve_relative_residual);
+                 h_is_psd, solve_error, solve_relative_residual, dimension);
     return analysis;
+}
+
+}  // namespace
+
+DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector& theta, const Vector& gradient,
+                            double lambda, const Vector& theta_ridge, bool h_is_psd,
+                            const DecayOptions& options, double solve_relative_residual,
+                            const Eigenpairs* negative) {
+    return decay_in_dimension(pairs, theta, gradient, lambda, theta_ridge, h_is_psd, options,
+                              solve_relative_residual, negative, theta.size());
+}
+
+namespace {
+
+// [a; b] as one vector.
+Vector stacked(const Vector& a, const Vector& b) {
+    Vector v(a.size() + b.size());
+    v << a, b;
+    return v;
+}
+
+}  // namespace
+
+DecayAnalysis analyze_decay(OperatorRef rows, const Eigenpairs& pairs, const Vector& theta,
+                            const Vector& gradient, double lambda, const Vector& theta_ridge,
+                            bool h_is_psd, const DecayOptions& options,
+                            double solve_relative_residual, const Eigenpairs* negative) {
+    if (rows.partition() == nullptr)
+        return analyze_decay(pairs, theta, gradient, lambda, theta_ridge, h_is_psd, options,
+                             solve_relative_residual, negative);
+    const Index n = theta.size();
+    const Index k = pairs.values.size();
+    const Index k_negative = negative != nullptr ? negative->values.size() : 0;
+    if (pairs.vectors.rows() != n || pairs.vectors.cols() != k || theta_ridge.size() != n ||
+        (k_negative > 0 &&
+         (negative->vectors.rows() != n || negative->vectors.cols() != k_negative)))
+        throw UsageError("decay analysis: this process holds " + std::to_string(n) +
+                         " rows of θ̂ but the eigenvectors or θ̂_ridge differ");
+    double given = gradient.size() > 0 ? 1 : 0;  // g may be given on some processes only when
+    rows.sum(&given, 1);                         // they hold no rows
+    const bool with_gradient = given > 0;
+    // The vectors V = [θ̂, θ̂_ridge, g] and Q = [top pairs, most negative pairs].
+    DenseMatrix v(n, with_gradient ? 3 : 2);
+    v.col(0) = theta;
+    v.col(1) = theta_ridge;
+    if (with_gradient) v.col(2) = gradient.size() == n ? gradient : Vector(Vector::Zero(n));
+    DenseMatrix q(n, k + k_negative);
+    q.leftCols(k) = pairs.vectors;
+    if (k_negative > 0) q.rightCols(k_negative) = negative->vectors;
+    // QᵀV (one sum), the parts of V outside span(Q) and their Gram matrix
+    // (another sum), factored G = MᵀM: the columns of M are isometric
+    // coordinates of those parts.
+    DenseMatrix components = q.transpose() * v;
+    rows.sum(components.data(), components.size());
+    const DenseMatrix rest = v - q * components;
+    DenseMatrix gram = rest.transpose() * rest;
+    rows.sum(gram.data(), gram.size());
+    gram = (0.5 * (gram + gram.transpose())).eval();
+    const Eigen::SelfAdjointEigenSolver<DenseMatrix> decomposition(gram);
+    const Vector root = decomposition.eigenvalues().cwiseMax(0.0).cwiseSqrt();
+    const DenseMatrix coordinates = root.asDiagonal() * decomposition.eigenvectors().transpose();
+    // The isometric image of span(Q, V) in R^{k + k_negative + m}: Q ↦ [I; 0].
+    const Index reduced = k + k_negative + v.cols();
+    Eigenpairs top = pairs;
+    top.vectors = DenseMatrix::Identity(reduced, k);
+    Eigenpairs bottom;
+    if (k_negative > 0) {
+        bottom = *negative;
+        bottom.vectors = DenseMatrix::Zero(reduced, k_negative);
+        bottom.vectors.middleRows(k, k_negative).setIdentity();
+    }
+    const auto image = [&](Index column) {
+        return stacked(components.col(column), coordinates.col(column));
+    };
+    return decay_in_dimension(top, image(0), with_gradient ? image(2) : Vector(), lambda, image(1),
+                              h_is_psd, options, solve_relative_residual,
+                              k_negative > 0 ? &bottom : nullptr, rows.global_rows());
 }
 
 }  // namespace ridgelens

@@ -1,5 +1,7 @@
 #include "ridgelens/mpi/distribute.hpp"
 
+#include <algorithm>
+#include <string>
 #include <vector>
 
 #include "ridgelens/error.hpp"
@@ -81,6 +83,28 @@ Vector gather_to_all(Vec v) {
     VecScatterDestroy(&scatter);
     VecDestroy(&all);
     return full;
+}
+
+Vector gather_rows(Mat layout, const Vector& local) {
+    OwnedVec v = make_vector_like(layout);
+    PetscInt length = 0;
+    check(VecGetLocalSize(v.get(), &length), "VecGetLocalSize");
+    agree_on_arguments(PetscObjectComm(reinterpret_cast<PetscObject>(layout)),
+                       length == local.size()
+                           ? std::string()
+                           : "gather_rows: " + std::to_string(local.size()) +
+                                 " local rows where the layout has " + std::to_string(length));
+    PetscScalar* values = nullptr;
+    check(VecGetArray(v.get(), &values), "VecGetArray");
+    std::copy(local.data(), local.data() + length, values);
+    check(VecRestoreArray(v.get(), &values), "VecRestoreArray");
+    return gather_to_all(v.get());
+}
+
+Vector local_diagonal(Mat hessian) {
+    OwnedVec d = make_vector_like(hessian);
+    check(MatGetDiagonal(hessian, d.get()), "MatGetDiagonal");
+    return local_part(d.get());
 }
 
 }  // namespace ridgelens::mpi

@@ -205,27 +205,86 @@ SmallestEigenvalue compute_smallest_eigenvalue(Mat hessian, double scale,
     return result;
 }
 
+namespace {
+
+/// An OperatorRef on this rank's rows (`hessian`'s row layout) as a PETSc
+/// shell matrix, so that SLEPc multiplies by the operator the pipeline
+/// passes (H, or −H for the most negative pairs), not by `hessian` itself.
+class OperatorShell {
+  public:
+    OperatorShell(Mat hessian, OperatorRef op) : op_(op) {
+        PetscInt m = 0, n = 0, rows = 0, cols = 0;
+        check(MatGetLocalSize(hessian, &m, &n), "MatGetLocalSize");
+        check(MatGetSize(hessian, &rows, &cols), "MatGetSize");
+        MPI_Comm comm = PetscObjectComm(reinterpret_cast<PetscObject>(hessian));
+        agree_on_arguments(comm, op.rows() == m && op.global_rows() == rows
+                                     ? std::string()
+                                     : "the SLEPc eigensolvers of a " + std::to_string(rows) +
+                                           "-row matrix were called with an operator of " +
+                                           std::to_string(op.global_rows()) + " rows (" +
+                                           std::to_string(op.rows()) + " on this process, not " +
+                                           std::to_string(m) + ")");
+        check(MatCreateShell(comm, m, n, rows, cols, this, &shell_), "MatCreateShell");
+        check(MatShellSetOperation(shell_, MATOP_MULT, reinterpret_cast<void (*)(void)>(&multiply)),
+              "MatShellSetOperation");
+        check(MatSetOption(shell_, MAT_SYMMETRIC, PETSC_TRUE), "MatSetOption");
+    }
+    ~OperatorShell() {
+        if (shell_) MatDestroy(&shell_);
+    }
+    OperatorShell(const OperatorShell&) = delete;
+    OperatorShell& operator=(const OperatorShell&) = delete;
+    Mat get() const { return shell_; }
+
+  private:
+    static PetscErrorCode multiply(Mat shell, Vec x, Vec y) {
+        OperatorShell* self = nullptr;
+        PetscCall(MatShellGetContext(shell, &self));
+        const PetscScalar* in = nullptr;
+        PetscScalar* out = nullptr;
+        PetscCall(VecGetArrayRead(x, &in));
+        PetscCall(VecGetArray(y, &out));
+        try {
+            self->op_.perform_op(in, out);
+        } catch (...) {
+            VecRestoreArray(y, &out);
+            VecRestoreArrayRead(x, &in);
+            return PETSC_ERR_LIB;
+        }
+        PetscCall(VecRestoreArray(y, &out));
+        PetscCall(VecRestoreArrayRead(x, &in));
+        return 0;
+    }
+
+    OperatorRef op_;
+    Mat shell_ = nullptr;
+};
+
+}  // namespace
+
 Eigensolvers slepc_eigensolvers(Mat hessian) {
     Eigensolvers solvers;
-    solvers.top = [hessian](OperatorRef, const EigenOptions& options, std::uint64_t seed) {
-        DistributedEigenpairs distributed = compute_top_eigenpairs(hessian, options, seed);
+    solvers.top = [hessian](OperatorRef op, const EigenOptions& options, std::uint64_t seed) {
+        const ApiScope scope;
+        const OperatorShell shell(hessian, op);
+        DistributedEigenpairs distributed = compute_top_eigenpairs(shell.get(), options, seed);
         Eigenpairs& pairs = distributed.pairs;
-        PetscInt first = 0, last = 0;
-        check(MatGetOwnershipRange(hessian, &first, &last), "MatGetOwnershipRange");
-        pairs.vectors.resize(last - first, static_cast<Index>(distributed.vectors.size()));
+        const Index rows = op.rows();
+        pairs.vectors.resize(rows, static_cast<Index>(distributed.vectors.size()));
         for (std::size_t j = 0; j < distributed.vectors.size(); ++j) {
             const PetscScalar* values = nullptr;
             check(VecGetArrayRead(distributed.vectors[j].get(), &values), "VecGetArrayRead");
-            std::copy(values, values + (last - first),
-                      pairs.vectors.col(static_cast<Index>(j)).data());
+            std::copy(values, values + rows, pairs.vectors.col(static_cast<Index>(j)).data());
             check(VecRestoreArrayRead(distributed.vectors[j].get(), &values),
                   "VecRestoreArrayRead");
         }
         return std::move(pairs);
     };
-    solvers.smallest = [hessian](OperatorRef, double scale, const PsdCheckOptions& options,
+    solvers.smallest = [hessian](OperatorRef op, double scale, const PsdCheckOptions& options,
                                  std::uint64_t) {
-        return compute_smallest_eigenvalue(hessian, scale, options);
+        const ApiScope scope;
+        const OperatorShell shell(hessian, op);
+        return compute_smallest_eigenvalue(shell.get(), scale, options);
     };
     return solvers;
 }

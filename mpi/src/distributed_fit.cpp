@@ -6,7 +6,8 @@
 
 #include "ridgelens/error.hpp"
 #include "ridgelens/mpi/distribute.hpp"
-#include "ridgelens/mpi/distributed_analysis.hpp"
+#include "ridgelens/mpi/distributed_eigen.hpp"
+#include "ridgelens/mpi/partitioned_operator.hpp"
 
 namespace ridgelens::mpi {
 namespace {
@@ -36,19 +37,17 @@ FitAnalysisResult fit_and_analyze(DistributedModel& model, ReplicatedModel& repl
     report(options.analysis, result.fit.message);
     if (!result.fit.converged) return result;
 
-    // The curvature and gradient of the unpenalized R at θ̂, distributed.
+    // The curvature and gradient of the unpenalized R at θ̂, this rank's rows
+    // of them: the library's analyze on the model's shell as a partitioned
+    // operator, with SLEPc's eigensolvers.
     replicated.set_curvature_point(result.fit.theta);
     Vector gradient;
     replicated.evaluate(result.fit.theta, &gradient);
     result.gradient_norm = gradient.norm();
-    const OwnedVec theta = distribute_vector(model.curvature(), result.fit.theta);
-    OwnedVec gradient_d;
-    if (options.fit.base_lambda > 0) gradient_d = distribute_vector(model.curvature(), gradient);
-    DistributedProblem problem;
-    problem.hessian = model.curvature();
-    problem.explicit_matrix = false;
-    problem.theta = theta.get();
-    problem.gradient = gradient_d.get();
+    const PartitionedOperator hessian(model.curvature());
+    HessianProblem problem{hessian};
+    problem.theta = hessian.local_rows(result.fit.theta);
+    if (options.fit.base_lambda > 0) problem.gradient = hessian.local_rows(gradient);
     problem.psd_by_construction = true;  // convex losses; the GGN is PSD for any loss
     problem.source = replicated.name() + " model, " + to_string(replicated.curvature()) +
                      " curvature at θ̂ (PETSc MATSHELL over " + std::to_string(size(model.comm())) +
@@ -58,8 +57,9 @@ FitAnalysisResult fit_and_analyze(DistributedModel& model, ReplicatedModel& repl
 
     const std::int64_t products_before = model.products();
     const double seconds_before = model.product_seconds();
-    std::vector<OwnedVec> ridge;
-    result.analysis = analyze(problem, options.analysis, &ridge);
+    AnalyzeOptions analysis = options.analysis;
+    analysis.eigensolvers = slepc_eigensolvers(model.curvature());
+    result.analysis = analyze(problem, analysis);
     result.hvp_count = static_cast<Index>(model.products() - products_before);
     result.hvp_seconds = model.product_seconds() - seconds_before;
     result.analyzed = true;
@@ -71,7 +71,7 @@ FitAnalysisResult fit_and_analyze(DistributedModel& model, ReplicatedModel& repl
             if (!entry.ridge.ok()) continue;
             report(options.analysis, "approximation study: fitting θ*_λ for λ = " +
                                          format_double(entry.lambda) + " from θ̂_ridge");
-            const Vector x = gather_to_all(ridge[i].get());
+            const Vector x = gather_rows(model.curvature(), entry.ridge.x);
             result.approximation.push_back(
                 study_approximation(replicated, options, entry.lambda, x));
             if (!result.approximation.back().converged) result.ok = false;

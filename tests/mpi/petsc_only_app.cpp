@@ -1,6 +1,7 @@
 // An application that initializes only PETSc (PetscInitialize, as most PETSc
-// codes do) and calls ridgelens::mpi: the analysis, which needs SLEPc, works
-// (ridgelens::mpi initializes SLEPc for it); a misuse raises ridgelens' error
+// codes do) and calls the library's analysis with ridgelens::mpi's SLEPc
+// eigensolvers, which need SLEPc: it works (ridgelens::mpi initializes SLEPc
+// for it); a misuse raises ridgelens' error
 // with PETSc's own text. Prints "petsc-only: ok" on rank 0 when all holds.
 
 #include <petscsys.h>
@@ -10,9 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "ridgelens/analysis/analyze.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/mpi/distribute.hpp"
-#include "ridgelens/mpi/distributed_analysis.hpp"
+#include "ridgelens/mpi/distributed_eigen.hpp"
+#include "ridgelens/mpi/partitioned_operator.hpp"
 #include "ridgelens/random_vector.hpp"
 
 namespace {
@@ -26,15 +29,14 @@ int run() {
     SparseMatrix full(n, n);
     full.setFromTriplets(entries.begin(), entries.end());
     const mpi::OwnedMat h = mpi::distribute_matrix(PETSC_COMM_WORLD, full);
-    const mpi::OwnedVec theta = mpi::distribute_vector(h.get(), seeded_normal_vector(n, 5));
-    mpi::DistributedProblem problem;
-    problem.hessian = h.get();
-    problem.explicit_matrix = true;
-    problem.theta = theta.get();
+    const mpi::PartitionedOperator op(h.get());
+    HessianProblem problem{op};
+    problem.theta = op.local_rows(seeded_normal_vector(n, 5));
     AnalyzeOptions options;
     options.lambdas = {1.0};
     options.eigen.k = 2;
-    const AnalysisResult result = mpi::analyze(problem, options);
+    options.eigensolvers = mpi::slepc_eigensolvers(h.get());
+    const AnalysisResult result = analyze(problem, options);
     // The top eigenvalues of diag(1..12) are 12 and 11.
     const bool eigen_ok = result.eigen.converged == 2 &&
                           std::abs(result.eigen.values[0] - 12.0) < 1e-8 &&

@@ -1,18 +1,19 @@
-// ridgelens::mpi against the single-machine library and dense LAPACK/Eigen
-// references, on the real matrices, on whatever number of ranks mpiexec gave.
+// ridgelens::mpi, and the library's analyze on its partitioned operator, against
+// the single-machine library and dense LAPACK/Eigen references, on the real
+// matrices, on whatever number of ranks mpiexec gave.
 
 #include <gtest/gtest.h>
 
 #include <Eigen/Cholesky>
 #include <cmath>
 
+#include "partitioned_problem.hpp"
 #include "reference.hpp"
+#include "ridgelens/analysis/analyze.hpp"
 #include "ridgelens/geometry/decay_analysis.hpp"
 #include "ridgelens/io/matrix_market.hpp"
 #include "ridgelens/mpi/distribute.hpp"
-#include "ridgelens/mpi/distributed_analysis.hpp"
 #include "ridgelens/mpi/distributed_matrix_market.hpp"
-#include "ridgelens/mpi/distributed_solve.hpp"
 #include "ridgelens/random_vector.hpp"
 #include "test_data.hpp"
 
@@ -50,9 +51,10 @@ TEST_P(DistributedMatrixMarket, ProductEqualsSingleMachineMatrix) {
 INSTANTIATE_TEST_SUITE_P(RealMatrices, DistributedMatrixMarket,
                          ::testing::Values("bcsstk09.mtx", "1138_bus.mtx", "ani4.mtx"));
 
-/// The whole analysis equals the dense references: eigenvalues (LAPACK
-/// dsyevd), θ̂_ridge (dense Cholesky of H + λI), and the decay table equals
-/// the single-machine analyze_decay run on the gathered full vectors.
+/// The library's analyze on this rank's rows (Jacobi CG, SLEPc eigenpairs)
+/// equals the dense references: eigenvalues (LAPACK dsyevd), θ̂_ridge (dense
+/// Cholesky of H + λI), and the partitioned decay table equals the
+/// single-machine analyze_decay run on the gathered full vectors.
 class DistributedAnalysis : public ::testing::TestWithParam<std::pair<const char*, double>> {};
 
 TEST_P(DistributedAnalysis, EqualsDenseReferenceAndSingleMachineDecay) {
@@ -61,21 +63,17 @@ TEST_P(DistributedAnalysis, EqualsDenseReferenceAndSingleMachineDecay) {
     const SymmetricMatrixFile reference = read_symmetric_matrix_market(path);
     const DenseMatrix dense = DenseMatrix(reference.matrix);
     const Index n = dense.rows();
-    mpi::DistributedMatrixFile file = mpi::read_distributed_matrix_market(world, path);
     const Vector theta = seeded_normal_vector(n, 1);
-    const mpi::OwnedVec theta_d = mpi::distribute_vector(file.matrix.get(), theta);
+    const testing::PartitionedProblem d(mpi::read_distributed_matrix_market(world, path).matrix,
+                                        theta);
 
-    mpi::DistributedProblem problem;
-    problem.hessian = file.matrix.get();
-    problem.explicit_matrix = true;
-    problem.theta = theta_d.get();
     AnalyzeOptions options;
     options.lambdas = {lambda};
     options.eigen.k = 6;
     options.cg.tolerance = 1e-12;
-    std::vector<mpi::OwnedVec> ridge;
-    const AnalysisResult result = mpi::analyze(problem, options, &ridge);
+    const AnalysisResult result = analyze(d.problem, d.with_eigensolvers(options));
     ASSERT_EQ(result.eigen.status, EigenStatus::converged) << result.eigen.message;
+    EXPECT_EQ(result.solver, SolverKind::cg);
 
     const Vector sigma = testing::dense_eigenvalues_descending(dense);
     for (Index j = 0; j < 6; ++j)
@@ -83,21 +81,21 @@ TEST_P(DistributedAnalysis, EqualsDenseReferenceAndSingleMachineDecay) {
 
     const DenseMatrix shifted = dense + lambda * DenseMatrix::Identity(n, n);
     const Vector expected_ridge = shifted.llt().solve(dense * theta);
-    const Vector x = mpi::gather_to_all(ridge.front().get());
     const LambdaResult& entry = result.lambdas.front();
+    const Vector x = d.gather(entry.ridge.x);
     EXPECT_TRUE(entry.ridge.ok()) << entry.ridge.message;
+    EXPECT_EQ(entry.ridge.solver, SolverKind::cg);
     EXPECT_LT(entry.ridge.relative_residual, 1e-11);
     EXPECT_LT(relative_difference(x, expected_ridge), 1e-7);
+    EXPECT_NEAR(entry.ridge_norm, expected_ridge.norm(), 1e-7 * expected_ridge.norm());
 
     // The isometric reduction gives what analyze_decay gives on full vectors.
     Eigenpairs full = result.eigen;
     full.vectors.resize(n, 6);
-    mpi::DistributedEigenpairs eigen =
-        mpi::compute_top_eigenpairs(file.matrix.get(), options.eigen);
-    for (Index j = 0; j < 6; ++j) full.vectors.col(j) = mpi::gather_to_all(eigen.vectors[j].get());
+    for (Index j = 0; j < 6; ++j) full.vectors.col(j) = d.gather(result.eigen.vectors.col(j));
     const DecayAnalysis direct = analyze_decay(full, theta, Vector(), lambda, x, result.psd.psd);
-    const DecayAnalysis reduced = mpi::analyze_decay(eigen, theta_d.get(), nullptr, lambda,
-                                                     ridge.front().get(), result.psd.psd);
+    const DecayAnalysis reduced = analyze_decay(d.op, result.eigen, d.problem.theta, Vector(),
+                                                lambda, entry.ridge.x, result.psd.psd);
     const double scale = theta.norm();
     EXPECT_NEAR(reduced.tail.theta_tail_norm, direct.tail.theta_tail_norm, 1e-12 * scale);
     EXPECT_NEAR(reduced.tail.ridge_tail_norm, direct.tail.ridge_tail_norm, 1e-12 * scale);

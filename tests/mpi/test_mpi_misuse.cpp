@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "partitioned_problem.hpp"
 #include "ridgelens/error.hpp"
 #include "ridgelens/mpi/distribute.hpp"
-#include "ridgelens/mpi/distributed_analysis.hpp"
 #include "ridgelens/mpi/distributed_solve.hpp"
 #include "ridgelens/random_vector.hpp"
 
@@ -98,17 +98,32 @@ TEST(DistributedMisuse, AnArgumentWrongOnOneRankFailsOnEveryRank) {
 }
 
 TEST(DistributedMisuse, AnalyzeWithALongerThetaFailsOnEveryRankWithoutAborting) {
-    const mpi::OwnedMat h = mpi::distribute_matrix(world, tridiagonal());
+    // The library's analyze on a partitioned H, θ̂ this rank's rows of a
+    // vector one entry longer than H: the lengths are summed over the ranks.
+    testing::PartitionedProblem d(mpi::distribute_matrix(world, tridiagonal()),
+                                  seeded_normal_vector(n, 1));
     const mpi::OwnedVec theta = vector_of_global_size(n + 1);
-    mpi::DistributedProblem problem;
-    problem.hessian = h.get();
-    problem.explicit_matrix = true;
-    problem.theta = theta.get();
+    d.problem.theta = mpi::local_part(theta.get());
     AnalyzeOptions options;
     options.lambdas = {1.0};
     options.eigen.k = 2;
-    const std::string message = usage_error_of([&] { (void)mpi::analyze(problem, options); });
-    EXPECT_NE(message.find("θ̂ has 11 entries where H has 10 rows"), std::string::npos) << message;
+    const std::string message =
+        usage_error_of([&] { (void)analyze(d.problem, d.with_eigensolvers(options)); });
+    EXPECT_NE(message.find("θ̂ has length 11 but H is 10x10"), std::string::npos) << message;
+    EXPECT_TRUE(same_on_every_rank(message));
+}
+
+TEST(DistributedMisuse, AnalyzeWithCholmodOnAPartitionedHFailsOnEveryRank) {
+    testing::PartitionedProblem d(mpi::distribute_matrix(world, tridiagonal()),
+                                  seeded_normal_vector(n, 1));
+    AnalyzeOptions options;
+    options.lambdas = {1.0};
+    options.eigen.k = 2;
+    options.solver = SolverChoice::cholmod;
+    const std::string message =
+        usage_error_of([&] { (void)analyze(d.problem, d.with_eigensolvers(options)); });
+    EXPECT_NE(message.find("SolverChoice::cholmod needs H on one process"), std::string::npos)
+        << message;
     EXPECT_TRUE(same_on_every_rank(message));
 }
 

@@ -1,4 +1,5 @@
-// mpi::analyze follows the single-machine status rules (issue 15): an
+// The library's analyze on a partitioned operator (each rank's rows, SLEPc
+// eigensolvers) follows the single-machine status rules (issue 15): an
 // indefinite H is a per-λ verdict (minimizer by CG, saddle by MINRES) on every
 // rank, never an abort or a hang, and a badly scaled H whose decay factors the
 // eigen step cannot determine is a numerical failure with its reason, never
@@ -7,12 +8,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <memory>
 #include <vector>
 
+#include "partitioned_problem.hpp"
 #include "reference.hpp"
 #include "ridgelens/analysis/analyze.hpp"
 #include "ridgelens/mpi/distribute.hpp"
-#include "ridgelens/mpi/distributed_analysis.hpp"
 #include "ridgelens/operator/sparse_symmetric_operator.hpp"
 #include "ridgelens/random_vector.hpp"
 
@@ -52,20 +54,11 @@ Vector log_range(double low_exponent, double high_exponent, Index n) {
     return values;
 }
 
-struct Distributed {
-    mpi::OwnedMat h;
-    mpi::OwnedVec theta;
-    mpi::DistributedProblem problem;
-};
+using Distributed = testing::PartitionedProblem;
 
-Distributed distribute(const SparseMatrix& h, const Vector& theta) {
-    Distributed d;
-    d.h = mpi::distribute_matrix(world, h);
-    d.theta = mpi::distribute_vector(d.h.get(), theta);
-    d.problem.hessian = d.h.get();
-    d.problem.explicit_matrix = true;
-    d.problem.theta = d.theta.get();
-    return d;
+/// Every rank's rows of (h, θ̂), with diag(H) (Jacobi CG, as ridgelens-mpi analyze).
+std::unique_ptr<Distributed> distribute(const SparseMatrix& h, const Vector& theta) {
+    return std::make_unique<Distributed>(mpi::distribute_matrix(world, h), theta);
 }
 
 /// Every rank reached the same `value` (a collective outcome).
@@ -87,13 +80,12 @@ TEST(DistributedStatus, IndefiniteHGivesAMinimizerAndASaddleAsTheDenseReference)
     const SparseMatrix h = indefinite_tridiagonal(n);
     const DenseMatrix dense(h);
     const Vector theta = seeded_normal_vector(n, 1);
-    Distributed d = distribute(h, theta);
+    const std::unique_ptr<Distributed> d = distribute(h, theta);
     AnalyzeOptions options;
     options.lambdas = {2.0, 0.5};  // −σ_min ≈ 0.919: above it a minimizer, below a saddle
     options.eigen.k = 3;
     options.cg.tolerance = 1e-10;
-    std::vector<mpi::OwnedVec> ridge;
-    const AnalysisResult result = mpi::analyze(d.problem, options, &ridge);
+    const AnalysisResult result = analyze(d->problem, d->with_eigensolvers(options));
 
     const Vector sigma = testing::dense_eigenvalues_descending(dense);
     const double sigma_min = sigma[n - 1];
@@ -112,10 +104,15 @@ TEST(DistributedStatus, IndefiniteHGivesAMinimizerAndASaddleAsTheDenseReference)
         EXPECT_TRUE(entry.ridge.ok()) << entry.ridge.message;
         const DenseMatrix shifted = dense + lambda * DenseMatrix::Identity(n, n);
         const Vector expected_ridge = shifted.fullPivLu().solve(dense * theta);
-        const Vector x = mpi::gather_to_all(ridge[i].get());
+        const Vector x = d->gather(entry.ridge.x);
         EXPECT_LT((x - expected_ridge).norm(), 1e-7 * expected_ridge.norm()) << "λ = " << lambda;
     }
-    EXPECT_EQ(result.lambdas[1].ridge.solver, SolverKind::petsc_minres);
+    EXPECT_EQ(result.lambdas[0].ridge.solver, SolverKind::cg);
+    EXPECT_EQ(result.lambdas[1].ridge.solver, SolverKind::minres);
+    // The most negative eigenvalues are the dense ones.
+    ASSERT_GT(result.psd.negative.values.size(), 0);
+    for (Index j = 0; j < result.psd.negative.values.size(); ++j)
+        EXPECT_NEAR(result.psd.negative.values[j], sigma[n - 1 - j], 1e-8) << "σ_" << n - j;
     // The same status as the single-machine analyze of the same problem.
     const SparseSymmetricOperator op(h);
     HessianProblem local{op};
@@ -135,12 +132,12 @@ TEST(DistributedStatus, LambdaAtMinusAnEigenvalueIsNeverOk) {
     const SparseMatrix h = indefinite_tridiagonal(n);
     const Vector sigma = testing::dense_eigenvalues_descending(DenseMatrix(h));
     const Vector theta = seeded_normal_vector(n, 2);
-    Distributed d = distribute(h, theta);
+    const std::unique_ptr<Distributed> d = distribute(h, theta);
     AnalyzeOptions options;
     options.lambdas = {-sigma[n - 1]};
     options.eigen.k = 3;
     options.cg.max_iterations = 200;
-    const AnalysisResult result = mpi::analyze(d.problem, options);
+    const AnalysisResult result = analyze(d->problem, d->with_eigensolvers(options));
     ASSERT_EQ(result.lambdas.size(), 1U);
     EXPECT_FALSE(result.lambdas[0].ridge.ok()) << result.lambdas[0].ridge.message;
     EXPECT_FALSE(result.ok);
@@ -153,11 +150,11 @@ TEST(DistributedStatus, DiagonalOverSixteenDecadesWithTinyLambdaIsNotOk) {
     // but lie below what the eigen step resolves next to σ_1 = 1e8.
     const Vector diagonal = log_range(-8, 8, 17);
     const double lambda = 1e-10;
-    Distributed d = distribute(diagonal_matrix(diagonal), Vector::Ones(17));
+    const std::unique_ptr<Distributed> d = distribute(diagonal_matrix(diagonal), Vector::Ones(17));
     AnalyzeOptions options;
     options.lambdas = {lambda};
     options.eigen.k = 16;
-    const AnalysisResult result = mpi::analyze(d.problem, options);
+    const AnalysisResult result = analyze(d->problem, d->with_eigensolvers(options));
     ASSERT_EQ(result.lambdas.size(), 1U);
     const DecayAnalysis& decay = result.lambdas[0].decay;
     // Whatever is presented as resolved is the closed-form factor.
@@ -176,11 +173,11 @@ TEST(DistributedStatus, DiagonalOverSixteenDecadesWithTinyLambdaIsNotOk) {
 
 TEST(DistributedStatus, WellScaledDiagonalStaysOk) {
     const Vector diagonal = log_range(0, 2, 12);
-    Distributed d = distribute(diagonal_matrix(diagonal), Vector::Ones(12));
+    const std::unique_ptr<Distributed> d = distribute(diagonal_matrix(diagonal), Vector::Ones(12));
     AnalyzeOptions options;
     options.lambdas = {1.0};
     options.eigen.k = 5;
-    const AnalysisResult result = mpi::analyze(d.problem, options);
+    const AnalysisResult result = analyze(d->problem, d->with_eigensolvers(options));
     EXPECT_TRUE(result.ok) << (result.warnings.empty() ? "" : result.warnings[0]);
     for (const DirectionDecay& direction : result.lambdas[0].decay.directions) {
         EXPECT_TRUE(direction.resolved);

@@ -181,9 +181,19 @@ RIDGELENS_API void classify_stationary_point(const PsdVerdict& psd, const Eigenp
 RIDGELENS_API void record_lambda_result(AnalysisResult& result, LambdaResult entry);
 
 /// Runs the analysis. Numerical failures are recorded in the result (`ok`,
-/// statuses, warnings); misuse throws UsageError (an empty λ grid, k ≥ n, wrong
-/// vector length, CHOLMOD requested without a matrix, an operator with a
-/// RowPartition: use ridgelens::mpi::analyze or compute_path).
+/// statuses, warnings); misuse throws UsageError (an empty λ grid, k ≥ n,
+/// wrong vector length, CHOLMOD requested without a matrix).
+///
+/// An operator with a RowPartition (split over processes, as compute_path
+/// takes it) is analyzed on this process's rows: θ̂, g and `diagonal` hold
+/// them, and so do the returned eigenvectors and θ̂_ridge; every other number
+/// of the result is the same on every process. `options.eigensolvers` must
+/// then be partition-capable (ridgelens::mpi supplies SLEPc's); CHOLMOD and
+/// the dense solver are refused (UsageError), `automatic` picks conjugate
+/// gradient: Jacobi-preconditioned λ by λ when `diagonal` is given, else one
+/// deflated multi-shift run; MINRES for saddles; the decay table from the
+/// partitioned `analyze_decay`. Collective: every process calls it with the
+/// same options, and a misuse on one process throws on every process.
 RIDGELENS_API AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& options);
 
 }  // namespace ridgelens

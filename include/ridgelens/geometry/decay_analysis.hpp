@@ -150,4 +150,22 @@ RIDGELENS_API DecayAnalysis analyze_decay(const Eigenpairs& pairs, const Vector&
                                           double solve_relative_residual = 0,
                                           const Eigenpairs* negative = nullptr);
 
+/// The same decay analysis on vectors split by rows over processes like
+/// `rows` (an operator with a RowPartition; without one this is the
+/// function above): `pairs.vectors`, `negative->vectors`, `theta`,
+/// `gradient` and `theta_ridge` hold this process's rows. No vector is
+/// gathered: QᵀV for Q = [top pairs, most negative pairs] and
+/// V = [θ̂, θ̂_ridge, g] and the Gram matrix of V's parts outside span(Q) are
+/// summed over the processes, and the analysis above runs on the isometric
+/// image of span(Q, V) in R^{k+k₋+3} (Q ↦ [I; 0]), with H's dimension
+/// (`rows.global_rows()`) where the dimension enters: every number it reports
+/// is preserved up to rounding. Collective: every process calls it and gets
+/// the same DecayAnalysis.
+RIDGELENS_API DecayAnalysis analyze_decay(OperatorRef rows, const Eigenpairs& pairs,
+                                          const Vector& theta, const Vector& gradient,
+                                          double lambda, const Vector& theta_ridge, bool h_is_psd,
+                                          const DecayOptions& options = {},
+                                          double solve_relative_residual = 0,
+                                          const Eigenpairs* negative = nullptr);
+
 }  // namespace ridgelens

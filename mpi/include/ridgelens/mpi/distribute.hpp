@@ -26,4 +26,13 @@ RIDGELENS_API Vector gather_to_all(Vec v);
 /// This rank's entries of a distributed vector (no communication).
 RIDGELENS_API Vector local_part(Vec v);
 
+/// The whole vector on every rank from each rank's rows of it (`local`, in
+/// `layout`'s row distribution, as `analyze` returns θ̂_ridge on a
+/// PartitionedOperator). Collective. @throws UsageError if the length differs.
+RIDGELENS_API Vector gather_rows(Mat layout, const Vector& local);
+
+/// This rank's rows of diag(H) (MatGetDiagonal: an explicit matrix), as
+/// HessianProblem::diagonal of a PartitionedOperator wants them. Collective.
+RIDGELENS_API Vector local_diagonal(Mat hessian);
+
 }  // namespace ridgelens::mpi

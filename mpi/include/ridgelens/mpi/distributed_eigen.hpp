@@ -35,12 +35,14 @@ RIDGELENS_API DistributedEigenpairs compute_top_eigenpairs(Mat hessian, const Ei
 RIDGELENS_API SmallestEigenvalue compute_smallest_eigenvalue(Mat hessian, double scale,
                                                              const PsdCheckOptions& options);
 
-/// SLEPc's solvers above as the library's `Eigensolvers`, for a
-/// PartitionedOperator of `hessian` (which must outlive the result): `top`
-/// returns the pairs with `vectors` holding this rank's rows of each q_j,
-/// `smallest` the PSD check. The OperatorRef they are called with is not used
-/// (SLEPc multiplies by `hessian` itself; its products are counted in the
-/// results' matvecs).
+/// SLEPc's solvers above as the library's `Eigensolvers` (for `analyze` and
+/// `compute_path`), for operators with `hessian`'s row layout (a
+/// PartitionedOperator of it, or one wrapping it such as −H for the most
+/// negative pairs); `hessian` must outlive the result. SLEPc multiplies by
+/// the operator they are called with (a PETSc shell over its products,
+/// counted in the results' matvecs): `top` returns the pairs with `vectors`
+/// holding this rank's rows of each q_j, `smallest` the PSD check.
+/// @throws UsageError for an operator of another layout.
 RIDGELENS_API Eigensolvers slepc_eigensolvers(Mat hessian);
 
 }  // namespace ridgelens::mpi

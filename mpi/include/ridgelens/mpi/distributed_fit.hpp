@@ -15,10 +15,13 @@ namespace ridgelens::mpi {
 /// Fits θ̂ = argmin R + λ₀/2‖θ‖² by the single-machine Newton-CG
 /// (fit_newton_cg) driven through `replicated` (θ replicated on every rank,
 /// each product one local pass and one Allreduce); then analyzes the
-/// curvature at θ̂ as mpi::analyze does (SLEPc top-k and PSD check on the
-/// model's MATSHELL, PETSc KSP CG per λ, the decay analysis), θ̂ and g =
-/// ∇R(θ̂) distributed; then, for each λ, the approximation study of
-/// fit_and_analyze (θ*_λ by Newton-CG warm-started at θ̂_ridge, gathered).
+/// curvature at θ̂ by the library's `analyze` on the model's MATSHELL as a
+/// PartitionedOperator (SLEPc top-k and PSD check, deflated multi-shift CG
+/// for every λ with MINRES for saddles, the decay analysis; θ̂ and g = ∇R(θ̂)
+/// split by rows), as fit_and_analyze does on one machine; then, for each λ,
+/// the approximation study of fit_and_analyze (θ*_λ by Newton-CG
+/// warm-started at θ̂_ridge, gathered). The analysis' eigenvectors and θ̂_ridge
+/// hold this rank's rows.
 /// `replicated` must wrap `model`. Collective.
 RIDGELENS_API FitAnalysisResult fit_and_analyze(DistributedModel& model,
                                                 ReplicatedModel& replicated,
