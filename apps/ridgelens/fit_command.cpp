@@ -40,7 +40,7 @@ const char* const fit_usage =
     "(10 classes, pixels + intercept, 7,850 parameters), λ₀ = 1e-3, λ = 1e-3, 1e-2, 1e-1,\n"
     "k = 20.\n"
     "--model mlp (a neural network, --hidden 64 --activation tanh): θ̂ is trained by L-BFGS\n"
-    "then Newton-CG on the Gauss-Newton matrix from a seeded start (--seed), or read from\n"
+    "then trust-region Newton-CG on the Hessian from a seeded start (--seed), or read from\n"
     "--theta; --fit-tol defaults to 1e-5; θ̂ is analyzed even if the tolerance was not met.";
 
 }  // namespace

@@ -72,7 +72,7 @@ void add_network_options(po::options_description& options, ModelSourceArguments&
     add("loss", po::value(&a.loss)->default_value("cross-entropy"),
         "--model mlp: cross-entropy (class labels) | squared (numeric targets)");
     add("lbfgs-iterations", po::value(&a.lbfgs_iterations)->default_value(300),
-        "--model mlp: L-BFGS iterations before Newton-CG on the GGN");
+        "--model mlp: L-BFGS iterations before trust-region Newton-CG");
     add("theta-out", po::value(&a.theta_out_path)->value_name("FILE"),
         "--model mlp: write θ̂ as a Matrix Market array (layout: README)");
 }
