@@ -135,9 +135,11 @@ std::function<FitResult(Model&)> make_network_fitter(ModelSourceArguments& a, bo
             options.newton.progress = [progress](const NewtonIteration& step) {
                 char line[160];
                 std::snprintf(line, sizeof line,
-                              "damped Newton %3lld: F = %.10g, ‖∇F‖ = %.3e, μ = %.3g, %lld CG",
+                              "trust-region Newton %3lld: F = %.10g, ‖∇F‖ = %.3e, ‖step‖ = %.3g%s, "
+                              "%lld CG",
                               static_cast<long long>(step.iteration), step.objective,
-                              step.gradient_norm, step.damping,
+                              step.gradient_norm, step.step_length,
+                              step.negative_curvature ? " (negative curvature)" : "",
                               static_cast<long long>(step.cg_iterations));
                 progress(line);
             };
