@@ -1,6 +1,10 @@
 #pragma once
 /// @file counting_operator.hpp
 /// x ↦ (H + shift·I)x as a PETSc shell matrix that counts its products with H.
+///
+/// Thread safety: collective over the matrix's communicator, like every PETSc
+/// call; one thread per process (PETSc is not thread-safe); the product count is
+/// not synchronized.
 
 #include <petscmat.h>
 

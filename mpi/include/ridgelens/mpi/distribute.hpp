@@ -2,6 +2,10 @@
 /// @file distribute.hpp
 /// Moving small replicated objects into and out of PETSc's row distribution
 /// (defaults, references in tests, θ̂ given as a full vector).
+///
+/// Thread safety: every function is collective over the communicator of its
+/// PETSc objects: all ranks call it in the same order, from one thread per
+/// process (PETSc is not thread-safe).
 
 #include <petscmat.h>
 

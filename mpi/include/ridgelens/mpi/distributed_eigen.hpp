@@ -1,6 +1,10 @@
 #pragma once
 /// @file distributed_eigen.hpp
 /// Top-k and smallest eigenpairs of a distributed symmetric H by SLEPc.
+///
+/// Thread safety: collective over H's communicator (all ranks, same order, one
+/// thread per process: PETSc and SLEPc are not thread-safe); the returned
+/// Eigensolvers run collectively too.
 
 #include <petscmat.h>
 

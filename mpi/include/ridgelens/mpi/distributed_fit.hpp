@@ -2,6 +2,10 @@
 /// @file distributed_fit.hpp
 /// `ridgelens fit` on distributed data rows: the same FitAnalysisResult, so
 /// the same report (make_fit_report) and tables.
+///
+/// Thread safety: collective over the model's communicator (all ranks, same
+/// order, one thread per process); it moves the model's curvature point, so no
+/// other call on that model meanwhile.
 
 #include <vector>
 

@@ -1,6 +1,9 @@
 #pragma once
 /// @file distributed_matrix_market.hpp
 /// A symmetric Matrix Market coordinate file as a row-distributed PETSc matrix.
+///
+/// Thread safety: collective over the communicator (all ranks, same order, one
+/// thread per process: PETSc is not thread-safe).
 
 #include <petscmat.h>
 

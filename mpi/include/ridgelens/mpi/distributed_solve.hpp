@@ -1,6 +1,9 @@
 #pragma once
 /// @file distributed_solve.hpp
 /// (H + λI)x = b by PETSc's KSP conjugate gradient.
+///
+/// Thread safety: collective over H's communicator (all ranks, same order, one
+/// thread per process: PETSc is not thread-safe).
 
 #include <petscmat.h>
 

@@ -9,6 +9,10 @@
 /// matrix-free product of the single-machine model (multithreaded), then one
 /// MPI_Allreduce of the p-vector. Parameters are replicated for the product;
 /// the PETSc vectors are distributed by PETSc's default split of p.
+///
+/// Thread safety: products and curvature-point changes are collective over the
+/// communicator (all ranks, same order, one thread per process); the shell's
+/// counters are not synchronized.
 
 #include <petscmat.h>
 

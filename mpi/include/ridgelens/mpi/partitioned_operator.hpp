@@ -11,6 +11,10 @@
 /// Collective: every rank applies it and sums in the same order, which the
 /// algorithms guarantee because every decision they take depends on summed,
 /// hence identical, numbers.
+///
+/// Thread safety: every product and `RowPartition::sum` is collective (all ranks
+/// call them in the same order, from one thread per process); the operator is
+/// a view of the matrix, which must outlive it.
 
 #include <mpi.h>
 #include <petscmat.h>

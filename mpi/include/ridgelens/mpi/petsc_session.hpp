@@ -2,6 +2,10 @@
 /// @file petsc_session.hpp
 /// The PETSc/SLEPc runtime of a ridgelens::mpi program, error checking, and
 /// small owning handles for PETSc objects.
+///
+/// Thread safety: the session and the handles belong to the process's main
+/// thread (PETSc and SLEPc are initialized without thread support); creating
+/// and destroying PETSc objects is collective over their communicator.
 
 #include <petscmat.h>
 #include <petscvec.h>

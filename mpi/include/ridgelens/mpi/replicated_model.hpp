@@ -9,6 +9,11 @@
 ///
 /// Collective: every rank must make the same calls in the same order (the
 /// algorithms are deterministic and every rank sees the same reduced numbers).
+///
+/// Thread safety: every call is collective over the model's communicator (one
+/// MPI_Allreduce each): all ranks make the same calls in the same order, from
+/// one thread per process; setting the curvature point may not overlap any
+/// other call.
 
 #include "ridgelens/export.hpp"
 #include "ridgelens/model/model.hpp"
