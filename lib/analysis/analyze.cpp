@@ -210,7 +210,8 @@ AnalysisResult analyze(const HessianProblem& problem, const AnalyzeOptions& opti
         if (result.eigen.status != EigenStatus::converged) result.ok = false;
     } else {
         report_progress(options, "computing the top " + std::to_string(options.eigen.k) +
-                                     " eigenpairs of H (n = " + std::to_string(H.global_rows()) + ")");
+                                     " eigenpairs of H (n = " + std::to_string(H.global_rows()) +
+                                     ")");
         result.eigen = options.eigensolvers.top(H, options.eigen, options.seed);
         report_progress(options, result.eigen.message);
         if (result.eigen.status != EigenStatus::converged) {
